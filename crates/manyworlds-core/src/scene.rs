@@ -1,0 +1,402 @@
+//! A validated scene: the template every world of a batch is a copy of.
+
+use crate::body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
+use crate::error::SceneError;
+use crate::filter::CollisionFilter;
+use crate::mass::MassProperties;
+use crate::material::Material;
+use crate::pose::Pose;
+use crate::shape::Shape;
+use glam::{Mat3, Vec3};
+
+/// Colliders per scene are numbered with 16 bits in contact keys.
+pub const MAX_COLLIDERS: usize = u16::MAX as usize;
+
+/// A body of a validated scene, with its mass properties resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub name: String,
+    pub kind: BodyKind,
+    /// Initial pose of the body frame.
+    pub pose: Pose,
+    pub linear_velocity: Vec3,
+    pub angular_velocity: Vec3,
+    /// Zero for static bodies.
+    pub mass: MassProperties,
+    /// 1/m; zero for static bodies.
+    pub inverse_mass: f32,
+    /// Inverse inertia about the centre of mass, body axes; zero for static bodies.
+    pub inverse_inertia: Mat3,
+    /// Indices of this body's colliders in [`Scene::colliders`].
+    pub colliders: std::ops::Range<usize>,
+}
+
+impl Body {
+    pub fn is_dynamic(&self) -> bool {
+        self.kind == BodyKind::Dynamic
+    }
+}
+
+/// A collider of a validated scene.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collider {
+    /// Index of the body it is attached to.
+    pub body: usize,
+    pub shape: Shape,
+    /// Pose in the body frame.
+    pub pose: Pose,
+    pub material: Material,
+    pub filter: CollisionFilter,
+}
+
+/// One world's template: bodies and colliders, validated. Immutable once built.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    bodies: Vec<Body>,
+    colliders: Vec<Collider>,
+}
+
+impl Scene {
+    pub fn bodies(&self) -> &[Body] {
+        &self.bodies
+    }
+
+    pub fn colliders(&self) -> &[Collider] {
+        &self.colliders
+    }
+
+    pub fn body_count(&self) -> usize {
+        self.bodies.len()
+    }
+
+    pub fn dynamic_body_count(&self) -> usize {
+        self.bodies.iter().filter(|b| b.is_dynamic()).count()
+    }
+
+    /// The index of the body called `name`, if any.
+    pub fn body_index(&self, name: &str) -> Option<usize> {
+        self.bodies.iter().position(|b| b.name == name)
+    }
+}
+
+/// Collects bodies, then validates them all at once in [`SceneBuilder::build`].
+#[derive(Clone, Debug, Default)]
+pub struct SceneBuilder {
+    bodies: Vec<BodyDesc>,
+}
+
+impl SceneBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a body and returns the index it will have in the scene.
+    pub fn add_body(&mut self, body: BodyDesc) -> usize {
+        self.bodies.push(body);
+        self.bodies.len() - 1
+    }
+
+    pub fn body(mut self, body: BodyDesc) -> Self {
+        self.add_body(body);
+        self
+    }
+
+    /// Validates every body and collider and resolves mass properties. The first problem
+    /// found is returned, naming the body (index and name) or collider at fault.
+    pub fn build(self) -> Result<Scene, SceneError> {
+        let collider_count: usize = self.bodies.iter().map(|b| b.colliders.len()).sum();
+        if collider_count > MAX_COLLIDERS {
+            return Err(SceneError::TooManyColliders {
+                count: collider_count,
+                max: MAX_COLLIDERS,
+            });
+        }
+        let mut scene = Scene::default();
+        for (index, desc) in self.bodies.into_iter().enumerate() {
+            let element = format!("body {index} \"{}\"", desc.name);
+            let first = scene.colliders.len();
+            for (k, collider) in desc.colliders.iter().enumerate() {
+                let element = format!("collider {k} of {element}");
+                validate_collider(collider, desc.kind, &element)?;
+                scene.colliders.push(Collider {
+                    body: index,
+                    shape: collider.shape,
+                    pose: Pose::new(
+                        collider.pose.position,
+                        collider.pose.orientation.normalize(),
+                    ),
+                    material: collider.material,
+                    filter: collider.filter,
+                });
+            }
+            scene
+                .bodies
+                .push(resolve_body(desc, &element, first..scene.colliders.len())?);
+        }
+        Ok(scene)
+    }
+}
+
+fn finite_vec(v: Vec3, element: &str, field: &'static str) -> Result<(), SceneError> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(SceneError::NonFinite {
+            element: element.to_owned(),
+            field,
+        })
+    }
+}
+
+fn positive(value: f32, element: &str, field: &'static str) -> Result<(), SceneError> {
+    if !value.is_finite() {
+        return Err(SceneError::NonFinite {
+            element: element.to_owned(),
+            field,
+        });
+    }
+    if value <= 0.0 {
+        return Err(SceneError::NonPositive {
+            element: element.to_owned(),
+            field,
+            value,
+        });
+    }
+    Ok(())
+}
+
+fn in_range(
+    value: f32,
+    min: f32,
+    max: f32,
+    element: &str,
+    field: &'static str,
+) -> Result<(), SceneError> {
+    if !value.is_finite() {
+        return Err(SceneError::NonFinite {
+            element: element.to_owned(),
+            field,
+        });
+    }
+    if value < min || value > max {
+        return Err(SceneError::OutOfRange {
+            element: element.to_owned(),
+            field,
+            value,
+            min,
+            max,
+        });
+    }
+    Ok(())
+}
+
+fn validate_pose(pose: &Pose, element: &str) -> Result<(), SceneError> {
+    finite_vec(pose.position, element, "position")?;
+    if !pose.orientation.is_finite() {
+        return Err(SceneError::NonFinite {
+            element: element.to_owned(),
+            field: "orientation",
+        });
+    }
+    if pose.orientation.length_squared() < 1e-12 {
+        return Err(SceneError::ZeroQuaternion {
+            element: element.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn validate_collider(c: &ColliderDesc, kind: BodyKind, element: &str) -> Result<(), SceneError> {
+    validate_pose(&c.pose, element)?;
+    match c.shape {
+        Shape::Plane => {
+            if kind == BodyKind::Dynamic {
+                return Err(SceneError::PlaneOnDynamicBody {
+                    element: element.to_owned(),
+                });
+            }
+        }
+        Shape::Sphere { radius } => positive(radius, element, "radius")?,
+        Shape::Capsule {
+            half_length,
+            radius,
+        } => {
+            positive(radius, element, "radius")?;
+            // A capsule of zero length is a sphere: allowed.
+            in_range(half_length, 0.0, f32::MAX, element, "half_length")?;
+        }
+        Shape::Cuboid { half_extents } => {
+            positive(half_extents.x, element, "half_extents.x")?;
+            positive(half_extents.y, element, "half_extents.y")?;
+            positive(half_extents.z, element, "half_extents.z")?;
+        }
+    }
+    in_range(c.material.friction, 0.0, f32::MAX, element, "friction")?;
+    in_range(c.material.restitution, 0.0, 1.0, element, "restitution")?;
+    if kind == BodyKind::Dynamic {
+        positive(c.density, element, "density")?;
+    }
+    Ok(())
+}
+
+fn resolve_body(
+    desc: BodyDesc,
+    element: &str,
+    colliders: std::ops::Range<usize>,
+) -> Result<Body, SceneError> {
+    validate_pose(&desc.pose, element)?;
+    finite_vec(desc.linear_velocity, element, "linear_velocity")?;
+    finite_vec(desc.angular_velocity, element, "angular_velocity")?;
+    let pose = Pose::new(desc.pose.position, desc.pose.orientation.normalize());
+    let mut body = Body {
+        name: desc.name,
+        kind: desc.kind,
+        pose,
+        linear_velocity: desc.linear_velocity,
+        angular_velocity: desc.angular_velocity,
+        mass: MassProperties::ZERO,
+        inverse_mass: 0.0,
+        inverse_inertia: Mat3::ZERO,
+        colliders,
+    };
+    if desc.kind == BodyKind::Static {
+        body.linear_velocity = Vec3::ZERO;
+        body.angular_velocity = Vec3::ZERO;
+        return Ok(body);
+    }
+    let from_shapes = desc
+        .colliders
+        .iter()
+        .filter_map(|c| {
+            MassProperties::of_shape(&c.shape, c.density).map(|m| m.transformed(&c.pose))
+        })
+        .fold(MassProperties::ZERO, |acc, m| acc.combined(&m));
+    let mass = match desc.mass {
+        MassSpec::FromColliders => from_shapes,
+        MassSpec::Total(total) => {
+            positive(total, element, "mass")?;
+            if from_shapes.mass <= 0.0 {
+                return Err(SceneError::NoMass {
+                    element: element.to_owned(),
+                });
+            }
+            from_shapes.scaled_to(total)
+        }
+        MassSpec::Explicit(m) => {
+            positive(m.mass, element, "mass")?;
+            finite_vec(m.center_of_mass, element, "center_of_mass")?;
+            m
+        }
+    };
+    if !(mass.mass.is_finite() && mass.mass > 0.0) {
+        return Err(SceneError::NoMass {
+            element: element.to_owned(),
+        });
+    }
+    let inverse_inertia = invert_inertia(&mass.inertia).ok_or_else(|| SceneError::BadInertia {
+        element: element.to_owned(),
+    })?;
+    body.mass = mass;
+    body.inverse_mass = 1.0 / mass.mass;
+    body.inverse_inertia = inverse_inertia;
+    Ok(body)
+}
+
+/// The inverse of a symmetric positive definite inertia tensor, or None when it is not one
+/// (checked by Sylvester's criterion on the leading minors).
+fn invert_inertia(i: &Mat3) -> Option<Mat3> {
+    let cols = i.to_cols_array_2d();
+    if cols.iter().flatten().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let symmetric_tolerance = 1e-4 * (i.x_axis.x + i.y_axis.y + i.z_axis.z).abs();
+    let asymmetry = (*i - i.transpose()).to_cols_array();
+    if asymmetry.iter().any(|x| x.abs() > symmetric_tolerance) {
+        return None;
+    }
+    let m1 = i.x_axis.x;
+    let m2 = i.x_axis.x * i.y_axis.y - i.x_axis.y * i.y_axis.x;
+    let m3 = i.determinant();
+    if m1 > 0.0 && m2 > 0.0 && m3 > 0.0 {
+        let inv = i.inverse();
+        inv.is_finite().then_some(inv)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::ColliderDesc;
+
+    fn unit_box() -> ColliderDesc {
+        ColliderDesc::new(Shape::cuboid(Vec3::splat(0.5)))
+    }
+
+    #[test]
+    fn errors_name_the_element() {
+        let err = SceneBuilder::new()
+            .body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane)))
+            .body(BodyDesc::dynamic("crate").collider(ColliderDesc::new(Shape::sphere(-1.0))))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "collider 0 of body 1 \"crate\": radius must be positive, got -1"
+        );
+        let err = SceneBuilder::new()
+            .body(BodyDesc::dynamic("lid").collider(ColliderDesc::new(Shape::Plane)))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, SceneError::PlaneOnDynamicBody { .. }));
+        let err = SceneBuilder::new()
+            .body(
+                BodyDesc::dynamic("ghost")
+                    .at(Vec3::new(0.0, f32::NAN, 0.0))
+                    .collider(unit_box()),
+            )
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "body 0 \"ghost\": position is not a finite number"
+        );
+        let err = SceneBuilder::new()
+            .body(BodyDesc::dynamic("empty"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, SceneError::NoMass { .. }));
+        let err = SceneBuilder::new()
+            .body(
+                BodyDesc::dynamic("heavy")
+                    .mass(MassSpec::Total(0.0))
+                    .collider(unit_box()),
+            )
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("mass must be positive"));
+    }
+
+    #[test]
+    fn compound_body_mass_is_resolved() {
+        let scene = SceneBuilder::new()
+            .body(
+                BodyDesc::dynamic("dumbbell")
+                    .collider(
+                        ColliderDesc::new(Shape::sphere(0.1)).at(Pose::from_position(Vec3::X)),
+                    )
+                    .collider(
+                        ColliderDesc::new(Shape::sphere(0.1)).at(Pose::from_position(-Vec3::X)),
+                    )
+                    .mass(MassSpec::Total(2.0)),
+            )
+            .build()
+            .unwrap();
+        let body = &scene.bodies()[0];
+        assert!((body.inverse_mass - 0.5).abs() < 1e-6);
+        // Two 1 kg spheres 1 m from the axis: I_yy ≈ 2·(0.4·0.01 + 1) = 2.008.
+        assert!((body.mass.inertia.y_axis.y - 2.008).abs() < 1e-4);
+        assert_eq!(body.colliders, 0..2);
+    }
+}

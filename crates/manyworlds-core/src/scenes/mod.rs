@@ -1,0 +1,37 @@
+//! Built-in scenes, ready to step: the benchmark scene `boxes` and the stacking scenes.
+
+pub mod boxes;
+pub mod stacks;
+
+use crate::params::StepParams;
+use crate::pose::Pose;
+use crate::scene::Scene;
+
+/// Gives the initial pose of `body` in `world`, from the template's pose. Lets a scene
+/// start every world differently while staying a pure function of (world, body).
+pub type WorldPoseFn = fn(world: u64, body: usize, template: &Pose) -> Pose;
+
+/// A scene with the step parameters and episode length it is meant to run with.
+#[derive(Clone, Debug)]
+pub struct BuiltinScene {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub scene: Scene,
+    pub params: StepParams,
+    pub steps: u32,
+    /// None: every world starts at the template's poses.
+    pub world_pose: Option<WorldPoseFn>,
+}
+
+/// Names accepted by [`builtin`].
+pub const BUILTIN_NAMES: [&str; 3] = ["boxes", "tower", "pyramid"];
+
+/// The built-in scene called `name`, or None.
+pub fn builtin(name: &str) -> Option<BuiltinScene> {
+    match name {
+        "boxes" => Some(boxes::scene()),
+        "tower" => Some(stacks::tower(10)),
+        "pyramid" => Some(stacks::pyramid(5)),
+        _ => None,
+    }
+}

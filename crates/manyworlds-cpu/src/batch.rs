@@ -1,0 +1,286 @@
+//! A batch of N worlds of one scene on the CPU, in flat per-world arrays: world `w`, body `i`
+//! lives at `w * stride + i`. Worlds are stepped in parallel with rayon; each world's result
+//! depends only on its own state, so bits do not change with batch size or thread count.
+
+use std::cell::RefCell;
+
+use glam::{Quat, Vec3};
+use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
+use manyworlds_core::{ParamsError, Scene, StepParams};
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::contact_cache::ContactCache;
+use crate::world_step::{step_world, Scratch, WorldState};
+
+/// The largest batch accepted; beyond it, memory use is better split over several batches.
+pub const MAX_WORLDS: usize = 1 << 24;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum BatchError {
+    #[error("world count must be between 1 and {max}, got {got}")]
+    WorldCount { got: usize, max: usize },
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    #[error("world {world} is out of range: the batch holds {worlds} worlds")]
+    WorldOutOfRange { world: usize, worlds: usize },
+    #[error("{field}: expected a slice of {expected} elements (worlds × bodies), got {got}")]
+    SliceLength {
+        field: &'static str,
+        expected: usize,
+        got: usize,
+    },
+}
+
+/// Counters of the last step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepStats {
+    /// Contact points solved in the last step, over all worlds.
+    pub contact_points: u64,
+    /// Worlds whose state stopped being finite (they are frozen; see
+    /// [`CpuBatch::non_finite_worlds`]).
+    pub non_finite_worlds: usize,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// N worlds of one scene, stepped on the CPU.
+pub struct CpuBatch {
+    scene: Scene,
+    params: StepParams,
+    worlds: usize,
+    stride: usize,
+    positions: Vec<Vec3>,
+    orientations: Vec<Quat>,
+    linear_velocities: Vec<Vec3>,
+    angular_velocities: Vec<Vec3>,
+    caches: Vec<ContactCache>,
+    /// Worlds whose state became non-finite. They are no longer stepped.
+    faulted: Vec<bool>,
+    world_pose: Option<WorldPoseFn>,
+    stats: StepStats,
+}
+
+impl CpuBatch {
+    /// `worlds` copies of `scene`, all at the scene's initial poses.
+    pub fn new(scene: Scene, params: StepParams, worlds: usize) -> Result<Self, BatchError> {
+        if worlds == 0 || worlds > MAX_WORLDS {
+            return Err(BatchError::WorldCount {
+                got: worlds,
+                max: MAX_WORLDS,
+            });
+        }
+        params.validate()?;
+        let stride = scene.body_count();
+        let mut batch = CpuBatch {
+            positions: vec![Vec3::ZERO; worlds * stride],
+            orientations: vec![Quat::IDENTITY; worlds * stride],
+            linear_velocities: vec![Vec3::ZERO; worlds * stride],
+            angular_velocities: vec![Vec3::ZERO; worlds * stride],
+            caches: vec![ContactCache::default(); worlds],
+            faulted: vec![false; worlds],
+            scene,
+            params,
+            worlds,
+            stride,
+            world_pose: None,
+            stats: StepStats::default(),
+        };
+        for w in 0..worlds {
+            batch.reset_world_state(w);
+        }
+        Ok(batch)
+    }
+
+    /// A batch of a built-in scene with its own step parameters and per-world poses.
+    pub fn from_builtin(builtin: &BuiltinScene, worlds: usize) -> Result<Self, BatchError> {
+        let mut batch = Self::new(builtin.scene.clone(), builtin.params, worlds)?;
+        if let Some(f) = builtin.world_pose {
+            batch.set_world_poses(f);
+        }
+        Ok(batch)
+    }
+
+    /// Places every world's bodies with `f(world, body, template pose)`, now and at every
+    /// reset; velocities and contact memory start from rest.
+    pub fn set_world_poses(&mut self, f: WorldPoseFn) {
+        self.world_pose = Some(f);
+        for w in 0..self.worlds {
+            self.reset_world_state(w);
+        }
+    }
+
+    fn reset_world_state(&mut self, world: usize) {
+        let base = world * self.stride;
+        for (i, body) in self.scene.bodies().iter().enumerate() {
+            let pose = match self.world_pose {
+                Some(f) => f(world as u64, i, &body.pose),
+                None => body.pose,
+            };
+            self.positions[base + i] = pose.position;
+            self.orientations[base + i] = pose.orientation;
+            self.linear_velocities[base + i] = body.linear_velocity;
+            self.angular_velocities[base + i] = body.angular_velocity;
+        }
+        self.caches[world].clear();
+        self.faulted[world] = false;
+    }
+
+    /// Puts `world` back in its initial state (and clears a fault).
+    pub fn reset_world(&mut self, world: usize) -> Result<(), BatchError> {
+        if world >= self.worlds {
+            return Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: self.worlds,
+            });
+        }
+        self.reset_world_state(world);
+        Ok(())
+    }
+
+    /// Advances every world by one step of `params().dt`.
+    pub fn step(&mut self) {
+        let scene = &self.scene;
+        let params = &self.params;
+        let stride = self.stride;
+        let (contact_points, faulted) = (
+            self.positions.par_chunks_mut(stride),
+            self.orientations.par_chunks_mut(stride),
+            self.linear_velocities.par_chunks_mut(stride),
+            self.angular_velocities.par_chunks_mut(stride),
+            self.caches.par_iter_mut(),
+            self.faulted.par_iter_mut(),
+        )
+            .into_par_iter()
+            .map(
+                |(positions, orientations, linear, angular, cache, faulted)| {
+                    if *faulted {
+                        return (0u64, 1usize);
+                    }
+                    let state = WorldState {
+                        positions,
+                        orientations,
+                        linear_velocities: linear,
+                        angular_velocities: angular,
+                    };
+                    let report = SCRATCH
+                        .with(|s| step_world(scene, params, state, cache, &mut s.borrow_mut()));
+                    *faulted = !report.finite;
+                    (report.contact_points as u64, usize::from(*faulted))
+                },
+            )
+            .reduce(|| (0, 0), |x, y| (x.0 + y.0, x.1 + y.1));
+        self.stats = StepStats {
+            contact_points,
+            non_finite_worlds: faulted,
+        };
+    }
+
+    /// Advances every world by `k` steps.
+    pub fn step_n(&mut self, k: usize) {
+        for _ in 0..k {
+            self.step();
+        }
+    }
+
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    pub fn params(&self) -> &StepParams {
+        &self.params
+    }
+
+    pub fn world_count(&self) -> usize {
+        self.worlds
+    }
+
+    /// Bodies per world: the distance between two worlds in every state slice.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    pub fn stats(&self) -> StepStats {
+        self.stats
+    }
+
+    /// Indices of the worlds whose state stopped being finite; they keep their last finite
+    /// state and are not stepped until reset.
+    pub fn non_finite_worlds(&self) -> Vec<usize> {
+        (0..self.worlds).filter(|&w| self.faulted[w]).collect()
+    }
+
+    /// Body-frame origins, world frame, `[worlds × bodies]`.
+    pub fn positions(&self) -> &[Vec3] {
+        &self.positions
+    }
+
+    /// Body orientations, `[worlds × bodies]`.
+    pub fn orientations(&self) -> &[Quat] {
+        &self.orientations
+    }
+
+    /// Centre-of-mass velocities, m/s, `[worlds × bodies]`.
+    pub fn linear_velocities(&self) -> &[Vec3] {
+        &self.linear_velocities
+    }
+
+    /// Angular velocities, rad/s, world frame, `[worlds × bodies]`.
+    pub fn angular_velocities(&self) -> &[Vec3] {
+        &self.angular_velocities
+    }
+
+    /// Writable state. Values written take effect at the next step; a non-finite value makes
+    /// that world fault there. Static bodies ignore what is written to their velocities.
+    pub fn positions_mut(&mut self) -> &mut [Vec3] {
+        &mut self.positions
+    }
+
+    pub fn orientations_mut(&mut self) -> &mut [Quat] {
+        &mut self.orientations
+    }
+
+    pub fn linear_velocities_mut(&mut self) -> &mut [Vec3] {
+        &mut self.linear_velocities
+    }
+
+    pub fn angular_velocities_mut(&mut self) -> &mut [Vec3] {
+        &mut self.angular_velocities
+    }
+
+    /// Copies a whole state field in from `values` (`[worlds × bodies]`), checking its length.
+    pub fn set_positions(&mut self, values: &[Vec3]) -> Result<(), BatchError> {
+        copy_checked("positions", &mut self.positions, values)
+    }
+
+    pub fn set_orientations(&mut self, values: &[Quat]) -> Result<(), BatchError> {
+        copy_checked("orientations", &mut self.orientations, values)
+    }
+
+    pub fn set_linear_velocities(&mut self, values: &[Vec3]) -> Result<(), BatchError> {
+        copy_checked("linear_velocities", &mut self.linear_velocities, values)
+    }
+
+    pub fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), BatchError> {
+        copy_checked("angular_velocities", &mut self.angular_velocities, values)
+    }
+
+    /// Contact points remembered for warm starting, per world.
+    pub fn cached_contact_points(&self, world: usize) -> usize {
+        self.caches.get(world).map_or(0, ContactCache::point_count)
+    }
+}
+
+fn copy_checked<T: Copy>(field: &'static str, dst: &mut [T], src: &[T]) -> Result<(), BatchError> {
+    if dst.len() != src.len() {
+        return Err(BatchError::SliceLength {
+            field,
+            expected: dst.len(),
+            got: src.len(),
+        });
+    }
+    dst.copy_from_slice(src);
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! The CPU backend of manyworlds: the reference TGS-soft rigid-body and contact solver,
+//! stepping many independent worlds in parallel with rayon. It is both a real CPU baseline
+//! and the oracle the GPU kernels are checked against.
+
+mod batch;
+mod broadphase;
+mod coloring;
+mod contact_cache;
+mod contact_solver;
+pub mod narrowphase;
+mod softness;
+mod solver_body;
+mod world_step;
+
+pub use batch::{BatchError, CpuBatch, StepStats, MAX_WORLDS};

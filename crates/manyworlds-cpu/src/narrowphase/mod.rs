@@ -1,0 +1,83 @@
+//! Narrow phase: exact contact manifolds for every pair of plane, sphere, capsule and box.
+//! Each pair has its own file; [`collide`] dispatches on the two shapes.
+
+mod box_box;
+mod capsule;
+mod manifold;
+mod plane;
+mod sphere;
+
+pub use box_box::box_box;
+pub use capsule::{capsule_box, capsule_capsule};
+pub use manifold::{ContactPoint, Manifold, MAX_POINTS};
+pub use plane::{plane_box, plane_capsule, plane_sphere};
+pub use sphere::{sphere_box, sphere_capsule, sphere_sphere};
+
+use manyworlds_core::{Pose, Shape};
+
+/// Order of shapes within a pair: the function for a pair takes the lower rank first.
+fn rank(shape: &Shape) -> u8 {
+    match shape {
+        Shape::Plane => 0,
+        Shape::Sphere { .. } => 1,
+        Shape::Capsule { .. } => 2,
+        Shape::Cuboid { .. } => 3,
+    }
+}
+
+/// The contact manifold of shape `a` at `pose_a` against shape `b` at `pose_b`, with points
+/// down to `margin` of separation; the normal points from `a` to `b`. Two planes never touch.
+pub fn collide(a: &Shape, pose_a: &Pose, b: &Shape, pose_b: &Pose, margin: f32) -> Manifold {
+    if rank(a) > rank(b) {
+        return collide_ordered(b, pose_b, a, pose_a, margin).flipped();
+    }
+    collide_ordered(a, pose_a, b, pose_b, margin)
+}
+
+fn collide_ordered(a: &Shape, pa: &Pose, b: &Shape, pb: &Pose, margin: f32) -> Manifold {
+    use Shape::*;
+    match (*a, *b) {
+        (Plane, Plane) => Manifold::EMPTY,
+        (Plane, Sphere { radius }) => plane_sphere(pa, pb, radius, margin),
+        (
+            Plane,
+            Capsule {
+                half_length,
+                radius,
+            },
+        ) => plane_capsule(pa, pb, half_length, radius, margin),
+        (Plane, Cuboid { half_extents }) => plane_box(pa, pb, half_extents, margin),
+        (Sphere { radius: ra }, Sphere { radius: rb }) => sphere_sphere(pa, ra, pb, rb, margin),
+        (
+            Sphere { radius },
+            Capsule {
+                half_length,
+                radius: rb,
+            },
+        ) => sphere_capsule(pa, radius, pb, half_length, rb, margin),
+        (Sphere { radius }, Cuboid { half_extents }) => {
+            sphere_box(pa, radius, pb, half_extents, margin)
+        }
+        (
+            Capsule {
+                half_length: la,
+                radius: ra,
+            },
+            Capsule {
+                half_length: lb,
+                radius: rb,
+            },
+        ) => capsule_capsule(pa, la, ra, pb, lb, rb, margin),
+        (
+            Capsule {
+                half_length,
+                radius,
+            },
+            Cuboid { half_extents },
+        ) => capsule_box(pa, half_length, radius, pb, half_extents, margin),
+        (Cuboid { half_extents: ha }, Cuboid { half_extents: hb }) => {
+            box_box(pa, ha, pb, hb, margin)
+        }
+        _ => unreachable!("collide_ordered takes the lower-ranked shape first"),
+    }
+}

@@ -1,0 +1,261 @@
+//! One step of one world: the TGS-soft step of DESIGN.md.
+//!
+//! 1. broad phase over grown boxes;
+//! 2. narrow phase once per step, with a speculative margin;
+//! 3. warm start matched by feature id;
+//! 4. substeps: integrate velocities → warm start → solve with bias → integrate positions →
+//!    relax;
+//! 5. restitution, store impulses.
+//!
+//! Everything a world needs is in its own slices, so a world evolves the same bits whatever
+//! else is in the batch and whichever thread runs it.
+
+use glam::{Quat, Vec3};
+use manyworlds_core::{Pose, Scene, Shape, StepParams};
+
+use crate::broadphase::{find_pairs, Aabb};
+use crate::coloring::Coloring;
+use crate::contact_cache::{pair_key, ContactCache};
+use crate::contact_solver::ContactConstraint;
+use crate::narrowphase::collide;
+use crate::softness::Softness;
+use crate::solver_body::SolverBody;
+
+/// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
+/// velocities.
+pub struct WorldState<'a> {
+    pub positions: &'a mut [Vec3],
+    pub orientations: &'a mut [Quat],
+    pub linear_velocities: &'a mut [Vec3],
+    pub angular_velocities: &'a mut [Vec3],
+}
+
+/// Buffers reused from step to step (one per thread), so stepping allocates nothing once warm.
+#[derive(Default)]
+pub struct Scratch {
+    bodies: Vec<SolverBody>,
+    collider_poses: Vec<Pose>,
+    /// How far each collider's surface can travel in one step.
+    collider_reach: Vec<f32>,
+    boxes: Vec<Aabb>,
+    sweep_order: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
+    constraints: Vec<ContactConstraint>,
+    coloring: Coloring,
+}
+
+/// What one step of one world reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorldStepReport {
+    /// False when some body's state stopped being finite: the world was not written back.
+    pub finite: bool,
+    pub contact_points: u32,
+}
+
+fn collider_box(shape: &Shape, pose: &Pose, grow: f32) -> Aabb {
+    let half = match *shape {
+        Shape::Plane => return Aabb::EVERYTHING,
+        Shape::Sphere { radius } => Vec3::splat(radius),
+        Shape::Capsule {
+            half_length,
+            radius,
+        } => (pose.orientation * Vec3::new(0.0, 0.0, half_length)).abs() + radius,
+        Shape::Cuboid { half_extents } => {
+            let r = glam::Mat3::from_quat(pose.orientation);
+            r.x_axis.abs() * half_extents.x
+                + r.y_axis.abs() * half_extents.y
+                + r.z_axis.abs() * half_extents.z
+        }
+    } + grow;
+    Aabb {
+        min: pose.position - half,
+        max: pose.position + half,
+    }
+}
+
+/// Advances one world by `params.dt`. On a non-finite result the world's state is left as it
+/// was before the step and the report says so.
+pub fn step_world(
+    scene: &Scene,
+    params: &StepParams,
+    state: WorldState<'_>,
+    cache: &mut ContactCache,
+    scratch: &mut Scratch,
+) -> WorldStepReport {
+    let dt = params.dt;
+    let h = params.substep_dt();
+    let inv_h = 1.0 / h;
+    let bodies = scene.bodies();
+    let colliders = scene.colliders();
+
+    // Bodies, at their centres of mass.
+    scratch.bodies.clear();
+    for (i, body) in bodies.iter().enumerate() {
+        let q = state.orientations[i];
+        scratch.bodies.push(SolverBody::new(
+            state.positions[i] + q * body.mass.center_of_mass,
+            q,
+            state.linear_velocities[i],
+            state.angular_velocities[i],
+            body.inverse_mass,
+            &body.inverse_inertia,
+        ));
+    }
+
+    // Broad phase: colliders in the world, boxes grown by what they can travel this step.
+    scratch.collider_poses.clear();
+    scratch.collider_reach.clear();
+    scratch.boxes.clear();
+    let gravity_travel = params.gravity.length() * dt;
+    for collider in colliders {
+        let body = &scratch.bodies[collider.body];
+        let body_pose = Pose::new(state.positions[collider.body], body.orientation);
+        let pose = body_pose.compose(&collider.pose);
+        let reach = if body.is_dynamic() {
+            let arm = (pose.position - body.center).length() + collider.shape.bounding_radius();
+            (body.linear_velocity.length() + gravity_travel + body.angular_velocity.length() * arm)
+                * dt
+        } else {
+            0.0
+        };
+        scratch.boxes.push(collider_box(
+            &collider.shape,
+            &pose,
+            reach + 0.5 * params.speculative_distance,
+        ));
+        scratch.collider_poses.push(pose);
+        scratch.collider_reach.push(reach);
+    }
+    find_pairs(
+        &scratch.boxes,
+        |i, j| {
+            let (a, b) = (&colliders[i], &colliders[j]);
+            a.body != b.body
+                && (bodies[a.body].is_dynamic() || bodies[b.body].is_dynamic())
+                && a.filter.can_touch(&b.filter)
+        },
+        &mut scratch.sweep_order,
+        &mut scratch.pairs,
+    );
+
+    // Narrow phase and constraint preparation, warm-started from the cache.
+    let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
+    let soft = Softness::new(contact_hertz, params.contact_damping_ratio, h);
+    let static_soft = Softness::new(2.0 * contact_hertz, params.contact_damping_ratio, h);
+    scratch.constraints.clear();
+    for &(i, j) in &scratch.pairs {
+        let (ca, cb) = (&colliders[i as usize], &colliders[j as usize]);
+        let margin = params.speculative_distance
+            + scratch.collider_reach[i as usize]
+            + scratch.collider_reach[j as usize];
+        let manifold = collide(
+            &ca.shape,
+            &scratch.collider_poses[i as usize],
+            &cb.shape,
+            &scratch.collider_poses[j as usize],
+            margin,
+        );
+        if manifold.is_empty() {
+            continue;
+        }
+        let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
+        let key = pair_key(i, j);
+        let softness = if a.is_dynamic() && b.is_dynamic() {
+            soft
+        } else {
+            static_soft
+        };
+        scratch.constraints.push(ContactConstraint::prepare(
+            &manifold,
+            key,
+            ca.body as u32,
+            cb.body as u32,
+            a,
+            b,
+            &ca.material,
+            &cb.material,
+            softness,
+            cache.find(key),
+        ));
+    }
+
+    for c in &scratch.constraints {
+        scratch.bodies[c.body_a as usize].in_contact = true;
+        scratch.bodies[c.body_b as usize].in_contact = true;
+    }
+
+    // Solve order: by graph colour.
+    let constraints = &mut scratch.constraints;
+    let solver_bodies = &mut scratch.bodies;
+    scratch.coloring.compute(
+        constraints.len(),
+        solver_bodies.len(),
+        |k| {
+            let c = &constraints[k];
+            (c.body_a as usize, c.body_b as usize)
+        },
+        |b| solver_bodies[b].is_dynamic(),
+    );
+    let order = &scratch.coloring.order;
+
+    for _ in 0..params.substeps {
+        for body in solver_bodies.iter_mut().filter(|b| b.is_dynamic()) {
+            body.linear_velocity += params.gravity * h;
+        }
+        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
+            c.warm_start(a, b)
+        });
+        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
+            c.solve(a, b, inv_h, params.max_push_out_speed, true)
+        });
+        for body in solver_bodies.iter_mut().filter(|b| b.is_dynamic()) {
+            body.integrate_position(h, params.gravity);
+        }
+        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
+            c.solve(a, b, inv_h, params.max_push_out_speed, false)
+        });
+    }
+    for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
+        c.apply_restitution(a, b, params.restitution_threshold)
+    });
+
+    let finite = solver_bodies.iter().all(SolverBody::is_finite);
+    let contact_points = constraints.iter().map(|c| c.count as u32).sum();
+    if finite {
+        cache.manifolds.clear();
+        cache
+            .manifolds
+            .extend(constraints.iter().map(ContactConstraint::cached));
+        for (i, (body, solver)) in bodies.iter().zip(solver_bodies.iter()).enumerate() {
+            if !body.is_dynamic() {
+                continue;
+            }
+            state.positions[i] = solver.center - solver.orientation * body.mass.center_of_mass;
+            state.orientations[i] = solver.orientation;
+            state.linear_velocities[i] = solver.linear_velocity;
+            state.angular_velocities[i] = solver.angular_velocity;
+        }
+    }
+    WorldStepReport {
+        finite,
+        contact_points,
+    }
+}
+
+/// Runs `f` on each constraint in solve order with its two bodies.
+#[inline(always)]
+fn for_each_in_order(
+    order: &[u32],
+    constraints: &mut [ContactConstraint],
+    bodies: &mut [SolverBody],
+    mut f: impl FnMut(&mut ContactConstraint, &mut SolverBody, &mut SolverBody),
+) {
+    for &k in order {
+        let c = &mut constraints[k as usize];
+        let (ia, ib) = (c.body_a as usize, c.body_b as usize);
+        let (mut a, mut b) = (bodies[ia], bodies[ib]);
+        f(c, &mut a, &mut b);
+        bodies[ia] = a;
+        bodies[ib] = b;
+    }
+}
