@@ -4,9 +4,9 @@
 //!
 //! Lever arms are fixed at the start of the step (the Jacobians do not change across
 //! substeps); the separation is re-evaluated every substep from how far the bodies have moved:
-//! `s = s0 + n · [(Δx_B + ΔR_B r_B − r_B) − (Δx_A + ΔR_A r_A − r_A)]`.
+//! `s = s0 + n · (displacement of B's anchor − displacement of A's anchor)`.
 
-use glam::Vec3;
+use glam::{Vec3, Vec3A};
 use manyworlds_core::Material;
 
 use crate::contact_cache::{CachedManifold, CachedPoint};
@@ -14,59 +14,100 @@ use crate::narrowphase::{Manifold, MAX_POINTS};
 use crate::softness::Softness;
 use crate::solver_body::SolverBody;
 
+/// One row of the contact Jacobian, for the direction `d` at lever arms `r_a`, `r_b`:
+/// its angular parts `r × d`, those parts through the inverse inertias, and its effective mass
+/// `1 / (J M⁻¹ Jᵀ)`. Precomputed once per step so an iteration is dot products and adds.
+#[derive(Clone, Copy, Debug, Default)]
+struct Row {
+    arm_a: Vec3A,
+    arm_b: Vec3A,
+    inertia_arm_a: Vec3A,
+    inertia_arm_b: Vec3A,
+    mass: f32,
+}
+
+impl Row {
+    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, d: Vec3A) -> Self {
+        let (arm_a, arm_b) = (ra.cross(d), rb.cross(d));
+        let (inertia_arm_a, inertia_arm_b) = (a.inverse_inertia * arm_a, b.inverse_inertia * arm_b);
+        let k =
+            a.inverse_mass + b.inverse_mass + arm_a.dot(inertia_arm_a) + arm_b.dot(inertia_arm_b);
+        Row {
+            arm_a,
+            arm_b,
+            inertia_arm_a,
+            inertia_arm_b,
+            mass: if k > 0.0 { 1.0 / k } else { 0.0 },
+        }
+    }
+
+    /// Relative velocity of B with respect to A along the row. `A_MOVES = false` skips A,
+    /// which is then static (zero velocity, infinite mass).
+    #[inline(always)]
+    fn velocity<const A_MOVES: bool>(&self, d: Vec3A, a: &SolverBody, b: &SolverBody) -> f32 {
+        let vb = d.dot(b.linear_velocity) + self.arm_b.dot(b.angular_velocity);
+        if A_MOVES {
+            vb - d.dot(a.linear_velocity) - self.arm_a.dot(a.angular_velocity)
+        } else {
+            vb
+        }
+    }
+
+    /// Applies the impulse `lambda` along the row: −λ to A, +λ to B.
+    #[inline(always)]
+    fn apply<const A_MOVES: bool>(
+        &self,
+        d: Vec3A,
+        lambda: f32,
+        a: &mut SolverBody,
+        b: &mut SolverBody,
+    ) {
+        if A_MOVES {
+            a.linear_velocity -= d * (lambda * a.inverse_mass);
+            a.angular_velocity -= self.inertia_arm_a * lambda;
+        }
+        b.linear_velocity += d * (lambda * b.inverse_mass);
+        b.angular_velocity += self.inertia_arm_b * lambda;
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ConstraintPoint {
     /// Lever arms from each centre of mass to the contact point at the start of the step.
-    anchor_a: Vec3,
-    anchor_b: Vec3,
-    /// The same lever arms in each body's start orientation, to rotate them along.
-    local_anchor_a: Vec3,
-    local_anchor_b: Vec3,
+    anchor_a: Vec3A,
+    anchor_b: Vec3A,
     /// Separation at the start of the step.
     base_separation: f32,
-    /// r × n and I⁻¹ (r × n) for each body: the angular part of the normal row.
-    arm_normal_a: Vec3,
-    arm_normal_b: Vec3,
-    inertia_arm_normal_a: Vec3,
-    inertia_arm_normal_b: Vec3,
-    normal_mass: f32,
-    tangent_mass: [f32; 2],
-    pub normal_impulse: f32,
-    pub tangent_impulse: [f32; 2],
+    normal_row: Row,
+    tangent_rows: [Row; 2],
+    normal_impulse: f32,
+    tangent_impulse: [f32; 2],
     /// Largest normal impulse of any iteration this step: restitution only acts on points
     /// that actually pushed.
     max_normal_impulse: f32,
     /// Normal velocity at the start of the step (negative: approaching).
     relative_velocity: f32,
-    pub feature: u32,
+    feature: u32,
+    /// The contact point relative to A's centre of mass in A's frame, for warm-start matching.
+    local_anchor_a: Vec3,
 }
 
+/// A contact between two bodies. When one of them is static it is always body A (the
+/// narrow phase's pair is swapped and its normal flipped), so the solver can skip A's half of
+/// the arithmetic for the common case of a body resting on static ground.
 #[derive(Clone, Copy, Debug)]
 pub struct ContactConstraint {
     pub body_a: u32,
     pub body_b: u32,
-    pub key: u32,
-    pub normal: Vec3,
-    tangents: [Vec3; 2],
+    a_moves: bool,
+    key: u32,
+    normal: Vec3A,
+    tangents: [Vec3A; 2],
     friction: f32,
     restitution: f32,
     softness: Softness,
     pub count: usize,
-    pub points: [ConstraintPoint; MAX_POINTS],
-}
-
-/// Effective mass 1 / (J M⁻¹ Jᵀ) of a row with linear direction `d` and lever arms `ra`, `rb`.
-fn effective_mass(a: &SolverBody, b: &SolverBody, ra: Vec3, rb: Vec3, d: Vec3) -> f32 {
-    let (ja, jb) = (ra.cross(d), rb.cross(d));
-    let k = a.inverse_mass
-        + b.inverse_mass
-        + ja.dot(a.inverse_inertia * ja)
-        + jb.dot(b.inverse_inertia * jb);
-    if k > 0.0 {
-        1.0 / k
-    } else {
-        0.0
-    }
+    points: [ConstraintPoint; MAX_POINTS],
 }
 
 impl ContactConstraint {
@@ -85,11 +126,12 @@ impl ContactConstraint {
         softness: Softness,
         cached: Option<&CachedManifold>,
     ) -> Self {
-        let normal = manifold.normal;
+        let normal = Vec3A::from(manifold.normal);
         let (t1, t2) = normal.any_orthonormal_pair();
         let mut constraint = ContactConstraint {
             body_a: ia,
             body_b: ib,
+            a_moves: a.is_dynamic(),
             key,
             normal,
             tangents: [t1, t2],
@@ -102,13 +144,13 @@ impl ContactConstraint {
             count: manifold.count,
             points: [ConstraintPoint::default(); MAX_POINTS],
         };
-        let (inv_qa, inv_qb) = (a.orientation.conjugate(), b.orientation.conjugate());
+        let inv_qa = a.orientation.conjugate();
         for (point, contact) in constraint.points.iter_mut().zip(manifold.points()) {
-            let ra = contact.position - a.center;
-            let rb = contact.position - b.center;
-            let (arm_a, arm_b) = (ra.cross(normal), rb.cross(normal));
+            let position = Vec3A::from(contact.position);
+            let ra = position - a.center;
+            let rb = position - b.center;
             let relative = b.point_velocity(rb) - a.point_velocity(ra);
-            let local_anchor_a = inv_qa * ra;
+            let local_anchor_a = inv_qa * Vec3::from(ra);
             let warm = cached
                 .and_then(|m| m.find(contact.feature, local_anchor_a))
                 .copied()
@@ -116,23 +158,18 @@ impl ContactConstraint {
             *point = ConstraintPoint {
                 anchor_a: ra,
                 anchor_b: rb,
-                local_anchor_a,
-                local_anchor_b: inv_qb * rb,
                 base_separation: contact.separation,
-                arm_normal_a: arm_a,
-                arm_normal_b: arm_b,
-                inertia_arm_normal_a: a.inverse_inertia * arm_a,
-                inertia_arm_normal_b: b.inverse_inertia * arm_b,
-                normal_mass: effective_mass(a, b, ra, rb, normal),
-                tangent_mass: [
-                    effective_mass(a, b, ra, rb, t1),
-                    effective_mass(a, b, ra, rb, t2),
-                ],
+                normal_row: Row::new(a, b, ra, rb, normal),
+                tangent_rows: [Row::new(a, b, ra, rb, t1), Row::new(a, b, ra, rb, t2)],
                 normal_impulse: warm.normal_impulse,
-                tangent_impulse: [warm.tangent_impulse.dot(t1), warm.tangent_impulse.dot(t2)],
+                tangent_impulse: [
+                    Vec3A::from(warm.tangent_impulse).dot(t1),
+                    Vec3A::from(warm.tangent_impulse).dot(t2),
+                ],
                 max_normal_impulse: 0.0,
                 relative_velocity: relative.dot(normal),
                 feature: contact.feature,
+                local_anchor_a,
             };
         }
         constraint
@@ -141,12 +178,21 @@ impl ContactConstraint {
     /// Applies the impulses accumulated so far (from the last step, then from earlier
     /// substeps) so the iterations only have to find the change.
     pub fn warm_start(&self, a: &mut SolverBody, b: &mut SolverBody) {
+        if self.a_moves {
+            self.warm_start_impl::<true>(a, b)
+        } else {
+            self.warm_start_impl::<false>(a, b)
+        }
+    }
+
+    #[inline(always)]
+    fn warm_start_impl<const A_MOVES: bool>(&self, a: &mut SolverBody, b: &mut SolverBody) {
+        let [t1, t2] = self.tangents;
         for p in &self.points[..self.count] {
-            let impulse = self.normal * p.normal_impulse
-                + self.tangents[0] * p.tangent_impulse[0]
-                + self.tangents[1] * p.tangent_impulse[1];
-            a.apply_impulse(-impulse, p.anchor_a);
-            b.apply_impulse(impulse, p.anchor_b);
+            p.normal_row
+                .apply::<A_MOVES>(self.normal, p.normal_impulse, a, b);
+            p.tangent_rows[0].apply::<A_MOVES>(t1, p.tangent_impulse[0], a, b);
+            p.tangent_rows[1].apply::<A_MOVES>(t2, p.tangent_impulse[1], a, b);
         }
     }
 
@@ -161,12 +207,30 @@ impl ContactConstraint {
         max_push_out_speed: f32,
         use_bias: bool,
     ) {
+        if self.a_moves {
+            self.solve_impl::<true>(a, b, inv_h, max_push_out_speed, use_bias)
+        } else {
+            self.solve_impl::<false>(a, b, inv_h, max_push_out_speed, use_bias)
+        }
+    }
+
+    #[inline(always)]
+    fn solve_impl<const A_MOVES: bool>(
+        &mut self,
+        a: &mut SolverBody,
+        b: &mut SolverBody,
+        inv_h: f32,
+        max_push_out_speed: f32,
+        use_bias: bool,
+    ) {
         let n = self.normal;
-        let moved = b.delta_position - a.delta_position;
         for p in &mut self.points[..self.count] {
-            let drift_a = a.rotated_since_start(p.local_anchor_a) - p.anchor_a;
-            let drift_b = b.rotated_since_start(p.local_anchor_b) - p.anchor_b;
-            let s = p.base_separation + n.dot(moved + drift_b - drift_a);
+            let moved = if A_MOVES {
+                b.displacement_of(p.anchor_b) - a.displacement_of(p.anchor_a)
+            } else {
+                b.displacement_of(p.anchor_b)
+            };
+            let s = p.base_separation + n.dot(moved);
             let (bias, mass_scale, impulse_scale) = if s > 0.0 {
                 // Speculative: allow closing exactly the gap in this substep.
                 (s * inv_h, 1.0, 0.0)
@@ -180,26 +244,21 @@ impl ContactConstraint {
             } else {
                 (0.0, 1.0, 0.0)
             };
-            let vn = n.dot(b.linear_velocity - a.linear_velocity)
-                + b.angular_velocity.dot(p.arm_normal_b)
-                - a.angular_velocity.dot(p.arm_normal_a);
-            let impulse =
-                -p.normal_mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
+            let row = &p.normal_row;
+            let vn = row.velocity::<A_MOVES>(n, a, b);
+            let impulse = -row.mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
             let total = (p.normal_impulse + impulse).max(0.0);
             let delta = total - p.normal_impulse;
             p.normal_impulse = total;
             p.max_normal_impulse = p.max_normal_impulse.max(delta);
-            a.linear_velocity -= n * (delta * a.inverse_mass);
-            a.angular_velocity -= p.inertia_arm_normal_a * delta;
-            b.linear_velocity += n * (delta * b.inverse_mass);
-            b.angular_velocity += p.inertia_arm_normal_b * delta;
+            row.apply::<A_MOVES>(n, delta, a, b);
         }
+        let [t1, t2] = self.tangents;
         for p in &mut self.points[..self.count] {
-            let dv = b.point_velocity(p.anchor_b) - a.point_velocity(p.anchor_a);
-            let [t1, t2] = self.tangents;
+            let [row1, row2] = &p.tangent_rows;
             let mut total = [
-                p.tangent_impulse[0] - p.tangent_mass[0] * dv.dot(t1),
-                p.tangent_impulse[1] - p.tangent_mass[1] * dv.dot(t2),
+                p.tangent_impulse[0] - row1.mass * row1.velocity::<A_MOVES>(t1, a, b),
+                p.tangent_impulse[1] - row2.mass * row2.velocity::<A_MOVES>(t2, a, b),
             ];
             let limit = self.friction * p.normal_impulse;
             let length_sq = total[0] * total[0] + total[1] * total[1];
@@ -207,14 +266,9 @@ impl ContactConstraint {
                 let scale = limit / length_sq.sqrt();
                 total = [total[0] * scale, total[1] * scale];
             }
-            let delta = [
-                total[0] - p.tangent_impulse[0],
-                total[1] - p.tangent_impulse[1],
-            ];
+            row1.apply::<A_MOVES>(t1, total[0] - p.tangent_impulse[0], a, b);
+            row2.apply::<A_MOVES>(t2, total[1] - p.tangent_impulse[1], a, b);
             p.tangent_impulse = total;
-            let impulse = t1 * delta[0] + t2 * delta[1];
-            a.apply_impulse(-impulse, p.anchor_a);
-            b.apply_impulse(impulse, p.anchor_b);
         }
     }
 
@@ -229,17 +283,13 @@ impl ContactConstraint {
             if p.relative_velocity > -threshold || p.max_normal_impulse == 0.0 {
                 continue;
             }
-            let vn = n.dot(b.linear_velocity - a.linear_velocity)
-                + b.angular_velocity.dot(p.arm_normal_b)
-                - a.angular_velocity.dot(p.arm_normal_a);
-            let impulse = -p.normal_mass * (vn + self.restitution * p.relative_velocity);
+            // Rare (restitution on, fast impacts only): the general path is fine.
+            let row = &p.normal_row;
+            let vn = row.velocity::<true>(n, a, b);
+            let impulse = -row.mass * (vn + self.restitution * p.relative_velocity);
             let total = (p.normal_impulse + impulse).max(0.0);
-            let delta = total - p.normal_impulse;
+            row.apply::<true>(n, total - p.normal_impulse, a, b);
             p.normal_impulse = total;
-            a.linear_velocity -= n * (delta * a.inverse_mass);
-            a.angular_velocity -= p.inertia_arm_normal_a * delta;
-            b.linear_velocity += n * (delta * b.inverse_mass);
-            b.angular_velocity += p.inertia_arm_normal_b * delta;
         }
     }
 
@@ -255,8 +305,9 @@ impl ContactConstraint {
                 feature: p.feature,
                 local_anchor: p.local_anchor_a,
                 normal_impulse: p.normal_impulse,
-                tangent_impulse: self.tangents[0] * p.tangent_impulse[0]
-                    + self.tangents[1] * p.tangent_impulse[1],
+                tangent_impulse: (self.tangents[0] * p.tangent_impulse[0]
+                    + self.tangents[1] * p.tangent_impulse[1])
+                    .into(),
             };
         }
         cached

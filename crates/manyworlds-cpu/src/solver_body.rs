@@ -1,8 +1,13 @@
 //! A body as the solver sees it during one step: centre-of-mass state, inverse mass in world
 //! axes, and how far it has moved since the step began (contacts re-evaluate their
 //! separation from these deltas every substep instead of re-running the narrow phase).
+//!
+//! The solver keeps vectors in glam's 16-byte SIMD types (`Vec3A`, `Mat3A`): with 12-byte
+//! vectors the compiler spills and reloads them as full SSE registers whose fourth lane holds
+//! stack garbage, and arithmetic on garbage subnormals runs at microcode speed (measured: the
+//! whole step twice as slow).
 
-use glam::{Mat3, Quat, Vec3};
+use glam::{Mat3, Mat3A, Quat, Vec3, Vec3A};
 
 /// The largest rotation a body may make in one substep. Limits the damage of a wild angular
 /// velocity: the quaternion update below is only accurate for small angles anyway.
@@ -11,16 +16,21 @@ const MAX_ROTATION_PER_SUBSTEP: f32 = 0.25 * std::f32::consts::PI;
 #[derive(Clone, Copy, Debug)]
 pub struct SolverBody {
     /// Centre of mass, world.
-    pub center: Vec3,
+    pub center: Vec3A,
     pub orientation: Quat,
-    pub linear_velocity: Vec3,
-    pub angular_velocity: Vec3,
+    pub linear_velocity: Vec3A,
+    pub angular_velocity: Vec3A,
     /// Zero for static bodies.
     pub inverse_mass: f32,
     /// R I⁻¹ Rᵀ at the start of the step; kept for the whole step, like the contact Jacobians.
-    pub inverse_inertia: Mat3,
+    pub inverse_inertia: Mat3A,
     /// Centre-of-mass displacement since the start of the step.
-    pub delta_position: Vec3,
+    pub delta_position: Vec3A,
+    /// Orientation at the start of the step.
+    pub start_orientation: Quat,
+    /// Rotation since the start of the step, updated once per substep, so contacts can carry
+    /// their lever arms along with one matrix product.
+    pub delta_rotation: Mat3A,
     /// Whether any contact (speculative ones included) touches the body this step.
     pub in_contact: bool,
 }
@@ -36,13 +46,15 @@ impl SolverBody {
     ) -> Self {
         let r = Mat3::from_quat(orientation);
         Self {
-            center,
+            center: center.into(),
             orientation,
-            linear_velocity,
-            angular_velocity,
+            linear_velocity: linear_velocity.into(),
+            angular_velocity: angular_velocity.into(),
             inverse_mass,
-            inverse_inertia: r * *inverse_inertia_local * r.transpose(),
-            delta_position: Vec3::ZERO,
+            inverse_inertia: (r * *inverse_inertia_local * r.transpose()).into(),
+            delta_position: Vec3A::ZERO,
+            start_orientation: orientation,
+            delta_rotation: Mat3A::IDENTITY,
             in_contact: false,
         }
     }
@@ -51,17 +63,15 @@ impl SolverBody {
         self.inverse_mass > 0.0
     }
 
-    /// Applies the impulse `p` at the lever arm `r` from the centre of mass.
-    #[inline(always)]
-    pub fn apply_impulse(&mut self, p: Vec3, r: Vec3) {
-        self.linear_velocity += p * self.inverse_mass;
-        self.angular_velocity += self.inverse_inertia * r.cross(p);
-    }
-
     /// Velocity of the material point at lever arm `r`.
     #[inline(always)]
-    pub fn point_velocity(&self, r: Vec3) -> Vec3 {
+    pub fn point_velocity(&self, r: Vec3A) -> Vec3A {
         self.linear_velocity + self.angular_velocity.cross(r)
+    }
+
+    /// Applies gravity for one substep.
+    pub fn integrate_velocity(&mut self, h: f32, gravity: Vec3) {
+        self.linear_velocity += Vec3A::from(gravity) * h;
     }
 
     /// Position update over `h`, after the velocity update `v += h g`: symplectic Euler,
@@ -71,7 +81,7 @@ impl SolverBody {
     pub fn integrate_position(&mut self, h: f32, gravity: Vec3) {
         let mut dx = self.linear_velocity * h;
         if !self.in_contact {
-            dx -= gravity * (0.5 * h * h);
+            dx -= Vec3A::from(gravity) * (0.5 * h * h);
         }
         self.center += dx;
         self.delta_position += dx;
@@ -82,12 +92,15 @@ impl SolverBody {
         let w = self.angular_velocity * (0.5 * h);
         let spin = Quat::from_xyzw(w.x, w.y, w.z, 0.0) * self.orientation;
         self.orientation = (self.orientation + spin).normalize();
+        self.delta_rotation =
+            Mat3A::from_quat(self.orientation * self.start_orientation.conjugate());
     }
 
-    /// Where the lever arm `r`, fixed to the body at the start of the step, points now.
+    /// How far the material point at lever arm `r` (taken at the start of the step) has moved
+    /// since then.
     #[inline(always)]
-    pub fn rotated_since_start(&self, local_anchor: Vec3) -> Vec3 {
-        self.orientation * local_anchor
+    pub fn displacement_of(&self, r: Vec3A) -> Vec3A {
+        self.delta_position + self.delta_rotation * r - r
     }
 
     pub fn is_finite(&self) -> bool {

@@ -10,7 +10,7 @@
 //! Everything a world needs is in its own slices, so a world evolves the same bits whatever
 //! else is in the batch and whichever thread runs it.
 
-use glam::{Quat, Vec3};
+use glam::{Quat, Vec3, Vec3A};
 use manyworlds_core::{Pose, Scene, Shape, StepParams};
 
 use crate::broadphase::{find_pairs, Aabb};
@@ -112,7 +112,8 @@ pub fn step_world(
         let body_pose = Pose::new(state.positions[collider.body], body.orientation);
         let pose = body_pose.compose(&collider.pose);
         let reach = if body.is_dynamic() {
-            let arm = (pose.position - body.center).length() + collider.shape.bounding_radius();
+            let arm = (Vec3A::from(pose.position) - body.center).length()
+                + collider.shape.bounding_radius();
             (body.linear_velocity.length() + gravity_travel + body.angular_velocity.length() * arm)
                 * dt
         } else {
@@ -158,13 +159,15 @@ pub fn step_world(
         if manifold.is_empty() {
             continue;
         }
-        let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let key = pair_key(i, j);
-        let softness = if a.is_dynamic() && b.is_dynamic() {
-            soft
+        // A static body always goes first (see ContactConstraint).
+        let (ca, cb, manifold) = if scratch.bodies[cb.body].is_dynamic() {
+            (ca, cb, manifold)
         } else {
-            static_soft
+            (cb, ca, manifold.flipped())
         };
+        let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
+        let softness = if a.is_dynamic() { soft } else { static_soft };
         scratch.constraints.push(ContactConstraint::prepare(
             &manifold,
             key,
@@ -200,7 +203,7 @@ pub fn step_world(
 
     for _ in 0..params.substeps {
         for body in solver_bodies.iter_mut().filter(|b| b.is_dynamic()) {
-            body.linear_velocity += params.gravity * h;
+            body.integrate_velocity(h, params.gravity);
         }
         for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
             c.warm_start(a, b)
@@ -230,10 +233,11 @@ pub fn step_world(
             if !body.is_dynamic() {
                 continue;
             }
-            state.positions[i] = solver.center - solver.orientation * body.mass.center_of_mass;
+            state.positions[i] =
+                Vec3::from(solver.center) - solver.orientation * body.mass.center_of_mass;
             state.orientations[i] = solver.orientation;
-            state.linear_velocities[i] = solver.linear_velocity;
-            state.angular_velocities[i] = solver.angular_velocity;
+            state.linear_velocities[i] = solver.linear_velocity.into();
+            state.angular_velocities[i] = solver.angular_velocity.into();
         }
     }
     WorldStepReport {
@@ -252,10 +256,20 @@ fn for_each_in_order(
 ) {
     for &k in order {
         let c = &mut constraints[k as usize];
-        let (ia, ib) = (c.body_a as usize, c.body_b as usize);
-        let (mut a, mut b) = (bodies[ia], bodies[ib]);
-        f(c, &mut a, &mut b);
-        bodies[ia] = a;
-        bodies[ib] = b;
+        let (a, b) = two_bodies(bodies, c.body_a as usize, c.body_b as usize);
+        f(c, a, b);
+    }
+}
+
+/// Mutable references to two distinct bodies.
+#[inline(always)]
+fn two_bodies(bodies: &mut [SolverBody], a: usize, b: usize) -> (&mut SolverBody, &mut SolverBody) {
+    debug_assert_ne!(a, b, "a contact joins two different bodies");
+    if a < b {
+        let (low, high) = bodies.split_at_mut(b);
+        (&mut low[a], &mut high[0])
+    } else {
+        let (low, high) = bodies.split_at_mut(a);
+        (&mut high[0], &mut low[b])
     }
 }

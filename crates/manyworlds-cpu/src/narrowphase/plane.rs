@@ -73,17 +73,24 @@ pub fn plane_box(plane: &Pose, cuboid: &Pose, half: Vec3, margin: f32) -> Manifo
     let mut depth = [0.0f32; 8];
     let mut id = [0u32; 8];
     let mut k = 0;
+    // A vertex's height is the centre's plus ± each half-axis projected on the normal, so
+    // the box axes are projected once and the eight heights are sums.
+    let axes = glam::Mat3::from_quat(cuboid.orientation);
+    let half_axes = [
+        axes.x_axis * half.x,
+        axes.y_axis * half.y,
+        axes.z_axis * half.z,
+    ];
+    let reach = half_axes.map(|a| n.dot(a));
+    let center_height = n.dot(cuboid.position - origin);
     for i in 0..8u32 {
-        let local = Vec3::new(
-            if i & 1 != 0 { half.x } else { -half.x },
-            if i & 2 != 0 { half.y } else { -half.y },
-            if i & 4 != 0 { half.z } else { -half.z },
-        );
-        let v = cuboid.transform_point(local);
-        let d = n.dot(v - origin);
+        let sign = |bit: u32| if i & bit != 0 { 1.0 } else { -1.0 };
+        let (sx, sy, sz) = (sign(1), sign(2), sign(4));
+        let d = center_height + sx * reach[0] + sy * reach[1] + sz * reach[2];
         if d > margin || !d.is_finite() {
             continue;
         }
+        let v = cuboid.position + sx * half_axes[0] + sy * half_axes[1] + sz * half_axes[2];
         let mut j = k;
         while j > 0 && depth[j - 1] > d {
             vertex[j] = vertex[j - 1];

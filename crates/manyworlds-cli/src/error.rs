@@ -1,0 +1,62 @@
+//! Errors of the command line tool; each names the argument at fault.
+
+use std::fmt;
+
+use manyworlds::scenes::BUILTIN_NAMES;
+use manyworlds::BatchError;
+
+#[derive(Debug)]
+pub enum CliError {
+    /// No built-in scene has this name.
+    UnknownScene(String),
+    /// The batch could not be created.
+    Batch(BatchError),
+    /// The rayon pool for `--threads` could not be built.
+    ThreadPool {
+        /// None: the default size (one thread per core).
+        threads: Option<usize>,
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// The summary could not be written as JSON.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::UnknownScene(name) => write!(
+                f,
+                "SCENE: unknown scene '{name}'; valid scenes are: {}",
+                BUILTIN_NAMES.join(", ")
+            ),
+            CliError::Batch(e @ BatchError::WorldCount { .. }) => write!(f, "--worlds: {e}"),
+            CliError::Batch(e) => write!(f, "cannot create the batch: {e}"),
+            CliError::ThreadPool {
+                threads: Some(t),
+                source,
+            } => write!(f, "--threads: cannot build a pool of {t} threads: {source}"),
+            CliError::ThreadPool {
+                threads: None,
+                source,
+            } => write!(f, "cannot build the thread pool: {source}"),
+            CliError::Json(e) => write!(f, "cannot write the JSON summary: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::UnknownScene(_) => None,
+            CliError::Batch(e) => Some(e),
+            CliError::ThreadPool { source, .. } => Some(source),
+            CliError::Json(e) => Some(e),
+        }
+    }
+}
+
+impl From<BatchError> for CliError {
+    fn from(e: BatchError) -> Self {
+        CliError::Batch(e)
+    }
+}

@@ -1,0 +1,129 @@
+//! `manyworlds run`: step a built-in scene in many worlds, timed, then measure the result.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use manyworlds::plausibility::REST_SPEED;
+use manyworlds::scenes::{builtin, BuiltinScene};
+use manyworlds::{CpuBatch, Plausibility};
+
+use crate::backend::{Backend, Selection};
+use crate::error::CliError;
+use crate::summary::Summary;
+use crate::RunArgs;
+
+/// Runs `manyworlds run` with `args`, printing the summary on stdout.
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let scene = builtin(&args.scene).ok_or_else(|| CliError::UnknownScene(args.scene.clone()))?;
+    let selection = args.backend.select();
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().map_err(|source| CliError::ThreadPool {
+        threads: args.threads,
+        source,
+    })?;
+    let summary = pool.install(|| run_in_pool(args, &scene, selection))?;
+    if args.json {
+        let json = serde_json::to_string(&summary).map_err(CliError::Json)?;
+        println!("{json}");
+    } else {
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// Creates the batch, steps it with a progress bar and measures it; runs inside the pool.
+fn run_in_pool(
+    args: &RunArgs,
+    scene: &BuiltinScene,
+    selection: Selection,
+) -> Result<Summary, CliError> {
+    let steps = args.steps.unwrap_or(scene.steps);
+    let threads = rayon::current_num_threads();
+    if !args.json {
+        eprintln!(
+            "running {}: {} worlds × {steps} steps on {} ({}), {threads} threads",
+            scene.name,
+            args.worlds,
+            selection.backend.name(),
+            selection.reason,
+        );
+    }
+
+    let setup_start = Instant::now();
+    let mut batch = match selection.backend {
+        Backend::Cpu => CpuBatch::from_builtin(scene, args.worlds)?,
+    };
+    let setup_time = setup_start.elapsed();
+
+    let bar = progress_bar(steps, args.json);
+    let start = Instant::now();
+    for _ in 0..steps {
+        batch.step();
+        bar.inc(1);
+    }
+    let wall_time = start.elapsed();
+    bar.finish_and_clear();
+
+    let stats = batch.stats();
+    let state = Plausibility::measure(
+        batch.scene(),
+        batch.positions(),
+        batch.orientations(),
+        batch.linear_velocities(),
+        batch.angular_velocities(),
+    );
+    // The batch freezes a world at its last finite state when it blows up, so the state
+    // itself may look finite: the batch's own record is the authority.
+    let non_finite_worlds = batch
+        .non_finite_worlds()
+        .len()
+        .max(stats.non_finite_worlds)
+        .max(state.non_finite_worlds);
+
+    let worlds = batch.world_count();
+    let dynamic = batch.scene().dynamic_body_count();
+    let dt = batch.params().dt;
+    // Instant has at best nanosecond resolution; never divide by zero.
+    let wall_s = wall_time.max(Duration::from_nanos(1)).as_secs_f64();
+    let world_steps_per_second = worlds as f64 * f64::from(steps) / wall_s;
+    Ok(Summary {
+        scene: scene.name.to_string(),
+        backend: selection.backend,
+        backend_requested: args.backend,
+        backend_reason: selection.reason.to_string(),
+        threads,
+        worlds,
+        steps,
+        dt_s: dt,
+        // In f32 like dt itself, so 200 × 0.01 reads 2 and not 1.9999999552965164.
+        simulated_time_s: dt * steps as f32,
+        setup_time_s: setup_time.as_secs_f64(),
+        wall_time_s: wall_time.as_secs_f64(),
+        world_steps_per_second,
+        dynamic_bodies_per_world: dynamic,
+        body_steps_per_second: world_steps_per_second * dynamic as f64,
+        max_penetration_m: state.max_penetration,
+        max_speed_m_per_s: state.max_speed,
+        resting_fraction: state.resting_fraction,
+        rest_speed_m_per_s: REST_SPEED,
+        bodies_below_ground: state.bodies_below_ground,
+        non_finite_worlds,
+        contact_points_last_step: stats.contact_points,
+    })
+}
+
+/// A bar over `steps` on stderr, or a hidden one with `--json` or when stderr is not a terminal.
+fn progress_bar(steps: u32, json: bool) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style =
+        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} steps, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+    ProgressBar::new(u64::from(steps)).with_style(style)
+}

@@ -1,0 +1,144 @@
+//! Runs the real `manyworlds` binary.
+
+use std::process::{Command, Output};
+
+fn manyworlds(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_manyworlds"))
+        .args(args)
+        .output()
+        .expect("the manyworlds binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+#[test]
+fn tower_json_summary_stands() {
+    let out = manyworlds(&["run", "tower", "--worlds", "4", "--steps", "200", "--json"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    // Exactly one JSON value on stdout, nothing else.
+    let summary: serde_json::Value = serde_json::from_str(&text).expect("stdout is one JSON value");
+    assert!(summary.is_object(), "{text}");
+    assert_eq!(text.trim().lines().count(), 1, "{text}");
+
+    let num = |key: &str| {
+        summary[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is a number in {text}"))
+    };
+    assert_eq!(summary["scene"], "tower");
+    assert_eq!(summary["backend"], "cpu");
+    assert_eq!(summary["worlds"], 4);
+    assert_eq!(summary["steps"], 200);
+    assert_eq!(summary["non_finite_worlds"], 0);
+    assert_eq!(summary["bodies_below_ground"], 0);
+    assert!(num("max_penetration_m") < 0.005, "{text}");
+    assert!(num("world_steps_per_second") > 0.0, "{text}");
+    assert!(
+        num("body_steps_per_second") > num("world_steps_per_second"),
+        "{text}"
+    );
+    assert!((num("simulated_time_s") - 2.0).abs() < 1e-6, "{text}");
+    // Ten cubes placed exactly on each other and left alone for 2 s: physically every one of
+    // them is at rest (the engine gets max speeds near 1.5 mm/s here, well below the 1 cm/s
+    // threshold).
+    assert_eq!(
+        num("resting_fraction"),
+        1.0,
+        "the tower is not at rest after 2 s: {text}"
+    );
+    assert!(
+        num("max_speed_m_per_s") < num("rest_speed_m_per_s"),
+        "{text}"
+    );
+    // Every cube touches its neighbour or the ground: at least 4 points per face pair.
+    assert!(
+        num("contact_points_last_step") >= 4.0 * 10.0 * 4.0,
+        "{text}"
+    );
+}
+
+#[test]
+fn human_summary_with_one_thread() {
+    let out = manyworlds(&[
+        "run",
+        "boxes",
+        "--worlds",
+        "2",
+        "--steps",
+        "3",
+        "--threads",
+        "1",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "boxes",
+        "cpu",
+        "world-steps/s",
+        "max penetration",
+        "resting",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(text.contains("threads           1"), "{text}");
+}
+
+#[test]
+fn unknown_scene_is_refused_with_the_valid_names() {
+    let out = manyworlds(&["run", "domino"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("domino"), "{err}");
+    for name in ["boxes", "tower", "pyramid"] {
+        assert!(err.contains(name), "{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn zero_worlds_is_refused_naming_the_flag() {
+    let out = manyworlds(&["run", "tower", "--worlds", "0"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("--worlds"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn too_many_worlds_is_refused_naming_the_flag() {
+    let out = manyworlds(&["run", "tower", "--worlds", "100000000000"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("--worlds"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn zero_threads_is_refused_naming_the_flag() {
+    let out = manyworlds(&["run", "tower", "--threads", "0"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("--threads"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn scenes_lists_the_builtin_scenes() {
+    let out = manyworlds(&["scenes"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    for name in ["boxes", "tower", "pyramid"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "no line for {name} in:\n{text}"
+        );
+    }
+}
