@@ -13,8 +13,9 @@ use thiserror::Error;
 use crate::contact_cache::ContactCache;
 use crate::world_step::{step_world, Scratch, WorldState};
 
-/// The largest batch accepted; beyond it, memory use is better split over several batches.
-pub const MAX_WORLDS: usize = 1 << 24;
+/// The largest batch accepted (about a million worlds: `boxes` then holds ~2 GB of state and
+/// contact memory); beyond it, split the work over several batches.
+pub const MAX_WORLDS: usize = 1 << 20;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum BatchError {
@@ -24,6 +25,12 @@ pub enum BatchError {
     Params(#[from] ParamsError),
     #[error("world {world} is out of range: the batch holds {worlds} worlds")]
     WorldOutOfRange { world: usize, worlds: usize },
+    #[error("not enough memory for {worlds} worlds of {bodies} bodies ({bytes} bytes of state)")]
+    OutOfMemory {
+        worlds: usize,
+        bodies: usize,
+        bytes: usize,
+    },
     #[error("{field}: expected a slice of {expected} elements (worlds × bodies), got {got}")]
     SliceLength {
         field: &'static str,
@@ -74,13 +81,21 @@ impl CpuBatch {
         }
         params.validate()?;
         let stride = scene.body_count();
+        let out_of_memory = || BatchError::OutOfMemory {
+            worlds,
+            bodies: stride,
+            bytes: worlds
+                .saturating_mul(stride)
+                .saturating_mul(std::mem::size_of::<(Vec3, Quat, Vec3, Vec3)>()),
+        };
+        let items = worlds.checked_mul(stride).ok_or_else(out_of_memory)?;
         let mut batch = CpuBatch {
-            positions: vec![Vec3::ZERO; worlds * stride],
-            orientations: vec![Quat::IDENTITY; worlds * stride],
-            linear_velocities: vec![Vec3::ZERO; worlds * stride],
-            angular_velocities: vec![Vec3::ZERO; worlds * stride],
-            caches: vec![ContactCache::default(); worlds],
-            faulted: vec![false; worlds],
+            positions: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
+            orientations: filled(items, Quat::IDENTITY).ok_or_else(out_of_memory)?,
+            linear_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
+            angular_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
+            caches: filled(worlds, ContactCache::default()).ok_or_else(out_of_memory)?,
+            faulted: filled(worlds, false).ok_or_else(out_of_memory)?,
             scene,
             params,
             worlds,
@@ -271,6 +286,14 @@ impl CpuBatch {
     pub fn cached_contact_points(&self, world: usize) -> usize {
         self.caches.get(world).map_or(0, ContactCache::point_count)
     }
+}
+
+/// `vec![value; n]`, or None when the memory cannot be had (instead of aborting).
+fn filled<T: Clone>(n: usize, value: T) -> Option<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).ok()?;
+    v.resize(n, value);
+    Some(v)
 }
 
 fn copy_checked<T: Copy>(field: &'static str, dst: &mut [T], src: &[T]) -> Result<(), BatchError> {

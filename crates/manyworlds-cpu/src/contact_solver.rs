@@ -95,7 +95,7 @@ pub struct ConstraintPoint {
 /// A contact between two bodies. When one of them is static it is always body A (the
 /// narrow phase's pair is swapped and its normal flipped), so the solver can skip A's half of
 /// the arithmetic for the common case of a body resting on static ground.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ContactConstraint {
     pub body_a: u32,
     pub body_b: u32,
@@ -111,10 +111,12 @@ pub struct ContactConstraint {
 }
 
 impl ContactConstraint {
-    /// Builds the constraint of `manifold` between bodies `a` and `b` (indices `ia`, `ib`),
-    /// warm-starting from the cached impulses of the same features.
+    /// Makes this the constraint of `manifold` between bodies `a` and `b` (indices `ia`,
+    /// `ib`), warm-started from the cached impulses of the same features. Written in place:
+    /// the world's constraint slots are reused from step to step.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare(
+        &mut self,
         manifold: &Manifold,
         key: u32,
         ia: u32,
@@ -125,27 +127,22 @@ impl ContactConstraint {
         material_b: &Material,
         softness: Softness,
         cached: Option<&CachedManifold>,
-    ) -> Self {
+    ) {
         let normal = Vec3A::from(manifold.normal);
         let (t1, t2) = normal.any_orthonormal_pair();
-        let mut constraint = ContactConstraint {
-            body_a: ia,
-            body_b: ib,
-            a_moves: a.is_dynamic(),
-            key,
-            normal,
-            tangents: [t1, t2],
-            friction: Material::combined_friction(material_a.friction, material_b.friction),
-            restitution: Material::combined_restitution(
-                material_a.restitution,
-                material_b.restitution,
-            ),
-            softness,
-            count: manifold.count,
-            points: [ConstraintPoint::default(); MAX_POINTS],
-        };
+        self.body_a = ia;
+        self.body_b = ib;
+        self.a_moves = a.is_dynamic();
+        self.key = key;
+        self.normal = normal;
+        self.tangents = [t1, t2];
+        self.friction = Material::combined_friction(material_a.friction, material_b.friction);
+        self.restitution =
+            Material::combined_restitution(material_a.restitution, material_b.restitution);
+        self.softness = softness;
+        self.count = manifold.count;
         let inv_qa = a.orientation.conjugate();
-        for (point, contact) in constraint.points.iter_mut().zip(manifold.points()) {
+        for (point, contact) in self.points.iter_mut().zip(manifold.points()) {
             let position = Vec3A::from(contact.position);
             let ra = position - a.center;
             let rb = position - b.center;
@@ -172,7 +169,6 @@ impl ContactConstraint {
                 local_anchor_a,
             };
         }
-        constraint
     }
 
     /// Applies the impulses accumulated so far (from the last step, then from earlier

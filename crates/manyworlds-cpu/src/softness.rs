@@ -4,7 +4,7 @@
 //!
 //! `Δλ = −m_eff · mass_scale · (v + bias_rate · C) − impulse_scale · λ`.
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Softness {
     pub bias_rate: f32,
     pub mass_scale: f32,

@@ -40,6 +40,8 @@ pub struct Scratch {
     boxes: Vec<Aabb>,
     sweep_order: Vec<u32>,
     pairs: Vec<(u32, u32)>,
+    /// Constraint slots, reused from step to step; this step's are the first
+    /// `constraint_count`.
     constraints: Vec<ContactConstraint>,
     coloring: Coloring,
 }
@@ -143,7 +145,7 @@ pub fn step_world(
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
     let soft = Softness::new(contact_hertz, params.contact_damping_ratio, h);
     let static_soft = Softness::new(2.0 * contact_hertz, params.contact_damping_ratio, h);
-    scratch.constraints.clear();
+    let mut constraint_count = 0;
     for &(i, j) in &scratch.pairs {
         let (ca, cb) = (&colliders[i as usize], &colliders[j as usize]);
         let margin = params.speculative_distance
@@ -168,7 +170,10 @@ pub fn step_world(
         };
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let softness = if a.is_dynamic() { soft } else { static_soft };
-        scratch.constraints.push(ContactConstraint::prepare(
+        if scratch.constraints.len() == constraint_count {
+            scratch.constraints.push(ContactConstraint::default());
+        }
+        scratch.constraints[constraint_count].prepare(
             &manifold,
             key,
             ca.body as u32,
@@ -179,17 +184,18 @@ pub fn step_world(
             &cb.material,
             softness,
             cache.find(key),
-        ));
+        );
+        constraint_count += 1;
     }
+    let constraints = &mut scratch.constraints[..constraint_count];
 
-    for c in &scratch.constraints {
-        scratch.bodies[c.body_a as usize].in_contact = true;
-        scratch.bodies[c.body_b as usize].in_contact = true;
+    let solver_bodies = &mut scratch.bodies;
+    for c in constraints.iter() {
+        solver_bodies[c.body_a as usize].in_contact = true;
+        solver_bodies[c.body_b as usize].in_contact = true;
     }
 
     // Solve order: by graph colour.
-    let constraints = &mut scratch.constraints;
-    let solver_bodies = &mut scratch.bodies;
     scratch.coloring.compute(
         constraints.len(),
         solver_bodies.len(),

@@ -53,12 +53,19 @@ pub fn box_box(pose_a: &Pose, half_a: Vec3, pose_b: &Pose, half_b: Vec3, margin:
     let b = Obb::new(pose_b.position - origin, pose_b.orientation, half_b);
     let d = b.center;
 
+    // Everything in A's frame: R = Aᵀ B (column j is B's axis j), t = B's centre. The
+    // projection radius of either box on any of the 15 axes is then a sum of |R| entries.
+    let t = Vec3::new(d.dot(a.axes[0]), d.dot(a.axes[1]), d.dot(a.axes[2]));
+    let r = [0, 1, 2].map(|i| [0, 1, 2].map(|j| a.axes[i].dot(b.axes[j])));
+    let abs_r = r.map(|row| row.map(f32::abs));
+    let (ha, hb) = (a.half, b.half);
+
     // Face axes of A.
     let mut face_a = FaceQuery::NONE;
     for i in 0..3 {
-        let n = a.axes[i];
-        let dist = d.dot(n);
-        let sep = dist.abs() - a.half[i] - b.radius(n);
+        let dist = t[i];
+        let rb = hb[0] * abs_r[i][0] + hb[1] * abs_r[i][1] + hb[2] * abs_r[i][2];
+        let sep = dist.abs() - ha[i] - rb;
         if sep > margin {
             return Manifold::EMPTY;
         }
@@ -69,9 +76,9 @@ pub fn box_box(pose_a: &Pose, half_a: Vec3, pose_b: &Pose, half_b: Vec3, margin:
     // Face axes of B (outward normal of B's face points towards A, i.e. along -d).
     let mut face_b = FaceQuery::NONE;
     for j in 0..3 {
-        let n = b.axes[j];
-        let dist = -d.dot(n);
-        let sep = dist.abs() - b.half[j] - a.radius(n);
+        let dist = -(t.x * r[0][j] + t.y * r[1][j] + t.z * r[2][j]);
+        let ra = ha[0] * abs_r[0][j] + ha[1] * abs_r[1][j] + ha[2] * abs_r[2][j];
+        let sep = dist.abs() - hb[j] - ra;
         if sep > margin {
             return Manifold::EMPTY;
         }
@@ -79,34 +86,41 @@ pub fn box_box(pose_a: &Pose, half_a: Vec3, pose_b: &Pose, half_b: Vec3, margin:
             face_b = FaceQuery::new(sep, j, dist);
         }
     }
-    // Edge axes, oriented from A to B.
+    // Edge axes L = a_i × b_j (in A's frame e_i × R_j), oriented from A to B. With (i, u, v)
+    // and (j, j1, j2) cyclic, A's radius on L is ha_u |R_vj| + ha_v |R_uj| and B's is
+    // hb_j1 |R_i,j2| + hb_j2 |R_i,j1|.
     let mut edge = EdgeQuery::NONE;
     for i in 0..3 {
+        let (u, v) = ((i + 1) % 3, (i + 2) % 3);
         for j in 0..3 {
-            let axis = a.axes[i].cross(b.axes[j]);
+            let (j1, j2) = ((j + 1) % 3, (j + 2) % 3);
+            let column = Vec3::new(r[0][j], r[1][j], r[2][j]);
+            let axis = Vec3::AXES[i].cross(column);
             let len2 = axis.length_squared();
             if len2 < PARALLEL_EPS {
                 continue;
             }
-            let mut n = axis * len2.sqrt().recip();
-            let dist = d.dot(n);
-            if dist < 0.0 {
-                n = -n;
-            }
-            let sep = dist.abs() - a.radius(n) - b.radius(n);
+            let inv_len = len2.sqrt().recip();
+            let dist = t.dot(axis);
+            let ra = ha[u] * abs_r[v][j] + ha[v] * abs_r[u][j];
+            let rb = hb[j1] * abs_r[i][j2] + hb[j2] * abs_r[i][j1];
+            let sep = (dist.abs() - ra - rb) * inv_len;
             if sep > margin {
                 return Manifold::EMPTY;
             }
             if sep > edge.sep {
+                let sign = if dist < 0.0 { -inv_len } else { inv_len };
                 edge = EdgeQuery {
                     sep,
                     i,
                     j,
-                    normal: n,
+                    normal: axis * sign,
                 };
             }
         }
     }
+    // The winning edge normal, from A's frame to the world.
+    edge.normal = a.axes[0] * edge.normal.x + a.axes[1] * edge.normal.y + a.axes[2] * edge.normal.z;
 
     // Hysteresis: A's faces before B's, faces before edges, unless clearly worse.
     let b_first = face_b.sep > face_a.sep + FACE_B_ABS_TOL + FACE_B_REL_TOL * face_a.sep.abs();
@@ -173,13 +187,6 @@ impl Obb {
             half: half.abs().to_array(),
         }
     }
-
-    /// Half width of the box's projection on the unit axis `n`.
-    fn radius(&self, n: Vec3) -> f32 {
-        self.half[0] * self.axes[0].dot(n).abs()
-            + self.half[1] * self.axes[1].dot(n).abs()
-            + self.half[2] * self.axes[2].dot(n).abs()
-    }
 }
 
 /// Best face axis of one box: separation, axis index and the sign making the face's
@@ -207,7 +214,8 @@ impl FaceQuery {
     }
 }
 
-/// Best edge axis: separation, edge directions (A's axis `i`, B's axis `j`), unit normal A→B.
+/// Best edge axis: separation, edge directions (A's axis `i`, B's axis `j`), unit normal A→B
+/// (in A's frame while the axes are searched, then in the world).
 struct EdgeQuery {
     sep: f32,
     i: usize,
@@ -365,14 +373,16 @@ fn face_contact(refb: &Obb, inc: &Obb, face: &FaceQuery, margin: f32, flags: u32
     }
     // Side planes of the reference face: +u, -u, +v, -v (line ids 4..=7).
     let (u, v) = ((axis + 1) % 3, (axis + 2) % 3);
-    let mut tmp = Polygon::EMPTY;
+    let mut spare = Polygon::EMPTY;
+    let (mut poly, mut out) = (&mut poly, &mut spare);
     for k in 0..4 {
         let side = if k < 2 { u } else { v };
         let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
         let plane_n = refb.axes[side] * sign;
         let offset = plane_n.dot(refb.center) + refb.half[side];
-        clip(&poly, &mut tmp, plane_n, offset, 4 + k as u8);
-        std::mem::swap(&mut poly, &mut tmp);
+        clip(poly, out, plane_n, offset, 4 + k as u8);
+        // Ping-pong by reference: swapping the polygons themselves copies 0.5 KB.
+        std::mem::swap(&mut poly, &mut out);
         if poly.n == 0 {
             return Manifold::EMPTY;
         }
