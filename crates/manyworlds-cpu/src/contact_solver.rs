@@ -14,46 +14,33 @@ use crate::narrowphase::{Manifold, MAX_POINTS};
 use crate::softness::Softness;
 use crate::solver_body::SolverBody;
 
-/// One row of the contact Jacobian, for the direction `d` at lever arms `r_a`, `r_b`:
-/// its angular parts `r × d`, those parts through the inverse inertias, and its effective mass
-/// `1 / (J M⁻¹ Jᵀ)`. Precomputed once per step so an iteration is dot products and adds.
+/// What an impulse along a direction `d` at lever arms `r_a`, `r_b` does: each body's angular
+/// response I⁻¹ (r × d), and the row's effective mass `1 / (J M⁻¹ Jᵀ)`. Precomputed once per
+/// step so an iteration is only multiply-adds.
 #[derive(Clone, Copy, Debug, Default)]
-struct Row {
-    arm_a: Vec3A,
-    arm_b: Vec3A,
+struct ImpulseRow {
     inertia_arm_a: Vec3A,
     inertia_arm_b: Vec3A,
     mass: f32,
 }
 
-impl Row {
-    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, d: Vec3A) -> Self {
+impl ImpulseRow {
+    /// The row and its angular Jacobian parts `r_a × d`, `r_b × d`.
+    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, d: Vec3A) -> (Self, Vec3A, Vec3A) {
         let (arm_a, arm_b) = (ra.cross(d), rb.cross(d));
         let (inertia_arm_a, inertia_arm_b) = (a.inverse_inertia * arm_a, b.inverse_inertia * arm_b);
         let k =
             a.inverse_mass + b.inverse_mass + arm_a.dot(inertia_arm_a) + arm_b.dot(inertia_arm_b);
-        Row {
-            arm_a,
-            arm_b,
+        let row = ImpulseRow {
             inertia_arm_a,
             inertia_arm_b,
             mass: if k > 0.0 { 1.0 / k } else { 0.0 },
-        }
+        };
+        (row, arm_a, arm_b)
     }
 
-    /// Relative velocity of B with respect to A along the row. `A_MOVES = false` skips A,
-    /// which is then static (zero velocity, infinite mass).
-    #[inline(always)]
-    fn velocity<const A_MOVES: bool>(&self, d: Vec3A, a: &SolverBody, b: &SolverBody) -> f32 {
-        let vb = d.dot(b.linear_velocity) + self.arm_b.dot(b.angular_velocity);
-        if A_MOVES {
-            vb - d.dot(a.linear_velocity) - self.arm_a.dot(a.angular_velocity)
-        } else {
-            vb
-        }
-    }
-
-    /// Applies the impulse `lambda` along the row: −λ to A, +λ to B.
+    /// Applies the impulse `lambda` along the row: −λ to A, +λ to B. `A_MOVES = false` skips
+    /// A, which is then static.
     #[inline(always)]
     fn apply<const A_MOVES: bool>(
         &self,
@@ -71,6 +58,38 @@ impl Row {
     }
 }
 
+/// The normal row also keeps its angular Jacobian parts, to measure the normal velocity with
+/// two dot products. (Friction measures the point's relative velocity vector instead, once
+/// for both tangents.)
+#[derive(Clone, Copy, Debug, Default)]
+struct NormalRow {
+    arm_a: Vec3A,
+    arm_b: Vec3A,
+    impulse: ImpulseRow,
+}
+
+impl NormalRow {
+    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, n: Vec3A) -> Self {
+        let (impulse, arm_a, arm_b) = ImpulseRow::new(a, b, ra, rb, n);
+        NormalRow {
+            arm_a,
+            arm_b,
+            impulse,
+        }
+    }
+
+    /// Relative normal velocity of B with respect to A.
+    #[inline(always)]
+    fn velocity<const A_MOVES: bool>(&self, n: Vec3A, a: &SolverBody, b: &SolverBody) -> f32 {
+        let vb = n.dot(b.linear_velocity) + self.arm_b.dot(b.angular_velocity);
+        if A_MOVES {
+            vb - n.dot(a.linear_velocity) - self.arm_a.dot(a.angular_velocity)
+        } else {
+            vb
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ConstraintPoint {
     /// Lever arms from each centre of mass to the contact point at the start of the step.
@@ -78,8 +97,8 @@ pub struct ConstraintPoint {
     anchor_b: Vec3A,
     /// Separation at the start of the step.
     base_separation: f32,
-    normal_row: Row,
-    tangent_rows: [Row; 2],
+    normal_row: NormalRow,
+    tangent_rows: [ImpulseRow; 2],
     normal_impulse: f32,
     tangent_impulse: [f32; 2],
     /// Largest normal impulse of any iteration this step: restitution only acts on points
@@ -156,8 +175,11 @@ impl ContactConstraint {
                 anchor_a: ra,
                 anchor_b: rb,
                 base_separation: contact.separation,
-                normal_row: Row::new(a, b, ra, rb, normal),
-                tangent_rows: [Row::new(a, b, ra, rb, t1), Row::new(a, b, ra, rb, t2)],
+                normal_row: NormalRow::new(a, b, ra, rb, normal),
+                tangent_rows: [
+                    ImpulseRow::new(a, b, ra, rb, t1).0,
+                    ImpulseRow::new(a, b, ra, rb, t2).0,
+                ],
                 normal_impulse: warm.normal_impulse,
                 tangent_impulse: [
                     Vec3A::from(warm.tangent_impulse).dot(t1),
@@ -186,6 +208,7 @@ impl ContactConstraint {
         let [t1, t2] = self.tangents;
         for p in &self.points[..self.count] {
             p.normal_row
+                .impulse
                 .apply::<A_MOVES>(self.normal, p.normal_impulse, a, b);
             p.tangent_rows[0].apply::<A_MOVES>(t1, p.tangent_impulse[0], a, b);
             p.tangent_rows[1].apply::<A_MOVES>(t2, p.tangent_impulse[1], a, b);
@@ -242,19 +265,26 @@ impl ContactConstraint {
             };
             let row = &p.normal_row;
             let vn = row.velocity::<A_MOVES>(n, a, b);
-            let impulse = -row.mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
+            let impulse =
+                -row.impulse.mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
             let total = (p.normal_impulse + impulse).max(0.0);
             let delta = total - p.normal_impulse;
             p.normal_impulse = total;
             p.max_normal_impulse = p.max_normal_impulse.max(delta);
-            row.apply::<A_MOVES>(n, delta, a, b);
+            row.impulse.apply::<A_MOVES>(n, delta, a, b);
         }
         let [t1, t2] = self.tangents;
         for p in &mut self.points[..self.count] {
             let [row1, row2] = &p.tangent_rows;
+            // One relative velocity vector, projected on both tangents.
+            let dv = if A_MOVES {
+                b.point_velocity(p.anchor_b) - a.point_velocity(p.anchor_a)
+            } else {
+                b.point_velocity(p.anchor_b)
+            };
             let mut total = [
-                p.tangent_impulse[0] - row1.mass * row1.velocity::<A_MOVES>(t1, a, b),
-                p.tangent_impulse[1] - row2.mass * row2.velocity::<A_MOVES>(t2, a, b),
+                p.tangent_impulse[0] - row1.mass * dv.dot(t1),
+                p.tangent_impulse[1] - row2.mass * dv.dot(t2),
             ];
             let limit = self.friction * p.normal_impulse;
             let length_sq = total[0] * total[0] + total[1] * total[1];
@@ -282,9 +312,9 @@ impl ContactConstraint {
             // Rare (restitution on, fast impacts only): the general path is fine.
             let row = &p.normal_row;
             let vn = row.velocity::<true>(n, a, b);
-            let impulse = -row.mass * (vn + self.restitution * p.relative_velocity);
+            let impulse = -row.impulse.mass * (vn + self.restitution * p.relative_velocity);
             let total = (p.normal_impulse + impulse).max(0.0);
-            row.apply::<true>(n, total - p.normal_impulse, a, b);
+            row.impulse.apply::<true>(n, total - p.normal_impulse, a, b);
             p.normal_impulse = total;
         }
     }
