@@ -211,14 +211,7 @@ fn plausibility() {
     let builtin = manyworlds::scenes::builtin("boxes").expect("boxes is a built-in scene");
     let mut batch = CpuBatch::from_builtin(&builtin, PLAUSIBILITY_WORLDS).expect("a valid batch");
     batch.step_n(STEPS as usize);
-    let p = Plausibility::measure(
-        batch.scene(),
-        batch.positions(),
-        batch.orientations(),
-        batch.linear_velocities(),
-        batch.angular_velocities(),
-    );
-    report("manyworlds_cpu", &p);
+    report("manyworlds_cpu", &batch.plausibility());
     let mut worlds = rapier::Batch::new(PLAUSIBILITY_WORLDS);
     for _ in 0..STEPS {
         worlds.step();

@@ -48,6 +48,7 @@ fn a_non_finite_world_is_reported_frozen_and_kept_from_the_others() {
     batch.step_n(10);
     assert_eq!(batch.non_finite_worlds(), vec![1]);
     assert_eq!(batch.stats().non_finite_worlds, 1);
+    assert_eq!(batch.plausibility().non_finite_worlds, 1);
     // World 1 kept its last finite state; worlds 0 and 2 went on exactly as without the fault.
     assert_eq!(&batch.positions()[stride..2 * stride], &before[..]);
     assert_eq!(

@@ -8,13 +8,7 @@ use manyworlds::{BodyDesc, ColliderDesc, Plausibility, Quat, Shape, StepParams, 
 fn drop_and_settle(body: BodyDesc) -> Plausibility {
     let mut batch = batch(vec![ground(0.6, 0.0), body], StepParams::default(), 1);
     run_for(&mut batch, 2.0);
-    let p = Plausibility::measure(
-        batch.scene(),
-        batch.positions(),
-        batch.orientations(),
-        batch.linear_velocities(),
-        batch.angular_velocities(),
-    );
+    let p = batch.plausibility();
     assert_eq!(p.non_finite_worlds, 0);
     assert_eq!(p.bodies_below_ground, 0);
     p

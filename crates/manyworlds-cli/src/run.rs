@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use manyworlds::plausibility::REST_SPEED;
 use manyworlds::scenes::{builtin, BuiltinScene};
-use manyworlds::{CpuBatch, Plausibility};
+use manyworlds::CpuBatch;
 
 use crate::backend::{Backend, Selection};
 use crate::error::CliError;
@@ -69,20 +69,8 @@ fn run_in_pool(
     bar.finish_and_clear();
 
     let stats = batch.stats();
-    let state = Plausibility::measure(
-        batch.scene(),
-        batch.positions(),
-        batch.orientations(),
-        batch.linear_velocities(),
-        batch.angular_velocities(),
-    );
-    // The batch freezes a world at its last finite state when it blows up, so the state
-    // itself may look finite: the batch's own record is the authority.
-    let non_finite_worlds = batch
-        .non_finite_worlds()
-        .len()
-        .max(stats.non_finite_worlds)
-        .max(state.non_finite_worlds);
+    let state = batch.plausibility();
+    let non_finite_worlds = state.non_finite_worlds;
 
     let worlds = batch.world_count();
     let dynamic = batch.scene().dynamic_body_count();

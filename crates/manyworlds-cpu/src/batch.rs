@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use glam::{Quat, Vec3};
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{ParamsError, Scene, StepParams};
+use manyworlds_core::{ParamsError, Plausibility, Scene, StepParams};
 use rayon::prelude::*;
 use thiserror::Error;
 
@@ -225,6 +225,31 @@ impl CpuBatch {
     /// state and are not stepped until reset.
     pub fn non_finite_worlds(&self) -> Vec<usize> {
         (0..self.worlds).filter(|&w| self.faulted[w]).collect()
+    }
+
+    /// The plausibility figures of the current state (penetration, speeds, rest, non-finite
+    /// worlds). A world that went non-finite is frozen at its last finite state but still
+    /// counts as non-finite here.
+    pub fn plausibility(&self) -> Plausibility {
+        let mut p = Plausibility::measure(
+            &self.scene,
+            &self.positions,
+            &self.orientations,
+            &self.linear_velocities,
+            &self.angular_velocities,
+        );
+        let stride = self.stride;
+        let state_finite = |w: usize| {
+            let range = w * stride..(w + 1) * stride;
+            self.positions[range.clone()].iter().all(|v| v.is_finite())
+                && self.orientations[range.clone()].iter().all(|q| q.is_finite())
+                && self.linear_velocities[range.clone()].iter().all(|v| v.is_finite())
+                && self.angular_velocities[range].iter().all(|v| v.is_finite())
+        };
+        p.non_finite_worlds += (0..self.worlds)
+            .filter(|&w| self.faulted[w] && state_finite(w))
+            .count();
+        p
     }
 
     /// Body-frame origins, world frame, `[worlds × bodies]`.
