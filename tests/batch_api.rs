@@ -19,6 +19,15 @@ fn bad_arguments_are_named_errors() {
         err.to_string(),
         "step parameter `dt` must be a positive finite number, got -0.01"
     );
+    assert_eq!(
+        CpuBatch::new(
+            manyworlds::SceneBuilder::new().build().unwrap(),
+            StepParams::default(),
+            4
+        )
+        .err(),
+        Some(BatchError::EmptyScene)
+    );
     let mut batch = CpuBatch::from_builtin(&tower, 4).unwrap();
     let err = batch.set_positions(&[Vec3::ZERO; 3]).unwrap_err();
     assert_eq!(

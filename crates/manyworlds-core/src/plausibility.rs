@@ -45,6 +45,7 @@ fn depth_below(shape: &Shape, pose: &Pose, origin: Vec3, normal: Vec3) -> f32 {
 
 impl Plausibility {
     /// Measures a batch state laid out `[world × body]` with `scene.body_count()` as stride.
+    /// Only whole worlds present in all four slices are measured.
     pub fn measure(
         scene: &Scene,
         positions: &[Vec3],
@@ -65,7 +66,12 @@ impl Plausibility {
             .collect();
         let mut out = Plausibility::default();
         let (mut dynamic, mut resting) = (0usize, 0usize);
-        let worlds = positions.len() / stride;
+        let items = positions
+            .len()
+            .min(orientations.len())
+            .min(linear_velocities.len())
+            .min(angular_velocities.len());
+        let worlds = items / stride;
         for w in 0..worlds {
             let mut finite = true;
             for (i, body) in scene.bodies().iter().enumerate() {

@@ -21,6 +21,8 @@ pub const MAX_WORLDS: usize = 1 << 20;
 pub enum BatchError {
     #[error("world count must be between 1 and {max}, got {got}")]
     WorldCount { got: usize, max: usize },
+    #[error("the scene has no bodies: there is nothing to step")]
+    EmptyScene,
     #[error(transparent)]
     Params(#[from] ParamsError),
     #[error("world {world} is out of range: the batch holds {worlds} worlds")]
@@ -81,6 +83,9 @@ impl CpuBatch {
         }
         params.validate()?;
         let stride = scene.body_count();
+        if stride == 0 {
+            return Err(BatchError::EmptyScene);
+        }
         let out_of_memory = || BatchError::OutOfMemory {
             worlds,
             bodies: stride,
@@ -242,8 +247,12 @@ impl CpuBatch {
         let state_finite = |w: usize| {
             let range = w * stride..(w + 1) * stride;
             self.positions[range.clone()].iter().all(|v| v.is_finite())
-                && self.orientations[range.clone()].iter().all(|q| q.is_finite())
-                && self.linear_velocities[range.clone()].iter().all(|v| v.is_finite())
+                && self.orientations[range.clone()]
+                    .iter()
+                    .all(|q| q.is_finite())
+                && self.linear_velocities[range.clone()]
+                    .iter()
+                    .all(|v| v.is_finite())
                 && self.angular_velocities[range].iter().all(|v| v.is_finite())
         };
         p.non_finite_worlds += (0..self.worlds)

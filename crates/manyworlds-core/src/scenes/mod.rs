@@ -30,8 +30,8 @@ pub const BUILTIN_NAMES: [&str; 3] = ["boxes", "tower", "pyramid"];
 pub fn builtin(name: &str) -> Option<BuiltinScene> {
     match name {
         "boxes" => Some(boxes::scene()),
-        "tower" => Some(stacks::tower(10)),
-        "pyramid" => Some(stacks::pyramid(5)),
+        "tower" => Some(stacks::tower(10).expect("a 10-cube tower is a valid scene")),
+        "pyramid" => Some(stacks::pyramid(5).expect("a 15-cube pyramid is a valid scene")),
         _ => None,
     }
 }

@@ -3,6 +3,7 @@
 
 use super::BuiltinScene;
 use crate::body::{BodyDesc, ColliderDesc};
+use crate::error::SceneError;
 use crate::params::StepParams;
 use crate::scene::SceneBuilder;
 use crate::shape::Shape;
@@ -23,8 +24,9 @@ fn ground() -> BodyDesc {
     BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane).friction(FRICTION))
 }
 
-/// `height` cubes of edge 0.5 m, each resting exactly on the one below.
-pub fn tower(height: usize) -> BuiltinScene {
+/// `height` cubes of edge 0.5 m, each resting exactly on the one below. An error when the
+/// tower has more cubes than a scene can hold.
+pub fn tower(height: usize) -> Result<BuiltinScene, SceneError> {
     let mut builder = SceneBuilder::new().body(ground());
     for i in 0..height {
         builder.add_body(cube(
@@ -32,19 +34,20 @@ pub fn tower(height: usize) -> BuiltinScene {
             Vec3::new(0.0, 0.0, HALF + 2.0 * HALF * i as f32),
         ));
     }
-    BuiltinScene {
+    Ok(BuiltinScene {
         name: "tower",
         description: "a tower of cubes (edge 0.5 m) resting on each other",
-        scene: builder.build().expect("the tower scene is valid"),
+        scene: builder.build()?,
         params: StepParams::default(),
         steps: 1000,
         world_pose: None,
-    }
+    })
 }
 
 /// A pyramid with `base` cubes in its bottom row (base·(base+1)/2 cubes in all), in the
-/// x–z plane, with 2 cm gaps between neighbours in a row.
-pub fn pyramid(base: usize) -> BuiltinScene {
+/// x–z plane, with 2 cm gaps between neighbours in a row. An error when the pyramid has more
+/// cubes than a scene can hold.
+pub fn pyramid(base: usize) -> Result<BuiltinScene, SceneError> {
     let mut builder = SceneBuilder::new().body(ground());
     let pitch = 2.0 * HALF + 0.02;
     for row in 0..base {
@@ -57,12 +60,12 @@ pub fn pyramid(base: usize) -> BuiltinScene {
             ));
         }
     }
-    BuiltinScene {
+    Ok(BuiltinScene {
         name: "pyramid",
-        description: "a pyramid of cubes (edge 0.5 m), 5 in the bottom row",
-        scene: builder.build().expect("the pyramid scene is valid"),
+        description: "a pyramid of cubes (edge 0.5 m) standing on a plane",
+        scene: builder.build()?,
         params: StepParams::default(),
         steps: 1000,
         world_pose: None,
-    }
+    })
 }
