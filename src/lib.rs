@@ -1,5 +1,29 @@
 //! manyworlds: thousands of independent rigid-body worlds stepped at once.
 //!
+//! Build one world's [`Scene`], then step N copies of it as a [`CpuBatch`]. State comes back
+//! as flat `[worlds × bodies]` slices: world `w`, body `i` at `w * batch.stride() + i`.
+//! (This is the README's embedding example.)
+//!
+//! ```
+//! use manyworlds::{BodyDesc, ColliderDesc, CpuBatch, SceneBuilder, Shape, StepParams, Vec3};
+//!
+//! let scene = SceneBuilder::new()
+//!     .body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane)))
+//!     .body(
+//!         BodyDesc::dynamic("crate")
+//!             .at(Vec3::new(0.0, 0.0, 1.0))
+//!             .collider(ColliderDesc::new(Shape::cuboid(Vec3::splat(0.25))).friction(0.8)),
+//!     )
+//!     .build()?; // a typed error naming the body or collider at fault
+//! let mut batch = CpuBatch::new(scene, StepParams::default(), 4096)?;
+//! batch.step_n(100);
+//! let crate_height = batch.positions()[7 * batch.stride() + 1].z;
+//! assert!((crate_height - 0.25).abs() < 0.005, "the crate rests on the ground");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Built-in scenes come with their own step parameters and per-world initial poses:
+//!
 //! ```
 //! use manyworlds::{scenes, CpuBatch};
 //! let boxes = scenes::builtin("boxes").unwrap();
