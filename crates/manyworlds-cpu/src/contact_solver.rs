@@ -12,7 +12,7 @@ use manyworlds_core::Material;
 use crate::contact_cache::{CachedManifold, CachedPoint};
 use crate::narrowphase::{Manifold, MAX_POINTS};
 use crate::softness::Softness;
-use crate::solver_body::SolverBody;
+use crate::solver_body::{SolverBody, Velocity};
 
 /// What an impulse along a direction `d` at lever arms `r_a`, `r_b` does: each body's angular
 /// response I⁻¹ (r × d), and the row's effective mass `1 / (J M⁻¹ Jᵀ)`. Precomputed once per
@@ -42,19 +42,13 @@ impl ImpulseRow {
     /// Applies the impulse `lambda` along the row: −λ to A, +λ to B. `A_MOVES = false` skips
     /// A, which is then static.
     #[inline(always)]
-    fn apply<const A_MOVES: bool>(
-        &self,
-        d: Vec3A,
-        lambda: f32,
-        a: &mut SolverBody,
-        b: &mut SolverBody,
-    ) {
+    fn apply<const A_MOVES: bool>(&self, d: Vec3A, lambda: f32, pair: &mut BodyPair) {
         if A_MOVES {
-            a.linear_velocity -= d * (lambda * a.inverse_mass);
-            a.angular_velocity -= self.inertia_arm_a * lambda;
+            pair.va.linear -= d * (lambda * pair.inverse_mass_a);
+            pair.va.angular -= self.inertia_arm_a * lambda;
         }
-        b.linear_velocity += d * (lambda * b.inverse_mass);
-        b.angular_velocity += self.inertia_arm_b * lambda;
+        pair.vb.linear += d * (lambda * pair.inverse_mass_b);
+        pair.vb.angular += self.inertia_arm_b * lambda;
     }
 }
 
@@ -80,12 +74,47 @@ impl NormalRow {
 
     /// Relative normal velocity of B with respect to A.
     #[inline(always)]
-    fn velocity<const A_MOVES: bool>(&self, n: Vec3A, a: &SolverBody, b: &SolverBody) -> f32 {
-        let vb = n.dot(b.linear_velocity) + self.arm_b.dot(b.angular_velocity);
+    fn velocity<const A_MOVES: bool>(&self, n: Vec3A, pair: &BodyPair) -> f32 {
+        let vb = n.dot(pair.vb.linear) + self.arm_b.dot(pair.vb.angular);
         if A_MOVES {
-            vb - n.dot(a.linear_velocity) - self.arm_a.dot(a.angular_velocity)
+            vb - n.dot(pair.va.linear) - self.arm_a.dot(pair.va.angular)
         } else {
             vb
+        }
+    }
+}
+
+/// The parameters of one pass over the constraints.
+#[derive(Clone, Copy, Debug)]
+pub struct SolvePass {
+    /// 1 / substep.
+    pub inv_h: f32,
+    pub max_push_out_speed: f32,
+    /// Push overlaps apart (solve) or only remove velocity error (relax).
+    pub use_bias: bool,
+}
+
+/// What a constraint iteration works on: copies of its two bodies' velocities, written back
+/// afterwards, with the read-only data it needs of the bodies.
+pub struct BodyPair<'a> {
+    pub a: &'a SolverBody,
+    pub b: &'a SolverBody,
+    pub va: Velocity,
+    pub vb: Velocity,
+    inverse_mass_a: f32,
+    inverse_mass_b: f32,
+}
+
+impl<'a> BodyPair<'a> {
+    #[inline(always)]
+    pub fn new(a: &'a SolverBody, b: &'a SolverBody, va: Velocity, vb: Velocity) -> Self {
+        BodyPair {
+            a,
+            b,
+            va,
+            vb,
+            inverse_mass_a: a.inverse_mass,
+            inverse_mass_b: b.inverse_mass,
         }
     }
 }
@@ -142,6 +171,8 @@ impl ContactConstraint {
         ib: u32,
         a: &SolverBody,
         b: &SolverBody,
+        va: &Velocity,
+        vb: &Velocity,
         material_a: &Material,
         material_b: &Material,
         softness: Softness,
@@ -165,7 +196,7 @@ impl ContactConstraint {
             let position = Vec3A::from(contact.position);
             let ra = position - a.center;
             let rb = position - b.center;
-            let relative = b.point_velocity(rb) - a.point_velocity(ra);
+            let relative = vb.at(rb) - va.at(ra);
             let local_anchor_a = inv_qa * Vec3::from(ra);
             let warm = cached
                 .and_then(|m| m.find(contact.feature, local_anchor_a))
@@ -195,112 +226,162 @@ impl ContactConstraint {
 
     /// Applies the impulses accumulated so far (from the last step, then from earlier
     /// substeps) so the iterations only have to find the change.
-    pub fn warm_start(&self, a: &mut SolverBody, b: &mut SolverBody) {
+    pub fn warm_start(&self, pair: &mut BodyPair) {
         if self.a_moves {
-            self.warm_start_impl::<true>(a, b)
+            self.warm_start_impl::<true>(pair)
         } else {
-            self.warm_start_impl::<false>(a, b)
+            self.warm_start_impl::<false>(pair)
         }
     }
 
     #[inline(always)]
-    fn warm_start_impl<const A_MOVES: bool>(&self, a: &mut SolverBody, b: &mut SolverBody) {
+    fn warm_start_impl<const A_MOVES: bool>(&self, pair: &mut BodyPair) {
         let [t1, t2] = self.tangents;
         for p in &self.points[..self.count] {
             p.normal_row
                 .impulse
-                .apply::<A_MOVES>(self.normal, p.normal_impulse, a, b);
-            p.tangent_rows[0].apply::<A_MOVES>(t1, p.tangent_impulse[0], a, b);
-            p.tangent_rows[1].apply::<A_MOVES>(t2, p.tangent_impulse[1], a, b);
+                .apply::<A_MOVES>(self.normal, p.normal_impulse, pair);
+            p.tangent_rows[0].apply::<A_MOVES>(t1, p.tangent_impulse[0], pair);
+            p.tangent_rows[1].apply::<A_MOVES>(t2, p.tangent_impulse[1], pair);
         }
     }
 
     /// One iteration over the points: non-penetration first, then friction with the normal
     /// impulses just found. `use_bias` pushes overlaps apart (solve); without it the
     /// velocity error alone is removed (relax), so push-out does not turn into bounce.
-    pub fn solve(
-        &mut self,
-        a: &mut SolverBody,
-        b: &mut SolverBody,
-        inv_h: f32,
-        max_push_out_speed: f32,
-        use_bias: bool,
-    ) {
+    pub fn solve(&mut self, pair: &mut BodyPair, pass: SolvePass) {
         if self.a_moves {
-            self.solve_impl::<true>(a, b, inv_h, max_push_out_speed, use_bias)
+            self.solve_impl::<true>(pair, pass)
         } else {
-            self.solve_impl::<false>(a, b, inv_h, max_push_out_speed, use_bias)
+            self.solve_impl::<false>(pair, pass)
+        }
+    }
+
+    /// Solves `first` and `second`, two constraints of one colour (no dynamic body in common),
+    /// with their points interleaved: each one's point chain waits on the velocities its
+    /// previous point just wrote, and interleaving lets the CPU run the two chains side by
+    /// side. The result is exactly that of solving one after the other.
+    pub fn solve_two(
+        (c1, p1): (&mut ContactConstraint, &mut BodyPair),
+        (c2, p2): (&mut ContactConstraint, &mut BodyPair),
+        pass: SolvePass,
+    ) {
+        match (c1.a_moves, c2.a_moves) {
+            (true, true) => Self::solve_two_impl::<true, true>(c1, p1, c2, p2, pass),
+            (true, false) => Self::solve_two_impl::<true, false>(c1, p1, c2, p2, pass),
+            (false, true) => Self::solve_two_impl::<false, true>(c1, p1, c2, p2, pass),
+            (false, false) => Self::solve_two_impl::<false, false>(c1, p1, c2, p2, pass),
         }
     }
 
     #[inline(always)]
-    fn solve_impl<const A_MOVES: bool>(
+    fn solve_two_impl<const A1: bool, const A2: bool>(
+        c1: &mut ContactConstraint,
+        p1: &mut BodyPair,
+        c2: &mut ContactConstraint,
+        p2: &mut BodyPair,
+        pass: SolvePass,
+    ) {
+        for i in 0..MAX_POINTS {
+            if i < c1.count {
+                c1.solve_normal::<A1>(i, p1, pass);
+            }
+            if i < c2.count {
+                c2.solve_normal::<A2>(i, p2, pass);
+            }
+        }
+        for i in 0..MAX_POINTS {
+            if i < c1.count {
+                c1.solve_friction::<A1>(i, p1);
+            }
+            if i < c2.count {
+                c2.solve_friction::<A2>(i, p2);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn solve_impl<const A_MOVES: bool>(&mut self, pair: &mut BodyPair, pass: SolvePass) {
+        for i in 0..self.count {
+            self.solve_normal::<A_MOVES>(i, pair, pass);
+        }
+        for i in 0..self.count {
+            self.solve_friction::<A_MOVES>(i, pair);
+        }
+    }
+
+    /// Non-penetration at point `i`: a soft constraint while overlapping (with bias when
+    /// `use_bias`), a hard speculative one while apart.
+    #[inline(always)]
+    fn solve_normal<const A_MOVES: bool>(
         &mut self,
-        a: &mut SolverBody,
-        b: &mut SolverBody,
-        inv_h: f32,
-        max_push_out_speed: f32,
-        use_bias: bool,
+        i: usize,
+        pair: &mut BodyPair,
+        pass: SolvePass,
     ) {
         let n = self.normal;
-        for p in &mut self.points[..self.count] {
-            let moved = if A_MOVES {
-                b.displacement_of(p.anchor_b) - a.displacement_of(p.anchor_a)
-            } else {
-                b.displacement_of(p.anchor_b)
-            };
-            let s = p.base_separation + n.dot(moved);
-            let (bias, mass_scale, impulse_scale) = if s > 0.0 {
-                // Speculative: allow closing exactly the gap in this substep.
-                (s * inv_h, 1.0, 0.0)
-            } else if use_bias {
-                let soft = &self.softness;
-                (
-                    (soft.bias_rate * s).max(-max_push_out_speed),
-                    soft.mass_scale,
-                    soft.impulse_scale,
-                )
-            } else {
-                (0.0, 1.0, 0.0)
-            };
-            let row = &p.normal_row;
-            let vn = row.velocity::<A_MOVES>(n, a, b);
-            let impulse =
-                -row.impulse.mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
-            let total = (p.normal_impulse + impulse).max(0.0);
-            let delta = total - p.normal_impulse;
-            p.normal_impulse = total;
-            p.max_normal_impulse = p.max_normal_impulse.max(delta);
-            row.impulse.apply::<A_MOVES>(n, delta, a, b);
-        }
+        let p = &mut self.points[i];
+        let moved = if A_MOVES {
+            pair.b.displacement_of(p.anchor_b) - pair.a.displacement_of(p.anchor_a)
+        } else {
+            pair.b.displacement_of(p.anchor_b)
+        };
+        let s = p.base_separation + n.dot(moved);
+        let (bias, mass_scale, impulse_scale) = if s > 0.0 {
+            // Speculative: allow closing exactly the gap in this substep.
+            (s * pass.inv_h, 1.0, 0.0)
+        } else if pass.use_bias {
+            let soft = &self.softness;
+            (
+                (soft.bias_rate * s).max(-pass.max_push_out_speed),
+                soft.mass_scale,
+                soft.impulse_scale,
+            )
+        } else {
+            (0.0, 1.0, 0.0)
+        };
+        let row = &p.normal_row;
+        let vn = row.velocity::<A_MOVES>(n, pair);
+        let impulse =
+            -row.impulse.mass * mass_scale * (vn + bias) - impulse_scale * p.normal_impulse;
+        let total = (p.normal_impulse + impulse).max(0.0);
+        let delta = total - p.normal_impulse;
+        p.normal_impulse = total;
+        p.max_normal_impulse = p.max_normal_impulse.max(delta);
+        row.impulse.apply::<A_MOVES>(n, delta, pair);
+    }
+
+    /// Friction at point `i`, with the normal impulse it has now: both tangent impulses
+    /// together, clamped to the disk of radius μ λn.
+    #[inline(always)]
+    fn solve_friction<const A_MOVES: bool>(&mut self, i: usize, pair: &mut BodyPair) {
         let [t1, t2] = self.tangents;
-        for p in &mut self.points[..self.count] {
-            let [row1, row2] = &p.tangent_rows;
-            // One relative velocity vector, projected on both tangents.
-            let dv = if A_MOVES {
-                b.point_velocity(p.anchor_b) - a.point_velocity(p.anchor_a)
-            } else {
-                b.point_velocity(p.anchor_b)
-            };
-            let mut total = [
-                p.tangent_impulse[0] - row1.mass * dv.dot(t1),
-                p.tangent_impulse[1] - row2.mass * dv.dot(t2),
-            ];
-            let limit = self.friction * p.normal_impulse;
-            let length_sq = total[0] * total[0] + total[1] * total[1];
-            if length_sq > limit * limit {
-                let scale = limit / length_sq.sqrt();
-                total = [total[0] * scale, total[1] * scale];
-            }
-            row1.apply::<A_MOVES>(t1, total[0] - p.tangent_impulse[0], a, b);
-            row2.apply::<A_MOVES>(t2, total[1] - p.tangent_impulse[1], a, b);
-            p.tangent_impulse = total;
+        let p = &mut self.points[i];
+        let [row1, row2] = &p.tangent_rows;
+        // One relative velocity vector, projected on both tangents.
+        let dv = if A_MOVES {
+            pair.vb.at(p.anchor_b) - pair.va.at(p.anchor_a)
+        } else {
+            pair.vb.at(p.anchor_b)
+        };
+        let mut total = [
+            p.tangent_impulse[0] - row1.mass * dv.dot(t1),
+            p.tangent_impulse[1] - row2.mass * dv.dot(t2),
+        ];
+        let limit = self.friction * p.normal_impulse;
+        let length_sq = total[0] * total[0] + total[1] * total[1];
+        if length_sq > limit * limit {
+            let scale = limit / length_sq.sqrt();
+            total = [total[0] * scale, total[1] * scale];
         }
+        row1.apply::<A_MOVES>(t1, total[0] - p.tangent_impulse[0], pair);
+        row2.apply::<A_MOVES>(t2, total[1] - p.tangent_impulse[1], pair);
+        p.tangent_impulse = total;
     }
 
     /// After the substeps: points that were approaching faster than `threshold` and pushed
     /// leave with e times their approach speed.
-    pub fn apply_restitution(&mut self, a: &mut SolverBody, b: &mut SolverBody, threshold: f32) {
+    pub fn apply_restitution(&mut self, pair: &mut BodyPair, threshold: f32) {
         if self.restitution == 0.0 {
             return;
         }
@@ -311,10 +392,10 @@ impl ContactConstraint {
             }
             // Rare (restitution on, fast impacts only): the general path is fine.
             let row = &p.normal_row;
-            let vn = row.velocity::<true>(n, a, b);
+            let vn = row.velocity::<true>(n, pair);
             let impulse = -row.impulse.mass * (vn + self.restitution * p.relative_velocity);
             let total = (p.normal_impulse + impulse).max(0.0);
-            row.impulse.apply::<true>(n, total - p.normal_impulse, a, b);
+            row.impulse.apply::<true>(n, total - p.normal_impulse, pair);
             p.normal_impulse = total;
         }
     }

@@ -1,6 +1,8 @@
 //! A body as the solver sees it during one step: centre-of-mass state, inverse mass in world
 //! axes, and how far it has moved since the step began (contacts re-evaluate their
 //! separation from these deltas every substep instead of re-running the narrow phase).
+//! The velocity, the one thing the constraint iterations change, is kept apart in 32 bytes
+//! ([`Velocity`]) that a constraint copies in and writes back.
 //!
 //! The solver keeps vectors in glam's 16-byte SIMD types (`Vec3A`, `Mat3A`): with 12-byte
 //! vectors the compiler spills and reloads them as full SSE registers whose fourth lane holds
@@ -13,13 +15,35 @@ use glam::{Mat3, Mat3A, Quat, Vec3, Vec3A};
 /// velocity: the quaternion update below is only accurate for small angles anyway.
 const MAX_ROTATION_PER_SUBSTEP: f32 = 0.25 * std::f32::consts::PI;
 
+/// Centre-of-mass velocity and angular velocity (world frame) of a body.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Velocity {
+    pub linear: Vec3A,
+    pub angular: Vec3A,
+}
+
+impl Velocity {
+    /// Velocity of the material point at lever arm `r`.
+    #[inline(always)]
+    pub fn at(&self, r: Vec3A) -> Vec3A {
+        self.linear + self.angular.cross(r)
+    }
+
+    pub fn is_finite(&self) -> bool {
+        self.linear.is_finite() && self.angular.is_finite()
+    }
+
+    /// Applies gravity for one substep `h`.
+    pub fn accelerate(&mut self, gravity: Vec3, h: f32) {
+        self.linear += Vec3A::from(gravity) * h;
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct SolverBody {
     /// Centre of mass, world.
     pub center: Vec3A,
     pub orientation: Quat,
-    pub linear_velocity: Vec3A,
-    pub angular_velocity: Vec3A,
     /// Zero for static bodies.
     pub inverse_mass: f32,
     /// R I⁻¹ Rᵀ at the start of the step; kept for the whole step, like the contact Jacobians.
@@ -39,8 +63,6 @@ impl SolverBody {
     pub fn new(
         center: Vec3,
         orientation: Quat,
-        linear_velocity: Vec3,
-        angular_velocity: Vec3,
         inverse_mass: f32,
         inverse_inertia_local: &Mat3,
     ) -> Self {
@@ -48,8 +70,6 @@ impl SolverBody {
         Self {
             center: center.into(),
             orientation,
-            linear_velocity: linear_velocity.into(),
-            angular_velocity: angular_velocity.into(),
             inverse_mass,
             inverse_inertia: (r * *inverse_inertia_local * r.transpose()).into(),
             delta_position: Vec3A::ZERO,
@@ -63,33 +83,22 @@ impl SolverBody {
         self.inverse_mass > 0.0
     }
 
-    /// Velocity of the material point at lever arm `r`.
-    #[inline(always)]
-    pub fn point_velocity(&self, r: Vec3A) -> Vec3A {
-        self.linear_velocity + self.angular_velocity.cross(r)
-    }
-
-    /// Applies gravity for one substep.
-    pub fn integrate_velocity(&mut self, h: f32, gravity: Vec3) {
-        self.linear_velocity += Vec3A::from(gravity) * h;
-    }
-
     /// Position update over `h`, after the velocity update `v += h g`: symplectic Euler,
     /// x += h v and q += h/2 (ω, 0) ⊗ q renormalised, for a body in contact, so position and
     /// the constraint-solved velocity agree. A body in free flight takes x += h v − h²g/2,
     /// which is exact for constant gravity (symplectic Euler would fall h·g·t/2 too far).
-    pub fn integrate_position(&mut self, h: f32, gravity: Vec3) {
-        let mut dx = self.linear_velocity * h;
+    pub fn integrate_position(&mut self, velocity: &mut Velocity, h: f32, gravity: Vec3) {
+        let mut dx = velocity.linear * h;
         if !self.in_contact {
             dx -= Vec3A::from(gravity) * (0.5 * h * h);
         }
         self.center += dx;
         self.delta_position += dx;
-        let angle = self.angular_velocity.length() * h;
+        let angle = velocity.angular.length() * h;
         if angle > MAX_ROTATION_PER_SUBSTEP {
-            self.angular_velocity *= MAX_ROTATION_PER_SUBSTEP / angle;
+            velocity.angular *= MAX_ROTATION_PER_SUBSTEP / angle;
         }
-        let w = self.angular_velocity * (0.5 * h);
+        let w = velocity.angular * (0.5 * h);
         let spin = Quat::from_xyzw(w.x, w.y, w.z, 0.0) * self.orientation;
         self.orientation = (self.orientation + spin).normalize();
         self.delta_rotation =
@@ -104,9 +113,6 @@ impl SolverBody {
     }
 
     pub fn is_finite(&self) -> bool {
-        self.center.is_finite()
-            && self.orientation.is_finite()
-            && self.linear_velocity.is_finite()
-            && self.angular_velocity.is_finite()
+        self.center.is_finite() && self.orientation.is_finite()
     }
 }

@@ -15,11 +15,12 @@ use manyworlds_core::{Pose, Scene, Shape, StepParams};
 
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
+use crate::coloring::MAX_COLORS;
 use crate::contact_cache::{pair_key, ContactCache};
-use crate::contact_solver::ContactConstraint;
+use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
 use crate::narrowphase::collide;
 use crate::softness::Softness;
-use crate::solver_body::SolverBody;
+use crate::solver_body::{SolverBody, Velocity};
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
 /// velocities.
@@ -34,6 +35,7 @@ pub struct WorldState<'a> {
 #[derive(Default)]
 pub struct Scratch {
     bodies: Vec<SolverBody>,
+    velocities: Vec<Velocity>,
     collider_poses: Vec<Pose>,
     /// How far each collider's surface can travel in one step.
     collider_reach: Vec<f32>,
@@ -92,16 +94,19 @@ pub fn step_world(
 
     // Bodies, at their centres of mass.
     scratch.bodies.clear();
+    scratch.velocities.clear();
     for (i, body) in bodies.iter().enumerate() {
         let q = state.orientations[i];
         scratch.bodies.push(SolverBody::new(
             state.positions[i] + q * body.mass.center_of_mass,
             q,
-            state.linear_velocities[i],
-            state.angular_velocities[i],
             body.inverse_mass,
             &body.inverse_inertia,
         ));
+        scratch.velocities.push(Velocity {
+            linear: state.linear_velocities[i].into(),
+            angular: state.angular_velocities[i].into(),
+        });
     }
 
     // Broad phase: colliders in the world, boxes grown by what they can travel this step.
@@ -111,13 +116,13 @@ pub fn step_world(
     let gravity_travel = params.gravity.length() * dt;
     for collider in colliders {
         let body = &scratch.bodies[collider.body];
+        let velocity = &scratch.velocities[collider.body];
         let body_pose = Pose::new(state.positions[collider.body], body.orientation);
         let pose = body_pose.compose(&collider.pose);
         let reach = if body.is_dynamic() {
             let arm = (Vec3A::from(pose.position) - body.center).length()
                 + collider.shape.bounding_radius();
-            (body.linear_velocity.length() + gravity_travel + body.angular_velocity.length() * arm)
-                * dt
+            (velocity.linear.length() + gravity_travel + velocity.angular.length() * arm) * dt
         } else {
             0.0
         };
@@ -169,6 +174,7 @@ pub fn step_world(
             (cb, ca, manifold.flipped())
         };
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
+        let (va, vb) = (&scratch.velocities[ca.body], &scratch.velocities[cb.body]);
         let softness = if a.is_dynamic() { soft } else { static_soft };
         if scratch.constraints.len() == constraint_count {
             scratch.constraints.push(ContactConstraint::default());
@@ -180,6 +186,8 @@ pub fn step_world(
             cb.body as u32,
             a,
             b,
+            va,
+            vb,
             &ca.material,
             &cb.material,
             softness,
@@ -190,6 +198,7 @@ pub fn step_world(
     let constraints = &mut scratch.constraints[..constraint_count];
 
     let solver_bodies = &mut scratch.bodies;
+    let velocities = &mut scratch.velocities;
     for c in constraints.iter() {
         solver_bodies[c.body_a as usize].in_contact = true;
         solver_bodies[c.body_b as usize].in_contact = true;
@@ -206,44 +215,70 @@ pub fn step_world(
         |b| solver_bodies[b].is_dynamic(),
     );
     let order = &scratch.coloring.order;
+    let color_starts = &scratch.coloring.color_starts;
 
+    let biased = SolvePass {
+        inv_h,
+        max_push_out_speed: params.max_push_out_speed,
+        use_bias: true,
+    };
+    let relax = SolvePass {
+        use_bias: false,
+        ..biased
+    };
     for _ in 0..params.substeps {
-        for body in solver_bodies.iter_mut().filter(|b| b.is_dynamic()) {
-            body.integrate_velocity(h, params.gravity);
+        for (body, v) in solver_bodies.iter().zip(velocities.iter_mut()) {
+            if body.is_dynamic() {
+                v.accelerate(params.gravity, h);
+            }
         }
-        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
-            c.warm_start(a, b)
+        for_each_in_order(order, constraints, solver_bodies, velocities, |c, pair| {
+            c.warm_start(pair)
         });
-        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
-            c.solve(a, b, inv_h, params.max_push_out_speed, true)
-        });
-        for body in solver_bodies.iter_mut().filter(|b| b.is_dynamic()) {
-            body.integrate_position(h, params.gravity);
+        solve_in_order(
+            order,
+            color_starts,
+            constraints,
+            solver_bodies,
+            velocities,
+            biased,
+        );
+        for (body, v) in solver_bodies.iter_mut().zip(velocities.iter_mut()) {
+            if body.is_dynamic() {
+                body.integrate_position(v, h, params.gravity);
+            }
         }
-        for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
-            c.solve(a, b, inv_h, params.max_push_out_speed, false)
-        });
+        solve_in_order(
+            order,
+            color_starts,
+            constraints,
+            solver_bodies,
+            velocities,
+            relax,
+        );
     }
-    for_each_in_order(order, constraints, solver_bodies, |c, a, b| {
-        c.apply_restitution(a, b, params.restitution_threshold)
+    for_each_in_order(order, constraints, solver_bodies, velocities, |c, pair| {
+        c.apply_restitution(pair, params.restitution_threshold)
     });
 
-    let finite = solver_bodies.iter().all(SolverBody::is_finite);
+    let finite = solver_bodies.iter().all(SolverBody::is_finite)
+        && velocities.iter().all(Velocity::is_finite);
     let contact_points = constraints.iter().map(|c| c.count as u32).sum();
     if finite {
         cache.manifolds.clear();
         cache
             .manifolds
             .extend(constraints.iter().map(ContactConstraint::cached));
-        for (i, (body, solver)) in bodies.iter().zip(solver_bodies.iter()).enumerate() {
+        for (i, body) in bodies.iter().enumerate() {
             if !body.is_dynamic() {
                 continue;
             }
+            let (solver, v) = (&solver_bodies[i], &velocities[i]);
             state.positions[i] =
                 Vec3::from(solver.center) - solver.orientation * body.mass.center_of_mass;
             state.orientations[i] = solver.orientation;
-            state.linear_velocities[i] = solver.linear_velocity.into();
-            state.angular_velocities[i] = solver.angular_velocity.into();
+            state.linear_velocities[i] = v.linear.into();
+            state.angular_velocities[i] = v.angular.into();
         }
     }
     WorldStepReport {
@@ -252,30 +287,82 @@ pub fn step_world(
     }
 }
 
-/// Runs `f` on each constraint in solve order with its two bodies.
+/// One solve pass in colour order. Within a colour, constraints go two at a time (they share
+/// no dynamic body) so their dependency chains overlap; the last, overflow colour, whose
+/// members may share bodies, goes one by one.
+fn solve_in_order(
+    order: &[u32],
+    color_starts: &[u32],
+    constraints: &mut [ContactConstraint],
+    bodies: &[SolverBody],
+    velocities: &mut [Velocity],
+    pass: SolvePass,
+) {
+    for color in 0..=MAX_COLORS {
+        let members = &order[color_starts[color] as usize..color_starts[color + 1] as usize];
+        if color == MAX_COLORS {
+            for_each_in_order(members, constraints, bodies, velocities, |c, pair| {
+                c.solve(pair, pass)
+            });
+            continue;
+        }
+        let mut pairs = members.chunks_exact(2);
+        for two in &mut pairs {
+            let (k1, k2) = (two[0] as usize, two[1] as usize);
+            let (c1, c2) = two_constraints(constraints, k1, k2);
+            let (a1, b1) = (c1.body_a as usize, c1.body_b as usize);
+            let (a2, b2) = (c2.body_a as usize, c2.body_b as usize);
+            let mut p1 = BodyPair::new(&bodies[a1], &bodies[b1], velocities[a1], velocities[b1]);
+            let mut p2 = BodyPair::new(&bodies[a2], &bodies[b2], velocities[a2], velocities[b2]);
+            ContactConstraint::solve_two((c1, &mut p1), (c2, &mut p2), pass);
+            // A shared body of a colour is static: written back unchanged, in any order.
+            velocities[a1] = p1.va;
+            velocities[b1] = p1.vb;
+            velocities[a2] = p2.va;
+            velocities[b2] = p2.vb;
+        }
+        for_each_in_order(
+            pairs.remainder(),
+            constraints,
+            bodies,
+            velocities,
+            |c, pair| c.solve(pair, pass),
+        );
+    }
+}
+
+/// Mutable references to two distinct constraints.
+fn two_constraints(
+    constraints: &mut [ContactConstraint],
+    i: usize,
+    j: usize,
+) -> (&mut ContactConstraint, &mut ContactConstraint) {
+    debug_assert_ne!(i, j);
+    if i < j {
+        let (low, high) = constraints.split_at_mut(j);
+        (&mut low[i], &mut high[0])
+    } else {
+        let (low, high) = constraints.split_at_mut(i);
+        (&mut high[0], &mut low[j])
+    }
+}
+
+/// Runs `f` on each constraint in solve order with its two bodies: their velocities are
+/// copied in and written back (a static body's comes back unchanged).
 #[inline(always)]
 fn for_each_in_order(
     order: &[u32],
     constraints: &mut [ContactConstraint],
-    bodies: &mut [SolverBody],
-    mut f: impl FnMut(&mut ContactConstraint, &mut SolverBody, &mut SolverBody),
+    bodies: &[SolverBody],
+    velocities: &mut [Velocity],
+    mut f: impl FnMut(&mut ContactConstraint, &mut BodyPair),
 ) {
     for &k in order {
         let c = &mut constraints[k as usize];
-        let (a, b) = two_bodies(bodies, c.body_a as usize, c.body_b as usize);
-        f(c, a, b);
-    }
-}
-
-/// Mutable references to two distinct bodies.
-#[inline(always)]
-fn two_bodies(bodies: &mut [SolverBody], a: usize, b: usize) -> (&mut SolverBody, &mut SolverBody) {
-    debug_assert_ne!(a, b, "a contact joins two different bodies");
-    if a < b {
-        let (low, high) = bodies.split_at_mut(b);
-        (&mut low[a], &mut high[0])
-    } else {
-        let (low, high) = bodies.split_at_mut(a);
-        (&mut high[0], &mut low[b])
+        let (ia, ib) = (c.body_a as usize, c.body_b as usize);
+        let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
+        f(c, &mut pair);
+        velocities[ia] = pair.va;
+        velocities[ib] = pair.vb;
     }
 }
