@@ -94,15 +94,18 @@ impl SolverBody {
         }
         self.center += dx;
         self.delta_position += dx;
-        let angle = velocity.angular.length() * h;
-        if angle > MAX_ROTATION_PER_SUBSTEP {
-            velocity.angular *= MAX_ROTATION_PER_SUBSTEP / angle;
+        let angle_sq = velocity.angular.length_squared() * (h * h);
+        if angle_sq > MAX_ROTATION_PER_SUBSTEP * MAX_ROTATION_PER_SUBSTEP {
+            velocity.angular *= MAX_ROTATION_PER_SUBSTEP / angle_sq.sqrt();
         }
         let w = velocity.angular * (0.5 * h);
         let spin = Quat::from_xyzw(w.x, w.y, w.z, 0.0) * self.orientation;
         self.orientation = (self.orientation + spin).normalize();
-        self.delta_rotation =
-            Mat3A::from_quat(self.orientation * self.start_orientation.conjugate());
+        if self.in_contact {
+            // Only contacts read it.
+            self.delta_rotation =
+                Mat3A::from_quat(self.orientation * self.start_orientation.conjugate());
+        }
     }
 
     /// How far the material point at lever arm `r` (taken at the start of the step) has moved
