@@ -103,31 +103,21 @@ fn unknown_scene_is_refused_with_the_valid_names() {
     assert!(stdout(&out).is_empty());
 }
 
-#[test]
-fn zero_worlds_is_refused_naming_the_flag() {
-    let out = manyworlds(&["run", "tower", "--worlds", "0"]);
-    assert!(!out.status.success());
+/// Runs `args`, which must fail with a message naming `flag` and without a panic.
+fn assert_refused_naming(args: &[&str], flag: &str) {
+    let out = manyworlds(args);
+    assert!(!out.status.success(), "{args:?} was accepted");
     let err = stderr(&out);
-    assert!(err.contains("--worlds"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(flag), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
 }
 
 #[test]
-fn too_many_worlds_is_refused_naming_the_flag() {
-    let out = manyworlds(&["run", "tower", "--worlds", "100000000000"]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(err.contains("--worlds"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
-#[test]
-fn zero_threads_is_refused_naming_the_flag() {
-    let out = manyworlds(&["run", "tower", "--threads", "0"]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(err.contains("--threads"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
+fn bad_counts_are_refused_naming_the_flag() {
+    assert_refused_naming(&["run", "tower", "--worlds", "0"], "--worlds");
+    assert_refused_naming(&["run", "tower", "--worlds", "100000000000"], "--worlds");
+    assert_refused_naming(&["run", "tower", "--threads", "0"], "--threads");
+    assert_refused_naming(&["run", "tower", "--steps", "0"], "--steps");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod contact_solver;
 pub mod narrowphase;
 mod softness;
 mod solver_body;
+mod substep_solver;
 mod world_step;
 
 pub use batch::{BatchError, CpuBatch, StepStats, MAX_WORLDS};

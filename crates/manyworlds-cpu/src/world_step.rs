@@ -15,12 +15,12 @@ use manyworlds_core::{Pose, Scene, Shape, StepParams};
 
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
-use crate::coloring::MAX_COLORS;
 use crate::contact_cache::{pair_key, ContactCache};
-use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
+use crate::contact_solver::{ContactConstraint, SolvePass};
 use crate::narrowphase::collide;
 use crate::softness::Softness;
 use crate::solver_body::{SolverBody, Velocity};
+use crate::substep_solver::SubstepSolver;
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
 /// velocities.
@@ -214,9 +214,13 @@ pub fn step_world(
         },
         |b| solver_bodies[b].is_dynamic(),
     );
-    let order = &scratch.coloring.order;
-    let color_starts = &scratch.coloring.color_starts;
-
+    let mut solver = SubstepSolver {
+        order: &scratch.coloring.order,
+        color_starts: &scratch.coloring.color_starts,
+        constraints,
+        bodies: solver_bodies,
+        velocities,
+    };
     let biased = SolvePass {
         inv_h,
         max_push_out_speed: params.max_push_out_speed,
@@ -227,39 +231,13 @@ pub fn step_world(
         ..biased
     };
     for _ in 0..params.substeps {
-        for (body, v) in solver_bodies.iter().zip(velocities.iter_mut()) {
-            if body.is_dynamic() {
-                v.accelerate(params.gravity, h);
-            }
-        }
-        for_each_in_order(order, constraints, solver_bodies, velocities, |c, pair| {
-            c.warm_start(pair)
-        });
-        solve_in_order(
-            order,
-            color_starts,
-            constraints,
-            solver_bodies,
-            velocities,
-            biased,
-        );
-        for (body, v) in solver_bodies.iter_mut().zip(velocities.iter_mut()) {
-            if body.is_dynamic() {
-                body.integrate_position(v, h, params.gravity);
-            }
-        }
-        solve_in_order(
-            order,
-            color_starts,
-            constraints,
-            solver_bodies,
-            velocities,
-            relax,
-        );
+        solver.integrate_velocities(params.gravity, h);
+        solver.warm_start();
+        solver.solve(biased);
+        solver.integrate_positions(params.gravity, h);
+        solver.solve(relax);
     }
-    for_each_in_order(order, constraints, solver_bodies, velocities, |c, pair| {
-        c.apply_restitution(pair, params.restitution_threshold)
-    });
+    solver.apply_restitution(params.restitution_threshold);
 
     let finite = solver_bodies.iter().all(SolverBody::is_finite)
         && velocities.iter().all(Velocity::is_finite);
@@ -284,85 +262,5 @@ pub fn step_world(
     WorldStepReport {
         finite,
         contact_points,
-    }
-}
-
-/// One solve pass in colour order. Within a colour, constraints go two at a time (they share
-/// no dynamic body) so their dependency chains overlap; the last, overflow colour, whose
-/// members may share bodies, goes one by one.
-fn solve_in_order(
-    order: &[u32],
-    color_starts: &[u32],
-    constraints: &mut [ContactConstraint],
-    bodies: &[SolverBody],
-    velocities: &mut [Velocity],
-    pass: SolvePass,
-) {
-    for color in 0..=MAX_COLORS {
-        let members = &order[color_starts[color] as usize..color_starts[color + 1] as usize];
-        if color == MAX_COLORS {
-            for_each_in_order(members, constraints, bodies, velocities, |c, pair| {
-                c.solve(pair, pass)
-            });
-            continue;
-        }
-        let mut pairs = members.chunks_exact(2);
-        for two in &mut pairs {
-            let (k1, k2) = (two[0] as usize, two[1] as usize);
-            let (c1, c2) = two_constraints(constraints, k1, k2);
-            let (a1, b1) = (c1.body_a as usize, c1.body_b as usize);
-            let (a2, b2) = (c2.body_a as usize, c2.body_b as usize);
-            let mut p1 = BodyPair::new(&bodies[a1], &bodies[b1], velocities[a1], velocities[b1]);
-            let mut p2 = BodyPair::new(&bodies[a2], &bodies[b2], velocities[a2], velocities[b2]);
-            ContactConstraint::solve_two((c1, &mut p1), (c2, &mut p2), pass);
-            // A shared body of a colour is static: written back unchanged, in any order.
-            velocities[a1] = p1.va;
-            velocities[b1] = p1.vb;
-            velocities[a2] = p2.va;
-            velocities[b2] = p2.vb;
-        }
-        for_each_in_order(
-            pairs.remainder(),
-            constraints,
-            bodies,
-            velocities,
-            |c, pair| c.solve(pair, pass),
-        );
-    }
-}
-
-/// Mutable references to two distinct constraints.
-fn two_constraints(
-    constraints: &mut [ContactConstraint],
-    i: usize,
-    j: usize,
-) -> (&mut ContactConstraint, &mut ContactConstraint) {
-    debug_assert_ne!(i, j);
-    if i < j {
-        let (low, high) = constraints.split_at_mut(j);
-        (&mut low[i], &mut high[0])
-    } else {
-        let (low, high) = constraints.split_at_mut(i);
-        (&mut high[0], &mut low[j])
-    }
-}
-
-/// Runs `f` on each constraint in solve order with its two bodies: their velocities are
-/// copied in and written back (a static body's comes back unchanged).
-#[inline(always)]
-fn for_each_in_order(
-    order: &[u32],
-    constraints: &mut [ContactConstraint],
-    bodies: &[SolverBody],
-    velocities: &mut [Velocity],
-    mut f: impl FnMut(&mut ContactConstraint, &mut BodyPair),
-) {
-    for &k in order {
-        let c = &mut constraints[k as usize];
-        let (ia, ib) = (c.body_a as usize, c.body_b as usize);
-        let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
-        f(c, &mut pair);
-        velocities[ia] = pair.va;
-        velocities[ib] = pair.vb;
     }
 }
