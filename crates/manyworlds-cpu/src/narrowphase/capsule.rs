@@ -1,9 +1,10 @@
-//! Capsule against capsule and box, and the segment helpers the round shapes share.
+//! Capsule against capsule and box.
 
 use glam::Vec3;
 use manyworlds_core::Pose;
 
 use super::manifold::Manifold;
+use super::segment::{closest_point_segment, closest_points_segments};
 use super::sphere::ball_ball;
 
 /// Sine of the angle under which two capsule axes count as parallel (about 1.7°): side by
@@ -18,65 +19,6 @@ pub(crate) const FLAT_SIN: f32 = 0.05;
 /// Cosine-like threshold: a segment whose direction has at least this component along a
 /// box edge lies along that edge and is clipped to it (two points) instead of one point.
 const ALONG_EDGE: f32 = 0.9995;
-
-/// The parameter `t ∈ [0, 1]` and the point of segment `p0 + t (p1 − p0)` closest to `q`.
-pub(crate) fn closest_point_segment(p0: Vec3, p1: Vec3, q: Vec3) -> (f32, Vec3) {
-    let d = p1 - p0;
-    let dd = d.length_squared();
-    let t = if dd > 1e-12 {
-        ((q - p0).dot(d) / dd).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (t, p0 + d * t)
-}
-
-/// Closest points of segments `p0p1` and `q0q1`: `(s, t, p, q)` with `p = p0 + s (p1 − p0)`
-/// and `q = q0 + t (q1 − q0)`, `s, t ∈ [0, 1]`. Handles points (zero-length segments) and
-/// parallel segments (then `s` is chosen at an end of the common stretch).
-pub(crate) fn closest_points_segments(
-    p0: Vec3,
-    p1: Vec3,
-    q0: Vec3,
-    q1: Vec3,
-) -> (f32, f32, Vec3, Vec3) {
-    let d1 = p1 - p0;
-    let d2 = q1 - q0;
-    let r = p0 - q0;
-    let a = d1.length_squared();
-    let e = d2.length_squared();
-    let f = d2.dot(r);
-    const TINY: f32 = 1e-12;
-    let (s, t) = if a <= TINY && e <= TINY {
-        (0.0, 0.0)
-    } else if a <= TINY {
-        (0.0, (f / e).clamp(0.0, 1.0))
-    } else {
-        let c = d1.dot(r);
-        if e <= TINY {
-            ((-c / a).clamp(0.0, 1.0), 0.0)
-        } else {
-            // Minimise |p(s) − q(t)|² on the unit square: the unconstrained s for the
-            // infinite lines, then t from s, re-clamping s when t leaves [0, 1].
-            let b = d1.dot(d2);
-            let denom = a * e - b * b;
-            let s = if denom > 1e-7 * a * e {
-                ((b * f - c * e) / denom).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let t = (b * s + f) / e;
-            if t < 0.0 {
-                ((-c / a).clamp(0.0, 1.0), 0.0)
-            } else if t > 1.0 {
-                (((b - c) / a).clamp(0.0, 1.0), 1.0)
-            } else {
-                (s, t)
-            }
-        }
-    };
-    (s, t, p0 + d1 * s, q0 + d2 * t)
-}
 
 pub fn capsule_capsule(
     a: &Pose,
@@ -502,126 +444,9 @@ fn penetrating_segment(
     m
 }
 
-/// Deterministic random numbers, signed distance functions and a manifold checker shared by
-/// the narrow-phase tests.
-#[cfg(test)]
-pub(crate) mod testutil {
-    use super::super::manifold::{Manifold, MAX_POINTS};
-    use glam::{Quat, Vec3};
-    use manyworlds_core::Pose;
-
-    /// SplitMix64.
-    pub struct Rng(pub u64);
-
-    impl Rng {
-        pub fn next_u64(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        /// Uniform in [0, 1).
-        pub fn unit(&mut self) -> f32 {
-            (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-        }
-        pub fn range(&mut self, lo: f32, hi: f32) -> f32 {
-            lo + (hi - lo) * self.unit()
-        }
-        pub fn below(&mut self, n: u32) -> u32 {
-            (self.next_u64() % u64::from(n)) as u32
-        }
-        /// Uniform in the cube [-s, s]³.
-        pub fn vec(&mut self, s: f32) -> Vec3 {
-            Vec3::new(self.range(-s, s), self.range(-s, s), self.range(-s, s))
-        }
-        /// A random rotation; one time in four an axis-aligned one (flat, edge-on cases).
-        pub fn quat(&mut self) -> Quat {
-            if self.below(4) == 0 {
-                let quarter = std::f32::consts::FRAC_PI_2;
-                return Quat::from_rotation_x(quarter * self.below(4) as f32)
-                    * Quat::from_rotation_y(quarter * self.below(4) as f32);
-            }
-            let q = Quat::from_xyzw(
-                self.range(-1.0, 1.0),
-                self.range(-1.0, 1.0),
-                self.range(-1.0, 1.0),
-                self.range(-1.0, 1.0),
-            );
-            if q.length_squared() < 1e-4 {
-                Quat::IDENTITY
-            } else {
-                q.normalize()
-            }
-        }
-    }
-
-    pub fn sdf_plane(plane: &Pose, p: Vec3) -> f32 {
-        (plane.orientation * Vec3::Z).dot(p - plane.position)
-    }
-
-    pub fn sdf_sphere(s: &Pose, r: f32, p: Vec3) -> f32 {
-        (p - s.position).length() - r
-    }
-
-    pub fn sdf_capsule(c: &Pose, half_length: f32, r: f32, p: Vec3) -> f32 {
-        let l = c.inverse_transform_point(p);
-        let z = l.z.clamp(-half_length, half_length);
-        (l - Vec3::new(0.0, 0.0, z)).length() - r
-    }
-
-    pub fn sdf_box(b: &Pose, half: Vec3, p: Vec3) -> f32 {
-        let l = b.inverse_transform_point(p);
-        let q = l.abs() - half;
-        q.max(Vec3::ZERO).length() + q.max_element().min(0.0)
-    }
-
-    /// Checks the invariants of any manifold and, for shallow points, that the two surface
-    /// points (position ∓ normal·separation/2) lie on A's and B's surfaces and that the
-    /// normal leaves A and enters B. Returns 1 if the manifold has points.
-    pub fn check_manifold(
-        m: &Manifold,
-        margin: f32,
-        sdf_a: &dyn Fn(Vec3) -> f32,
-        sdf_b: &dyn Fn(Vec3) -> f32,
-    ) -> usize {
-        assert!(m.count <= MAX_POINTS);
-        assert!(m.normal.is_finite(), "{m:?}");
-        assert!((m.normal.length() - 1.0).abs() < 1e-4, "{m:?}");
-        for (i, c) in m.points().iter().enumerate() {
-            assert!(c.position.is_finite() && c.separation.is_finite(), "{m:?}");
-            assert!(c.separation <= margin + 1e-6, "{m:?}");
-            for other in &m.points()[..i] {
-                assert_ne!(other.feature, c.feature, "duplicate feature {m:?}");
-            }
-            if c.separation > -0.02 {
-                let on_a = c.position - m.normal * (0.5 * c.separation);
-                let on_b = c.position + m.normal * (0.5 * c.separation);
-                assert!(sdf_a(on_a).abs() < 1e-3, "A surface {} {m:?}", sdf_a(on_a));
-                assert!(sdf_b(on_b).abs() < 1e-3, "B surface {} {m:?}", sdf_b(on_b));
-                // The normal leaves A and enters B at the deepest point (a shallower one
-                // may be a speculative vertex or end beyond a thin shape).
-                let deepest = m.points().iter().all(|o| o.separation >= c.separation);
-                let h = 1e-3;
-                if deepest {
-                    assert!(
-                        sdf_a(on_a + m.normal * h) >= sdf_a(on_a - m.normal * h) - 1e-5,
-                        "normal does not leave A {m:?}"
-                    );
-                    assert!(
-                        sdf_b(on_b + m.normal * h) <= sdf_b(on_b - m.normal * h) + 1e-5,
-                        "normal does not enter B {m:?}"
-                    );
-                }
-            }
-        }
-        usize::from(!m.is_empty())
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testutil::*;
+    use super::super::testutil::*;
     use super::*;
     use glam::Quat;
     use std::f32::consts::FRAC_PI_2;
@@ -630,35 +455,6 @@ mod tests {
 
     fn lying_x(position: Vec3) -> Pose {
         Pose::new(position, Quat::from_rotation_y(FRAC_PI_2))
-    }
-
-    #[test]
-    fn segment_helpers() {
-        let (t, p) = closest_point_segment(Vec3::ZERO, Vec3::X, Vec3::new(0.3, 1.0, 0.0));
-        assert!((t - 0.3).abs() < 1e-6 && p.abs_diff_eq(Vec3::new(0.3, 0.0, 0.0), 1e-6));
-        let (t, _) = closest_point_segment(Vec3::ONE, Vec3::ONE, Vec3::ZERO);
-        assert_eq!(t, 0.0);
-        // Crossing skew segments.
-        let (s, t, p, q) = closest_points_segments(
-            Vec3::new(-1.0, 0.0, 0.0),
-            Vec3::new(1.0, 0.0, 0.0),
-            Vec3::new(0.5, -1.0, 1.0),
-            Vec3::new(0.5, 1.0, 1.0),
-        );
-        assert!((s - 0.75).abs() < 1e-6 && (t - 0.5).abs() < 1e-6);
-        assert!(p.abs_diff_eq(Vec3::new(0.5, 0.0, 0.0), 1e-6));
-        assert!(q.abs_diff_eq(Vec3::new(0.5, 0.0, 1.0), 1e-6));
-        // Parallel, overlapping: distance is the offset.
-        let (_, _, p, q) = closest_points_segments(
-            Vec3::ZERO,
-            Vec3::X * 2.0,
-            Vec3::new(1.0, 0.5, 0.0),
-            Vec3::new(3.0, 0.5, 0.0),
-        );
-        assert!(((q - p).length() - 0.5).abs() < 1e-6);
-        // Degenerate: both points.
-        let (_, _, p, q) = closest_points_segments(Vec3::X, Vec3::X, Vec3::Y, Vec3::Y);
-        assert_eq!((p, q), (Vec3::X, Vec3::Y));
     }
 
     #[test]

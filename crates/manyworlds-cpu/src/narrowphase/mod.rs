@@ -5,7 +5,10 @@ mod box_box;
 mod capsule;
 mod manifold;
 mod plane;
+mod segment;
 mod sphere;
+#[cfg(test)]
+mod testutil;
 
 pub use box_box::box_box;
 pub use capsule::{capsule_box, capsule_capsule};

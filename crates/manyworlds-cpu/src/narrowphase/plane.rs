@@ -168,7 +168,7 @@ fn reduce_to_four(points: &[Vec3], n: Vec3, keep: &mut [usize; MAX_POINTS]) -> u
 
 #[cfg(test)]
 mod tests {
-    use super::super::capsule::testutil::*;
+    use super::super::testutil::*;
     use super::*;
     use glam::Quat;
     use std::f32::consts::{FRAC_PI_2, FRAC_PI_4};

@@ -3,8 +3,8 @@
 use glam::Vec3;
 use manyworlds_core::Pose;
 
-use super::capsule::closest_point_segment;
 use super::manifold::Manifold;
+use super::segment::closest_point_segment;
 
 /// Below this distance (m) two centres count as coincident and a fallback normal is used.
 const COINCIDENT: f32 = 1e-6;
@@ -108,7 +108,7 @@ pub fn sphere_box(a: &Pose, radius: f32, b: &Pose, half: Vec3, margin: f32) -> M
 
 #[cfg(test)]
 mod tests {
-    use super::super::capsule::testutil::*;
+    use super::super::testutil::*;
     use super::*;
     use glam::Quat;
 
