@@ -4,7 +4,8 @@
 //!
 //! Lever arms are fixed at the start of the step (the Jacobians do not change across
 //! substeps); the separation is re-evaluated every substep from how far the bodies have moved:
-//! `s = s0 + n · (displacement of B's anchor − displacement of A's anchor)`.
+//! `s = s0 + n · (displacement of B's anchor − displacement of A's anchor)`, where an anchor
+//! is the contact's centre of curvature on that body (the contact point on a flat face).
 
 use glam::{Vec3, Vec3A};
 use manyworlds_core::Material;
@@ -124,6 +125,12 @@ pub struct ConstraintPoint {
     /// Lever arms from each centre of mass to the contact point at the start of the step.
     anchor_a: Vec3A,
     anchor_b: Vec3A,
+    /// From each centre of mass to the centre of curvature of its surface at the contact (the
+    /// surface point itself on a flat face). Separation follows these material points: a
+    /// rolling sphere's centre stays at its radius above the ground while the material point
+    /// that touched it rotates away.
+    curvature_anchor_a: Vec3A,
+    curvature_anchor_b: Vec3A,
     /// Separation at the start of the step.
     base_separation: f32,
     normal_row: NormalRow,
@@ -196,6 +203,10 @@ impl ContactConstraint {
             let position = Vec3A::from(contact.position);
             let ra = position - a.center;
             let rb = position - b.center;
+            // Surfaces at position ∓ n s/2; centres of curvature a radius further in.
+            let half_gap = 0.5 * contact.separation;
+            let curvature_a = position - normal * (half_gap + manifold.radius_a);
+            let curvature_b = position + normal * (half_gap + manifold.radius_b);
             let relative = vb.at(rb) - va.at(ra);
             let local_anchor_a = inv_qa * Vec3::from(ra);
             let warm = cached
@@ -205,6 +216,8 @@ impl ContactConstraint {
             *point = ConstraintPoint {
                 anchor_a: ra,
                 anchor_b: rb,
+                curvature_anchor_a: curvature_a - a.center,
+                curvature_anchor_b: curvature_b - b.center,
                 base_separation: contact.separation,
                 normal_row: NormalRow::new(a, b, ra, rb, normal),
                 tangent_rows: [
@@ -322,9 +335,10 @@ impl ContactConstraint {
         let n = self.normal;
         let p = &mut self.points[i];
         let moved = if A_MOVES {
-            pair.b.displacement_of(p.anchor_b) - pair.a.displacement_of(p.anchor_a)
+            pair.b.displacement_of(p.curvature_anchor_b)
+                - pair.a.displacement_of(p.curvature_anchor_a)
         } else {
-            pair.b.displacement_of(p.anchor_b)
+            pair.b.displacement_of(p.curvature_anchor_b)
         };
         let s = p.base_separation + n.dot(moved);
         let (bias, mass_scale, impulse_scale) = if s > 0.0 {

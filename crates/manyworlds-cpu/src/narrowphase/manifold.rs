@@ -25,6 +25,11 @@ pub struct Manifold {
     pub normal: Vec3,
     pub points: [ContactPoint; MAX_POINTS],
     pub count: usize,
+    /// Radius of curvature of each surface at the contact: a sphere's or capsule's radius,
+    /// 0 for a box or a plane. The centre of curvature is a material point, the touching
+    /// surface point of a rolling round shape is not: the solver tracks the former.
+    pub radius_a: f32,
+    pub radius_b: f32,
 }
 
 impl Manifold {
@@ -37,6 +42,8 @@ impl Manifold {
             feature: 0,
         }; MAX_POINTS],
         count: 0,
+        radius_a: 0.0,
+        radius_b: 0.0,
     };
 
     pub fn with_normal(normal: Vec3) -> Self {
@@ -68,9 +75,10 @@ impl Manifold {
         self.count == 0
     }
 
-    /// The same contact seen from B: the normal reversed, points unchanged.
+    /// The same contact seen from B: the normal reversed, radii swapped, points unchanged.
     pub fn flipped(mut self) -> Self {
         self.normal = -self.normal;
+        std::mem::swap(&mut self.radius_a, &mut self.radius_b);
         self
     }
 }

@@ -18,6 +18,15 @@ pub use sphere::{sphere_box, sphere_capsule, sphere_sphere};
 
 use manyworlds_core::{Pose, Shape};
 
+/// Radius of curvature of a shape's surface wherever it touches: round shapes have their
+/// radius, flat ones none.
+fn rounding(shape: &Shape) -> f32 {
+    match *shape {
+        Shape::Sphere { radius } | Shape::Capsule { radius, .. } => radius,
+        Shape::Plane | Shape::Cuboid { .. } => 0.0,
+    }
+}
+
 /// Order of shapes within a pair: the function for a pair takes the lower rank first.
 fn rank(shape: &Shape) -> u8 {
     match shape {
@@ -31,10 +40,14 @@ fn rank(shape: &Shape) -> u8 {
 /// The contact manifold of shape `a` at `pose_a` against shape `b` at `pose_b`, with points
 /// down to `margin` of separation; the normal points from `a` to `b`. Two planes never touch.
 pub fn collide(a: &Shape, pose_a: &Pose, b: &Shape, pose_b: &Pose, margin: f32) -> Manifold {
-    if rank(a) > rank(b) {
-        return collide_ordered(b, pose_b, a, pose_a, margin).flipped();
-    }
-    collide_ordered(a, pose_a, b, pose_b, margin)
+    let mut m = if rank(a) > rank(b) {
+        collide_ordered(b, pose_b, a, pose_a, margin).flipped()
+    } else {
+        collide_ordered(a, pose_a, b, pose_b, margin)
+    };
+    m.radius_a = rounding(a);
+    m.radius_b = rounding(b);
+    m
 }
 
 fn collide_ordered(a: &Shape, pa: &Pose, b: &Shape, pb: &Pose, margin: f32) -> Manifold {
