@@ -315,11 +315,6 @@ impl CpuBatch {
     pub fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), BatchError> {
         copy_checked("angular_velocities", &mut self.angular_velocities, values)
     }
-
-    /// Contact points remembered for warm starting, per world.
-    pub fn cached_contact_points(&self, world: usize) -> usize {
-        self.caches.get(world).map_or(0, ContactCache::point_count)
-    }
 }
 
 /// `vec![value; n]`, or None when the memory cannot be had (instead of aborting).

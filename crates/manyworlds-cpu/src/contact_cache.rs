@@ -72,9 +72,4 @@ impl ContactCache {
     pub fn clear(&mut self) {
         self.manifolds.clear();
     }
-
-    /// Number of contact points remembered.
-    pub fn point_count(&self) -> usize {
-        self.manifolds.iter().map(|m| m.count).sum()
-    }
 }

@@ -45,10 +45,10 @@ impl ImpulseRow {
     #[inline(always)]
     fn apply<const A_MOVES: bool>(&self, d: Vec3A, lambda: f32, pair: &mut BodyPair) {
         if A_MOVES {
-            pair.va.linear -= d * (lambda * pair.inverse_mass_a);
+            pair.va.linear -= d * (lambda * pair.a.inverse_mass);
             pair.va.angular -= self.inertia_arm_a * lambda;
         }
-        pair.vb.linear += d * (lambda * pair.inverse_mass_b);
+        pair.vb.linear += d * (lambda * pair.b.inverse_mass);
         pair.vb.angular += self.inertia_arm_b * lambda;
     }
 }
@@ -96,27 +96,18 @@ pub struct SolvePass {
 }
 
 /// What a constraint iteration works on: copies of its two bodies' velocities, written back
-/// afterwards, with the read-only data it needs of the bodies.
+/// afterwards, and the bodies' read-only data.
 pub struct BodyPair<'a> {
     pub a: &'a SolverBody,
     pub b: &'a SolverBody,
     pub va: Velocity,
     pub vb: Velocity,
-    inverse_mass_a: f32,
-    inverse_mass_b: f32,
 }
 
 impl<'a> BodyPair<'a> {
     #[inline(always)]
     pub fn new(a: &'a SolverBody, b: &'a SolverBody, va: Velocity, vb: Velocity) -> Self {
-        BodyPair {
-            a,
-            b,
-            va,
-            vb,
-            inverse_mass_a: a.inverse_mass,
-            inverse_mass_b: b.inverse_mass,
-        }
+        BodyPair { a, b, va, vb }
     }
 }
 
