@@ -32,5 +32,13 @@
 //! assert_eq!(batch.positions().len(), 8 * boxes.scene.body_count());
 //! ```
 
+mod backend;
+mod sim;
+
+pub use backend::{BackendKind, SimStats, WorldBatch};
 pub use manyworlds_core::*;
 pub use manyworlds_cpu::*;
+pub use manyworlds_gpu::{
+    list_adapters, AdapterChoice, AdapterSummary, GpuBatch, GpuBatchOptions, GpuError, ADAPTER_ENV,
+};
+pub use sim::{Backend, Sim, SimError, SimOptions};

@@ -1,8 +1,14 @@
-//! Helpers shared by the physics validation tests.
+//! Helpers shared by the physics validation tests. Every test runs on each backend of
+//! [`backends`]: the CPU always, the GPU when there is an adapter (a loud skip otherwise,
+//! a failure when MANYWORLDS_REQUIRE_GPU=1).
 #![allow(dead_code)]
 
+use std::sync::OnceLock;
+
+use manyworlds::scenes::BuiltinScene;
 use manyworlds::{
-    BodyDesc, ColliderDesc, CpuBatch, Pose, Quat, Scene, SceneBuilder, Shape, StepParams, Vec3,
+    AdapterChoice, Backend, BodyDesc, ColliderDesc, Pose, Quat, Scene, SceneBuilder, Shape, Sim,
+    SimOptions, StepParams, Vec3,
 };
 
 /// A static ground plane through the origin, normal +z.
@@ -30,23 +36,75 @@ pub fn build(bodies: Vec<BodyDesc>) -> Scene {
     builder.build().expect("test scene is valid")
 }
 
-pub fn batch(bodies: Vec<BodyDesc>, params: StepParams, worlds: usize) -> CpuBatch {
-    CpuBatch::new(build(bodies), params, worlds).expect("test batch is valid")
+fn gpu_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| !manyworlds::list_adapters().is_empty())
+}
+
+/// The backends a test runs on: the CPU, and the GPU when there is an adapter. Without one the
+/// GPU half is skipped with a notice, or fails when MANYWORLDS_REQUIRE_GPU=1.
+pub fn backends(test: &str) -> Vec<Backend> {
+    let mut list = vec![Backend::Cpu];
+    if gpu_available() {
+        list.push(Backend::Gpu(AdapterChoice::Auto));
+    } else if std::env::var("MANYWORLDS_REQUIRE_GPU").is_ok_and(|v| v.trim() == "1") {
+        panic!("{test}: MANYWORLDS_REQUIRE_GPU=1 but there is no GPU adapter");
+    } else {
+        eprintln!("SKIPPED the GPU half of {test}: no GPU adapter");
+    }
+    list
+}
+
+/// A short name for assertion messages.
+pub fn name(backend: &Backend) -> &'static str {
+    match backend {
+        Backend::Cpu => "cpu",
+        Backend::Gpu(_) => "gpu",
+        Backend::Auto => "auto",
+    }
+}
+
+/// Options that run on `backend`, the rest at their defaults.
+pub fn options(backend: &Backend) -> SimOptions {
+    SimOptions {
+        backend: backend.clone(),
+        ..SimOptions::default()
+    }
+}
+
+pub fn sim_of(scene: Scene, params: StepParams, worlds: usize, backend: &Backend) -> Sim {
+    Sim::new(scene, params, worlds, &options(backend)).expect("test simulation is valid")
+}
+
+/// `worlds` worlds of a built-in scene (its own step parameters and per-world poses).
+pub fn builtin_sim(builtin: &BuiltinScene, worlds: usize, backend: &Backend) -> Sim {
+    Sim::from_builtin(builtin, worlds, &options(backend)).expect("test simulation is valid")
+}
+
+pub fn sim(bodies: Vec<BodyDesc>, params: StepParams, worlds: usize, backend: &Backend) -> Sim {
+    sim_of(build(bodies), params, worlds, backend)
 }
 
 /// Steps for `seconds` of simulated time.
-pub fn run_for(batch: &mut CpuBatch, seconds: f32) {
-    let steps = (seconds / batch.params().dt).round() as usize;
-    batch.step_n(steps);
+pub fn run_for(sim: &mut Sim, seconds: f32) {
+    let steps = (seconds / sim.params().dt).round() as usize;
+    sim.step_n(steps).expect("stepping works");
 }
 
-pub fn pose(batch: &CpuBatch, world: usize, body: usize) -> Pose {
-    let k = world * batch.stride() + body;
-    Pose::new(batch.positions()[k], batch.orientations()[k])
+pub fn pose(sim: &mut Sim, world: usize, body: usize) -> Pose {
+    let k = world * sim.stride() + body;
+    let position = sim.positions().expect("readback")[k];
+    Pose::new(position, sim.orientations().expect("readback")[k])
 }
 
-pub fn velocity(batch: &CpuBatch, world: usize, body: usize) -> Vec3 {
-    batch.linear_velocities()[world * batch.stride() + body]
+pub fn velocity(sim: &mut Sim, world: usize, body: usize) -> Vec3 {
+    let k = world * sim.stride() + body;
+    sim.linear_velocities().expect("readback")[k]
+}
+
+pub fn angular_velocity(sim: &mut Sim, world: usize, body: usize) -> Vec3 {
+    let k = world * sim.stride() + body;
+    sim.angular_velocities().expect("readback")[k]
 }
 
 /// How far the lowest point of a box with `half` extents at `pose` is below z = 0.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use manyworlds::scenes::BUILTIN_NAMES;
-use manyworlds::BatchError;
+use manyworlds::{BatchError, SimError};
 
 #[derive(Debug)]
 pub enum CliError {
@@ -11,6 +11,8 @@ pub enum CliError {
     UnknownScene(String),
     /// The batch could not be created.
     Batch(BatchError),
+    /// The simulation failed (GPU errors name the backend).
+    Sim(SimError),
     /// The rayon pool for `--threads` could not be built.
     ThreadPool {
         /// None: the default size (one thread per core).
@@ -31,6 +33,8 @@ impl fmt::Display for CliError {
             ),
             CliError::Batch(e @ BatchError::WorldCount { .. }) => write!(f, "--worlds: {e}"),
             CliError::Batch(e) => write!(f, "cannot create the batch: {e}"),
+            CliError::Sim(SimError::Batch(e)) => CliError::Batch(e.clone()).fmt(f),
+            CliError::Sim(e @ SimError::Gpu(_)) => write!(f, "--backend: {e}"),
             CliError::ThreadPool {
                 threads: Some(t),
                 source,
@@ -49,6 +53,7 @@ impl std::error::Error for CliError {
         match self {
             CliError::UnknownScene(_) => None,
             CliError::Batch(e) => Some(e),
+            CliError::Sim(e) => Some(e),
             CliError::ThreadPool { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
         }
@@ -58,5 +63,11 @@ impl std::error::Error for CliError {
 impl From<BatchError> for CliError {
     fn from(e: BatchError) -> Self {
         CliError::Batch(e)
+    }
+}
+
+impl From<SimError> for CliError {
+    fn from(e: SimError) -> Self {
+        CliError::Sim(e)
     }
 }

@@ -4,6 +4,7 @@
 //! module.
 
 mod backend;
+mod devices;
 mod error;
 mod run;
 mod scenes;
@@ -36,6 +37,8 @@ enum Command {
     Run(RunArgs),
     /// List the built-in scenes.
     Scenes,
+    /// List the GPU adapters the GPU backend can use.
+    Devices,
 }
 
 /// Arguments of `manyworlds run`.
@@ -66,7 +69,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "T", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
-    /// Backend that steps the worlds; `auto` picks the best one available.
+    /// Backend that steps the worlds; `auto` takes a hardware GPU if there is one, else the
+    /// CPU. `gpu` honours MANYWORLDS_ADAPTER (see `manyworlds devices`).
     #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
     pub backend: BackendChoice,
 
@@ -95,6 +99,10 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Scenes => {
             scenes::list();
+            Ok(())
+        }
+        Command::Devices => {
+            devices::list();
             Ok(())
         }
     };

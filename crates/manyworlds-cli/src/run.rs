@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use manyworlds::plausibility::REST_SPEED;
 use manyworlds::scenes::{builtin, BuiltinScene};
-use manyworlds::CpuBatch;
+use manyworlds::{Sim, SimOptions};
 
-use crate::backend::{Backend, Selection};
 use crate::error::CliError;
 use crate::summary::Summary;
 use crate::RunArgs;
@@ -16,7 +15,6 @@ use crate::RunArgs;
 /// Runs `manyworlds run` with `args`, printing the summary on stdout.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let scene = builtin(&args.scene).ok_or_else(|| CliError::UnknownScene(args.scene.clone()))?;
-    let selection = args.backend.select();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
         pool = pool.num_threads(threads);
@@ -25,7 +23,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         threads: args.threads,
         source,
     })?;
-    let summary = pool.install(|| run_in_pool(args, &scene, selection))?;
+    let summary = pool.install(|| run_in_pool(args, &scene))?;
     if args.json {
         let json = serde_json::to_string(&summary).map_err(CliError::Json)?;
         println!("{json}");
@@ -35,54 +33,73 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Creates the batch, steps it with a progress bar and measures it; runs inside the pool.
-fn run_in_pool(
-    args: &RunArgs,
-    scene: &BuiltinScene,
-    selection: Selection,
-) -> Result<Summary, CliError> {
+/// Steps per submit after the first step: the progress bar moves between them.
+const STEPS_PER_CHUNK: u32 = 25;
+
+/// Creates the simulation, steps it with a progress bar and measures it; runs inside the pool.
+fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError> {
     let steps = args.steps.unwrap_or(scene.steps);
     let threads = rayon::current_num_threads();
+    let options = SimOptions {
+        backend: args.backend.to_backend(),
+        ..SimOptions::default()
+    };
+
+    // Cold start: creating the simulation (GPU: device, pipeline compilation, upload) and
+    // its first step.
+    let setup_start = Instant::now();
+    let mut sim = Sim::from_builtin(scene, args.worlds, &options)?;
+    let setup_time = setup_start.elapsed();
     if !args.json {
         eprintln!(
-            "running {}: {} worlds × {steps} steps on {} ({}), {threads} threads",
+            "running {}: {} worlds × {steps} steps on {} [{}] ({}), {threads} threads",
             scene.name,
             args.worlds,
-            selection.backend.name(),
-            selection.reason,
+            sim.backend(),
+            sim.device(),
+            sim.choice(),
         );
     }
-
-    let setup_start = Instant::now();
-    let mut batch = match selection.backend {
-        Backend::Cpu => CpuBatch::from_builtin(scene, args.worlds)?,
-    };
-    let setup_time = setup_start.elapsed();
+    sim.step()?;
+    // Wait for the first step's state, as a user would before acting on it.
+    sim.positions()?;
+    let cold_start = setup_start.elapsed();
 
     let bar = progress_bar(steps, args.json);
+    bar.inc(1);
+    let timed_steps = if steps > 1 { steps - 1 } else { 1 };
     let start = Instant::now();
-    for _ in 0..steps {
-        batch.step();
-        bar.inc(1);
+    if steps == 1 {
+        sim.step()?;
+    } else {
+        let mut left = steps - 1;
+        while left > 0 {
+            let k = left.min(STEPS_PER_CHUNK);
+            sim.step_n(k as usize)?;
+            bar.inc(u64::from(k));
+            left -= k;
+        }
     }
+    sim.positions()?;
     let wall_time = start.elapsed();
     bar.finish_and_clear();
 
-    let stats = batch.stats();
-    let state = batch.plausibility();
+    let stats = sim.stats();
+    let state = sim.plausibility()?;
     let non_finite_worlds = state.non_finite_worlds;
 
-    let worlds = batch.world_count();
-    let dynamic = batch.scene().dynamic_body_count();
-    let dt = batch.params().dt;
+    let worlds = sim.world_count();
+    let dynamic = sim.scene().dynamic_body_count();
+    let dt = sim.params().dt;
     // Instant has at best nanosecond resolution; never divide by zero.
     let wall_s = wall_time.max(Duration::from_nanos(1)).as_secs_f64();
-    let world_steps_per_second = worlds as f64 * f64::from(steps) / wall_s;
+    let world_steps_per_second = worlds as f64 * f64::from(timed_steps) / wall_s;
     Ok(Summary {
         scene: scene.name.to_string(),
-        backend: selection.backend,
+        backend: sim.backend().to_string(),
+        device: sim.device(),
         backend_requested: args.backend,
-        backend_reason: selection.reason.to_string(),
+        backend_reason: sim.choice().to_string(),
         threads,
         worlds,
         steps,
@@ -90,10 +107,13 @@ fn run_in_pool(
         // In f32 like dt itself, so 200 × 0.01 reads 2 and not 1.9999999552965164.
         simulated_time_s: dt * steps as f32,
         setup_time_s: setup_time.as_secs_f64(),
+        cold_start_s: cold_start.as_secs_f64(),
+        timed_steps,
         wall_time_s: wall_time.as_secs_f64(),
         world_steps_per_second,
         dynamic_bodies_per_world: dynamic,
         body_steps_per_second: world_steps_per_second * dynamic as f64,
+        memory_per_world_bytes: sim.memory_per_world(),
         max_penetration_m: state.max_penetration,
         max_speed_m_per_s: state.max_speed,
         resting_fraction: state.resting_fraction,
@@ -101,6 +121,8 @@ fn run_in_pool(
         bodies_below_ground: state.bodies_below_ground,
         non_finite_worlds,
         contact_points_last_step: stats.contact_points,
+        contact_capacity_per_world: stats.contact_capacity,
+        capacity_growths: stats.capacity_growths,
     })
 }
 

@@ -5,14 +5,16 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::backend::{Backend, BackendChoice};
+use crate::backend::BackendChoice;
 
 /// Everything `manyworlds run` reports. Field names carry their units; serialised as is.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub scene: String,
-    /// The backend that stepped the worlds.
-    pub backend: Backend,
+    /// The backend that stepped the worlds: "cpu" or "gpu".
+    pub backend: String,
+    /// CPU threads, or the GPU adapter's name.
+    pub device: String,
     /// The backend asked for with `--backend`.
     pub backend_requested: BackendChoice,
     /// Why `backend` was chosen.
@@ -24,14 +26,20 @@ pub struct Summary {
     pub dt_s: f32,
     /// Simulated time of every world: steps × dt.
     pub simulated_time_s: f32,
-    /// Creating the batch (not included in `wall_time_s`).
+    /// Creating the simulation (not included in `wall_time_s`).
     pub setup_time_s: f64,
-    /// Wall-clock time of the stepping loop alone.
+    /// Creating the simulation and taking its first step (state back on the host).
+    pub cold_start_s: f64,
+    /// Steps timed by `wall_time_s`: all but the first (which is in the cold start).
+    pub timed_steps: u32,
+    /// Wall-clock time of the timed steps, state back on the host at the end.
     pub wall_time_s: f64,
     pub world_steps_per_second: f64,
     pub dynamic_bodies_per_world: usize,
     /// World-steps per second × dynamic bodies per world.
     pub body_steps_per_second: f64,
+    /// Backend memory per world (state, contact memory, shares of scratch).
+    pub memory_per_world_bytes: usize,
     /// Deepest point of any dynamic collider below a static plane, at the end.
     pub max_penetration_m: f32,
     /// Fastest dynamic body at the end.
@@ -45,6 +53,9 @@ pub struct Summary {
     pub non_finite_worlds: usize,
     /// Contact points solved in the last step, over all worlds.
     pub contact_points_last_step: u64,
+    /// GPU: constraint slots per world, and how often they had to grow during the run.
+    pub contact_capacity_per_world: Option<usize>,
+    pub capacity_growths: u32,
 }
 
 /// `x` with three significant digits and an SI prefix: 1234567 → "1.23 M".
@@ -109,9 +120,8 @@ impl fmt::Display for Summary {
         writeln!(f, "scene             {}", self.scene)?;
         writeln!(
             f,
-            "backend           {} ({})",
-            self.backend.name(),
-            self.backend_reason
+            "backend           {} on {} ({})",
+            self.backend, self.device, self.backend_reason
         )?;
         writeln!(f, "threads           {}", self.threads)?;
         writeln!(f, "worlds            {}", self.worlds)?;
@@ -122,13 +132,28 @@ impl fmt::Display for Summary {
             self.simulated_time_s
         )?;
         writeln!(f, "setup time        {}", seconds(self.setup_time_s))?;
-        writeln!(f, "wall time         {}", seconds(self.wall_time_s))?;
+        writeln!(
+            f,
+            "cold start        {} (setup and the first step)",
+            seconds(self.cold_start_s)
+        )?;
+        writeln!(
+            f,
+            "wall time         {} for the other {} steps",
+            seconds(self.wall_time_s),
+            self.timed_steps
+        )?;
         writeln!(f, "world-steps/s     {}", si(self.world_steps_per_second))?;
         writeln!(
             f,
             "body-steps/s      {} ({} dynamic bodies per world)",
             si(self.body_steps_per_second),
             self.dynamic_bodies_per_world
+        )?;
+        writeln!(
+            f,
+            "memory            {:.1} KiB per world",
+            self.memory_per_world_bytes as f64 / 1024.0
         )?;
         writeln!(
             f,
@@ -152,7 +177,15 @@ impl fmt::Display for Summary {
             f,
             "contact points    {} in the last step ({per_world:.1} per world)",
             self.contact_points_last_step
-        )
+        )?;
+        if let Some(capacity) = self.contact_capacity_per_world {
+            write!(
+                f,
+                "\ncontact slots     {capacity} per world (grown {} times)",
+                self.capacity_growths
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 //! mass properties), the step parameters, and the counter-based random numbers that make every
 //! world reproducible on its own. No GPU and no threads here: the backends build on this crate.
 
+pub mod batch_error;
 pub mod body;
 pub mod error;
 pub mod filter;
@@ -14,7 +15,9 @@ pub mod rng;
 pub mod scene;
 pub mod scenes;
 pub mod shape;
+pub mod softness;
 
+pub use batch_error::{BatchError, MAX_WORLDS};
 pub use body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
 pub use error::SceneError;
 pub use filter::CollisionFilter;
@@ -27,3 +30,4 @@ pub use plausibility::Plausibility;
 pub use pose::Pose;
 pub use scene::{Body, Collider, Scene, SceneBuilder};
 pub use shape::Shape;
+pub use softness::Softness;

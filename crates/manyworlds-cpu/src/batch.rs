@@ -6,40 +6,11 @@ use std::cell::RefCell;
 
 use glam::{Quat, Vec3};
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{ParamsError, Plausibility, Scene, StepParams};
+use manyworlds_core::{BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
 use rayon::prelude::*;
-use thiserror::Error;
 
-use crate::contact_cache::ContactCache;
+use crate::contact_cache::{CachedManifold, ContactCache};
 use crate::world_step::{step_world, Scratch, WorldState};
-
-/// The largest batch accepted (about a million worlds: `boxes` then holds ~2 GB of state and
-/// contact memory); beyond it, split the work over several batches.
-pub const MAX_WORLDS: usize = 1 << 20;
-
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum BatchError {
-    #[error("world count must be between 1 and {max}, got {got}")]
-    WorldCount { got: usize, max: usize },
-    #[error("the scene has no bodies: there is nothing to step")]
-    EmptyScene,
-    #[error(transparent)]
-    Params(#[from] ParamsError),
-    #[error("world {world} is out of range: the batch holds {worlds} worlds")]
-    WorldOutOfRange { world: usize, worlds: usize },
-    #[error("not enough memory for {worlds} worlds of {bodies} bodies ({bytes} bytes of state)")]
-    OutOfMemory {
-        worlds: usize,
-        bodies: usize,
-        bytes: usize,
-    },
-    #[error("{field}: expected a slice of {expected} elements (worlds × bodies), got {got}")]
-    SliceLength {
-        field: &'static str,
-        expected: usize,
-        got: usize,
-    },
-}
 
 /// Counters of the last step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -220,6 +191,17 @@ impl CpuBatch {
     /// Bodies per world: the distance between two worlds in every state slice.
     pub fn stride(&self) -> usize {
         self.stride
+    }
+
+    /// Bytes of memory per world: its state and its contact memory (averaged over worlds).
+    pub fn memory_per_world(&self) -> usize {
+        let state = self.stride * (3 * std::mem::size_of::<Vec3>() + std::mem::size_of::<Quat>());
+        let cache: usize = self
+            .caches
+            .iter()
+            .map(|c| c.manifolds.capacity() * std::mem::size_of::<CachedManifold>())
+            .sum();
+        state + std::mem::size_of::<ContactCache>() + 1 + cache / self.worlds
     }
 
     pub fn stats(&self) -> StepStats {

@@ -12,8 +12,8 @@ use manyworlds_core::Material;
 
 use crate::contact_cache::{CachedManifold, CachedPoint};
 use crate::narrowphase::{Manifold, MAX_POINTS};
-use crate::softness::Softness;
 use crate::solver_body::{SolverBody, Velocity};
+use manyworlds_core::Softness;
 
 /// What an impulse along a direction `d` at lever arms `r_a`, `r_b` does: each body's angular
 /// response I⁻¹ (r × d), and the row's effective mass `1 / (J M⁻¹ Jᵀ)`. Precomputed once per

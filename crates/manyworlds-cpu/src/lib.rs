@@ -8,9 +8,9 @@ mod coloring;
 mod contact_cache;
 mod contact_solver;
 pub mod narrowphase;
-mod softness;
 mod solver_body;
 mod substep_solver;
 mod world_step;
 
-pub use batch::{BatchError, CpuBatch, StepStats, MAX_WORLDS};
+pub use batch::{CpuBatch, StepStats};
+pub use manyworlds_core::{BatchError, MAX_WORLDS};

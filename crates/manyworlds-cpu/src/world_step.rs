@@ -18,9 +18,9 @@ use crate::coloring::Coloring;
 use crate::contact_cache::{pair_key, ContactCache};
 use crate::contact_solver::{ContactConstraint, SolvePass};
 use crate::narrowphase::collide;
-use crate::softness::Softness;
 use crate::solver_body::{SolverBody, Velocity};
 use crate::substep_solver::SubstepSolver;
+use manyworlds_core::Softness;
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
 /// velocities.

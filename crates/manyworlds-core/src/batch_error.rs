@@ -1,0 +1,33 @@
+//! Errors of a batch of worlds, shared by both backends: bad sizes, bad indices, bad slices.
+
+use thiserror::Error;
+
+use crate::params::ParamsError;
+
+/// The largest batch accepted (about a million worlds: `boxes` then holds ~2 GB of state and
+/// contact memory); beyond it, split the work over several batches.
+pub const MAX_WORLDS: usize = 1 << 20;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum BatchError {
+    #[error("world count must be between 1 and {max}, got {got}")]
+    WorldCount { got: usize, max: usize },
+    #[error("the scene has no bodies: there is nothing to step")]
+    EmptyScene,
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    #[error("world {world} is out of range: the batch holds {worlds} worlds")]
+    WorldOutOfRange { world: usize, worlds: usize },
+    #[error("not enough memory for {worlds} worlds of {bodies} bodies ({bytes} bytes of state)")]
+    OutOfMemory {
+        worlds: usize,
+        bodies: usize,
+        bytes: usize,
+    },
+    #[error("{field}: expected a slice of {expected} elements (worlds × bodies), got {got}")]
+    SliceLength {
+        field: &'static str,
+        expected: usize,
+        got: usize,
+    },
+}

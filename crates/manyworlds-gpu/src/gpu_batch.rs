@@ -1,0 +1,795 @@
+//! A batch of N worlds of one scene on the GPU: the state lives in device buffers, k steps go
+//! in one submit, and fields come back to the host only when asked for.
+//!
+//! Per-world buffers have fixed strides: body state `bodies` apart (one region per field),
+//! contact memory `capacity` apart. Constraint slots are scratch, shared by the worlds of one
+//! dispatch; a large batch is stepped in several dispatches ("chunks") of worlds.
+//!
+//! Contact capacity: when a world's broad phase finds more pairs than it has slots, the kernel
+//! leaves it unstepped and flags it; after the submit the host grows the capacity and steps
+//! the worlds that fell behind until every world has taken every step. No contact is dropped
+//! and a world's trajectory does not depend on when the capacity grew.
+
+use std::sync::Arc;
+
+use bytemuck::Zeroable;
+use glam::{Quat, Vec3};
+use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
+use manyworlds_core::{BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
+use wgpu::util::DeviceExt;
+
+use crate::context::{AdapterChoice, AdapterSummary, GpuContext};
+use crate::error::GpuError;
+use crate::layout::{
+    GpuCachedManifold, GpuDispatchRange, GpuStepUniforms, GpuWorldStatus, STATE_FIELDS,
+    WORLD_NON_FINITE, WORLD_STALLED,
+};
+use crate::readback::{PendingRead, Readback};
+use crate::scene_upload::{scene_bodies, scene_colliders, step_uniforms};
+use crate::step_kernel::StepKernel;
+
+/// Bytes of constraint scratch, shared by the worlds of one dispatch: on a GPU enough worlds
+/// to fill it (thousands of lanes per dispatch), on a CPU implementation (two to a few dozen
+/// threads) a few hundred worlds, which keeps memory per world low.
+const HARDWARE_SCRATCH_BYTES: u64 = 256 << 20;
+const SOFTWARE_SCRATCH_BYTES: u64 = 16 << 20;
+
+/// Growth of the contact capacity when a world outgrows it.
+const CAPACITY_GROWTH: f32 = 1.5;
+
+/// A state field, as stored on the device (`STATE_*` of common.wgsl).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateField {
+    Positions = 0,
+    Orientations = 1,
+    LinearVelocities = 2,
+    AngularVelocities = 3,
+}
+
+impl StateField {
+    pub const ALL: [StateField; 4] = [
+        StateField::Positions,
+        StateField::Orientations,
+        StateField::LinearVelocities,
+        StateField::AngularVelocities,
+    ];
+}
+
+/// How to set a GPU batch up.
+#[derive(Clone, Debug, Default)]
+pub struct GpuBatchOptions {
+    pub adapter: AdapterChoice,
+    /// Constraint slots per world to start with (default: twice the colliders, at least 16);
+    /// grown when a world needs more.
+    pub initial_capacity: Option<usize>,
+}
+
+/// Counters of the last `step_n`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GpuStepStats {
+    /// Contact points solved in the last step, over all worlds.
+    pub contact_points: u64,
+    /// Worlds frozen because their state stopped being finite.
+    pub non_finite_worlds: usize,
+    /// Constraint slots per world now.
+    pub contact_capacity: usize,
+    /// Times the capacity grew since the batch was made.
+    pub capacity_growths: u32,
+    /// World-steps that had to wait for a larger capacity and were stepped again.
+    pub deferred_world_steps: u64,
+}
+
+struct DeviceBuffers {
+    uniforms: wgpu::Buffer,
+    dispatch: wgpu::Buffer,
+    scene_bodies: wgpu::Buffer,
+    scene_colliders: wgpu::Buffer,
+    state: wgpu::Buffer,
+    cache: wgpu::Buffer,
+    constraints: wgpu::Buffer,
+    order: wgpu::Buffer,
+    status: wgpu::Buffer,
+}
+
+/// The host's copy of the state, as of the last readback of each field.
+#[derive(Default)]
+struct HostState {
+    positions: Vec<Vec3>,
+    orientations: Vec<Quat>,
+    linear_velocities: Vec<Vec3>,
+    angular_velocities: Vec<Vec3>,
+}
+
+pub struct GpuBatch {
+    context: Arc<GpuContext>,
+    kernel: StepKernel,
+    scene: Scene,
+    params: StepParams,
+    worlds: usize,
+    stride: usize,
+    uniforms: GpuStepUniforms,
+    buffers: DeviceBuffers,
+    bind_group: wgpu::BindGroup,
+    capacity: usize,
+    chunk_worlds: usize,
+    dispatch_alignment: u64,
+    /// Steps every world has taken.
+    steps: u32,
+    world_pose: Option<WorldPoseFn>,
+    host: HostState,
+    status: Vec<GpuWorldStatus>,
+    readback: Readback,
+    stats: GpuStepStats,
+}
+
+fn storage_buffer(device: &wgpu::Device, label: &str, size: u64) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: size.max(16),
+        usage: wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_DST
+            | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    })
+}
+
+fn to_vec4(v: Vec3) -> [f32; 4] {
+    [v.x, v.y, v.z, 0.0]
+}
+
+impl GpuBatch {
+    /// `worlds` copies of `scene` on the adapter `options` asks for.
+    pub fn new(
+        scene: Scene,
+        params: StepParams,
+        worlds: usize,
+        options: &GpuBatchOptions,
+    ) -> Result<Self, GpuError> {
+        let context = Arc::new(GpuContext::new(&options.adapter)?);
+        Self::with_context(context, scene, params, worlds, options.initial_capacity)
+    }
+
+    /// A batch of a built-in scene with its own step parameters and per-world poses.
+    pub fn from_builtin(
+        builtin: &BuiltinScene,
+        worlds: usize,
+        options: &GpuBatchOptions,
+    ) -> Result<Self, GpuError> {
+        let mut batch = Self::new(builtin.scene.clone(), builtin.params, worlds, options)?;
+        if let Some(f) = builtin.world_pose {
+            batch.set_world_poses(f);
+        }
+        Ok(batch)
+    }
+
+    /// A batch on a device already open (several batches may share one).
+    pub fn with_context(
+        context: Arc<GpuContext>,
+        scene: Scene,
+        params: StepParams,
+        worlds: usize,
+        initial_capacity: Option<usize>,
+    ) -> Result<Self, GpuError> {
+        if worlds == 0 || worlds > MAX_WORLDS {
+            return Err(BatchError::WorldCount {
+                got: worlds,
+                max: MAX_WORLDS,
+            }
+            .into());
+        }
+        params.validate().map_err(BatchError::from)?;
+        let stride = scene.body_count();
+        if stride == 0 {
+            return Err(BatchError::EmptyScene.into());
+        }
+        let device = &context.device;
+        let kernel = StepKernel::new(device, &context.limits, &scene, context.workgroup_size)?;
+        let capacity = initial_capacity
+            .unwrap_or(2 * scene.colliders().len())
+            .max(if initial_capacity.is_some() { 1 } else { 16 });
+        let dispatch_alignment = context.limits.min_uniform_buffer_offset_alignment as u64;
+        let uniforms = step_uniforms(&params, &scene, worlds);
+        let state_bytes = (STATE_FIELDS * worlds * stride * 16) as u64;
+        let largest = context
+            .limits
+            .max_storage_buffer_binding_size
+            .min(context.limits.max_buffer_size);
+        if state_bytes > largest {
+            return Err(GpuError::Batch(BatchError::OutOfMemory {
+                worlds,
+                bodies: stride,
+                bytes: state_bytes as usize,
+            }));
+        }
+        let buffers = DeviceBuffers {
+            uniforms: device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("step uniforms"),
+                size: std::mem::size_of::<GpuStepUniforms>() as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+            dispatch: device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("dispatch ranges"),
+                size: dispatch_alignment,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+            scene_bodies: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("scene bodies"),
+                contents: bytemuck::cast_slice(&scene_bodies(&scene)),
+                usage: wgpu::BufferUsages::STORAGE,
+            }),
+            scene_colliders: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("scene colliders"),
+                contents: bytemuck::cast_slice(&pad_nonempty(scene_colliders(&scene))),
+                usage: wgpu::BufferUsages::STORAGE,
+            }),
+            state: storage_buffer(device, "body state", state_bytes),
+            cache: storage_buffer(device, "contact cache", 16),
+            constraints: storage_buffer(device, "constraint slots", 16),
+            order: storage_buffer(device, "solve order", 16),
+            status: storage_buffer(
+                device,
+                "world status",
+                (worlds * std::mem::size_of::<GpuWorldStatus>()) as u64,
+            ),
+        };
+        let bind_group = Self::make_bind_group(device, &kernel, &buffers);
+        let mut batch = GpuBatch {
+            kernel,
+            scene,
+            params,
+            worlds,
+            stride,
+            uniforms,
+            buffers,
+            bind_group,
+            capacity: 0,
+            chunk_worlds: 0,
+            dispatch_alignment,
+            steps: 0,
+            world_pose: None,
+            host: HostState::default(),
+            status: vec![GpuWorldStatus::zeroed(); worlds],
+            readback: Readback::default(),
+            stats: GpuStepStats::default(),
+            context,
+        };
+        batch.resize_contacts(capacity, false)?;
+        batch.write_initial_states(0..worlds);
+        batch.stats.contact_capacity = batch.capacity;
+        Ok(batch)
+    }
+
+    fn make_bind_group(
+        device: &wgpu::Device,
+        kernel: &StepKernel,
+        b: &DeviceBuffers,
+    ) -> wgpu::BindGroup {
+        fn whole(binding: u32, buffer: &wgpu::Buffer) -> wgpu::BindGroupEntry<'_> {
+            wgpu::BindGroupEntry {
+                binding,
+                resource: buffer.as_entire_binding(),
+            }
+        }
+        device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("step"),
+            layout: &kernel.layout,
+            entries: &[
+                whole(0, &b.uniforms),
+                whole(1, &b.scene_bodies),
+                whole(2, &b.scene_colliders),
+                whole(3, &b.state),
+                whole(4, &b.cache),
+                whole(5, &b.constraints),
+                whole(6, &b.order),
+                whole(7, &b.status),
+                wgpu::BindGroupEntry {
+                    binding: 8,
+                    resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                        buffer: &b.dispatch,
+                        offset: 0,
+                        size: wgpu::BufferSize::new(std::mem::size_of::<GpuDispatchRange>() as u64),
+                    }),
+                },
+            ],
+        })
+    }
+
+    /// Sets the constraint capacity: reallocates the contact buffers, keeping every world's
+    /// contact memory when `keep_cache`, and re-plans the dispatch chunks.
+    fn resize_contacts(&mut self, capacity: usize, keep_cache: bool) -> Result<(), GpuError> {
+        let limits = &self.context.limits;
+        let largest = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        let cache_entry = std::mem::size_of::<GpuCachedManifold>() as u64;
+        let cache_bytes = (self.worlds * capacity) as u64 * cache_entry;
+        let per_world_scratch = capacity as u64 * self.kernel.constraint_size;
+        let fitting = (largest / per_world_scratch.max(1)) as usize;
+        if cache_bytes > largest || fitting == 0 {
+            return Err(GpuError::Batch(BatchError::OutOfMemory {
+                worlds: self.worlds,
+                bodies: self.stride,
+                bytes: cache_bytes.max(per_world_scratch) as usize,
+            }));
+        }
+        let budget = if self.context.adapter.is_hardware {
+            HARDWARE_SCRATCH_BYTES
+        } else {
+            SOFTWARE_SCRATCH_BYTES
+        };
+        let chunk_worlds = self
+            .worlds
+            .min(fitting)
+            .min(((budget / per_world_scratch.max(1)) as usize).max(1));
+        let device = &self.context.device;
+        let old_cache = if keep_cache && self.capacity > 0 {
+            Some(self.read_buffer(
+                &self.buffers.cache,
+                cache_entry * (self.worlds * self.capacity) as u64,
+            )?)
+        } else {
+            None
+        };
+        let cache = storage_buffer(device, "contact cache", cache_bytes);
+        if let Some(old) = old_cache {
+            let old: Vec<GpuCachedManifold> = bytemuck::pod_collect_to_vec(&old);
+            let mut relaid = vec![GpuCachedManifold::zeroed(); self.worlds * capacity];
+            for w in 0..self.worlds {
+                let kept = self.capacity.min(capacity);
+                relaid[w * capacity..w * capacity + kept]
+                    .copy_from_slice(&old[w * self.capacity..w * self.capacity + kept]);
+            }
+            self.context
+                .queue
+                .write_buffer(&cache, 0, bytemuck::cast_slice(&relaid));
+        }
+        self.buffers.cache = cache;
+        self.buffers.constraints = storage_buffer(
+            device,
+            "constraint slots",
+            chunk_worlds as u64 * per_world_scratch,
+        );
+        self.buffers.order =
+            storage_buffer(device, "solve order", (chunk_worlds * capacity * 4) as u64);
+        let chunks = self.worlds.div_ceil(chunk_worlds);
+        let mut ranges = vec![0u8; chunks * self.dispatch_alignment as usize];
+        for c in 0..chunks {
+            let range = GpuDispatchRange {
+                world_offset: (c * chunk_worlds) as u32,
+                world_end: ((c + 1) * chunk_worlds).min(self.worlds) as u32,
+            };
+            let at = c * self.dispatch_alignment as usize;
+            ranges[at..at + 8].copy_from_slice(bytemuck::bytes_of(&range));
+        }
+        self.buffers.dispatch = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("dispatch ranges"),
+            contents: &ranges,
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        self.capacity = capacity;
+        self.chunk_worlds = chunk_worlds;
+        self.uniforms.capacity = capacity as u32;
+        let x = chunk_worlds.min(self.context.limits.max_compute_workgroups_per_dimension as usize);
+        self.uniforms.workgroups_x = x as u32;
+        self.bind_group = Self::make_bind_group(device, &self.kernel, &self.buffers);
+        Ok(())
+    }
+
+    fn upload_status(&self) {
+        self.context.queue.write_buffer(
+            &self.buffers.status,
+            0,
+            bytemuck::cast_slice(&self.status),
+        );
+    }
+
+    /// Template poses (through the world-pose function) and velocities of `worlds`
+    /// (consecutive), written in one upload per field.
+    fn write_initial_states(&mut self, worlds: std::ops::Range<usize>) {
+        let n = self.stride;
+        let count = worlds.len() * n;
+        let mut fields = vec![[0f32; 4]; STATE_FIELDS * count];
+        for (k, w) in worlds.clone().enumerate() {
+            for (i, body) in self.scene.bodies().iter().enumerate() {
+                let pose = match self.world_pose {
+                    Some(f) => f(w as u64, i, &body.pose),
+                    None => body.pose,
+                };
+                let at = k * n + i;
+                fields[at] = to_vec4(pose.position);
+                fields[count + at] = pose.orientation.to_array();
+                fields[2 * count + at] = to_vec4(body.linear_velocity);
+                fields[3 * count + at] = to_vec4(body.angular_velocity);
+            }
+        }
+        for f in 0..STATE_FIELDS {
+            self.context.queue.write_buffer(
+                &self.buffers.state,
+                self.field_offset(f) + (worlds.start * n * 16) as u64,
+                bytemuck::cast_slice(&fields[f * count..(f + 1) * count]),
+            );
+        }
+        for w in worlds.clone() {
+            self.status[w] = GpuWorldStatus {
+                steps_done: self.steps,
+                ..GpuWorldStatus::zeroed()
+            };
+        }
+        let size = std::mem::size_of::<GpuWorldStatus>();
+        self.context.queue.write_buffer(
+            &self.buffers.status,
+            (worlds.start * size) as u64,
+            bytemuck::cast_slice(&self.status[worlds]),
+        );
+        self.host = HostState::default();
+    }
+
+    fn field_offset(&self, field: usize) -> u64 {
+        (field * self.worlds * self.stride * 16) as u64
+    }
+
+    /// Places every world's bodies with `f(world, body, template pose)`, now and at every
+    /// reset; velocities and contact memory start from rest.
+    pub fn set_world_poses(&mut self, f: WorldPoseFn) {
+        self.world_pose = Some(f);
+        self.write_initial_states(0..self.worlds);
+    }
+
+    /// Puts `world` back in its initial state (and clears a fault).
+    pub fn reset_world(&mut self, world: usize) -> Result<(), GpuError> {
+        if world >= self.worlds {
+            return Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: self.worlds,
+            }
+            .into());
+        }
+        self.write_initial_states(world..world + 1);
+        Ok(())
+    }
+
+    /// Advances every world by one step.
+    pub fn step(&mut self) -> Result<(), GpuError> {
+        self.step_n(1)
+    }
+
+    /// Advances every world by `k` steps, all in one submit, then reads the worlds' status
+    /// back (a few bytes per world) to grow the contact capacity if some world needed it.
+    pub fn step_n(&mut self, k: usize) -> Result<(), GpuError> {
+        if k == 0 {
+            return Ok(());
+        }
+        let target = self.steps + k as u32;
+        self.dispatch_steps(target, k)?;
+        self.read_status()?;
+        let mut deferred = 0u64;
+        loop {
+            let behind: Vec<usize> = (0..self.worlds)
+                .filter(|&w| self.status[w].flags & WORLD_STALLED != 0)
+                .collect();
+            if behind.is_empty() {
+                break;
+            }
+            let needed = behind
+                .iter()
+                .map(|&w| self.status[w].pairs_needed as usize)
+                .max()
+                .unwrap_or(0);
+            let lag = behind
+                .iter()
+                .map(|&w| target - self.status[w].steps_done)
+                .max()
+                .unwrap_or(0);
+            deferred += behind
+                .iter()
+                .map(|&w| (target - self.status[w].steps_done) as u64)
+                .sum::<u64>();
+            let grown = ((needed as f32 * CAPACITY_GROWTH).ceil() as usize).max(self.capacity + 1);
+            self.resize_contacts(grown, true)?;
+            self.stats.capacity_growths += 1;
+            for &w in &behind {
+                self.status[w].flags &= !WORLD_STALLED;
+            }
+            self.upload_status();
+            self.dispatch_steps(target, lag as usize)?;
+            self.read_status()?;
+        }
+        self.steps = target;
+        self.host.positions.clear();
+        self.host.orientations.clear();
+        self.host.linear_velocities.clear();
+        self.host.angular_velocities.clear();
+        self.stats = GpuStepStats {
+            contact_points: self.status.iter().map(|s| s.contact_points as u64).sum(),
+            non_finite_worlds: self
+                .status
+                .iter()
+                .filter(|s| s.flags & WORLD_NON_FINITE != 0)
+                .count(),
+            contact_capacity: self.capacity,
+            capacity_growths: self.stats.capacity_growths,
+            deferred_world_steps: self.stats.deferred_world_steps + deferred,
+        };
+        Ok(())
+    }
+
+    /// Submits `rounds` dispatch rounds; a world steps in a round while it is below `target`.
+    fn dispatch_steps(&mut self, target: u32, rounds: usize) -> Result<(), GpuError> {
+        self.uniforms.target_steps = target;
+        let queue = &self.context.queue;
+        queue.write_buffer(
+            &self.buffers.uniforms,
+            0,
+            bytemuck::bytes_of(&self.uniforms),
+        );
+        let mut encoder =
+            self.context
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("step"),
+                });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("step_worlds"),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&self.kernel.pipeline);
+            let chunks = self.worlds.div_ceil(self.chunk_worlds);
+            let x = self.uniforms.workgroups_x as usize;
+            for _ in 0..rounds {
+                for c in 0..chunks {
+                    let worlds =
+                        ((c + 1) * self.chunk_worlds).min(self.worlds) - c * self.chunk_worlds;
+                    let offset = (c as u64 * self.dispatch_alignment) as u32;
+                    pass.set_bind_group(0, &self.bind_group, &[offset]);
+                    pass.dispatch_workgroups(x.min(worlds) as u32, worlds.div_ceil(x) as u32, 1);
+                }
+            }
+        }
+        queue.submit([encoder.finish()]);
+        Ok(())
+    }
+
+    fn read_buffer(&self, buffer: &wgpu::Buffer, size: u64) -> Result<Vec<u8>, GpuError> {
+        let mut readback = Readback::default();
+        let device = &self.context.device;
+        let mut encoder = device.create_command_encoder(&Default::default());
+        let copy = readback.copy(device, &mut encoder, buffer, &[(0, size)]);
+        self.context.queue.submit([encoder.finish()]);
+        let pending = readback.map(copy);
+        let mut out = Vec::new();
+        readback.finish(device, pending, |bytes| out.extend_from_slice(bytes))?;
+        Ok(out)
+    }
+
+    fn read_status(&mut self) -> Result<(), GpuError> {
+        let bytes = self.read_buffer(
+            &self.buffers.status,
+            (self.worlds * std::mem::size_of::<GpuWorldStatus>()) as u64,
+        )?;
+        self.status = bytemuck::pod_collect_to_vec(&bytes);
+        Ok(())
+    }
+
+    /// Starts copying `fields` of every world back to the host; the GPU may go on stepping
+    /// (call `step_n` meanwhile) and [`GpuBatch::finish_read`] collects them. Two readbacks
+    /// can be in flight: they use two staging buffers in turn.
+    pub fn begin_read(&mut self, fields: &[StateField]) -> StateRead {
+        let device = &self.context.device;
+        let region = (self.worlds * self.stride * 16) as u64;
+        let ranges: Vec<(u64, u64)> = fields
+            .iter()
+            .map(|&f| (self.field_offset(f as usize), region))
+            .collect();
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("readback"),
+        });
+        let copy = self
+            .readback
+            .copy(device, &mut encoder, &self.buffers.state, &ranges);
+        self.context.queue.submit([encoder.finish()]);
+        StateRead {
+            fields: fields.to_vec(),
+            pending: self.readback.map(copy),
+        }
+    }
+
+    /// Waits for `read` and stores its fields in the host copy.
+    pub fn finish_read(&mut self, read: StateRead) -> Result<(), GpuError> {
+        let n = self.worlds * self.stride;
+        let mut values: Vec<[f32; 4]> = Vec::new();
+        self.readback
+            .finish(&self.context.device, read.pending, |bytes| {
+                values = bytemuck::pod_collect_to_vec(bytes)
+            })?;
+        for (k, field) in read.fields.iter().enumerate() {
+            let part = &values[k * n..(k + 1) * n];
+            let vec3 = |v: &[f32; 4]| Vec3::new(v[0], v[1], v[2]);
+            match field {
+                StateField::Positions => self.host.positions = part.iter().map(vec3).collect(),
+                StateField::Orientations => {
+                    self.host.orientations = part.iter().map(|v| Quat::from_array(*v)).collect()
+                }
+                StateField::LinearVelocities => {
+                    self.host.linear_velocities = part.iter().map(vec3).collect()
+                }
+                StateField::AngularVelocities => {
+                    self.host.angular_velocities = part.iter().map(vec3).collect()
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads `fields` back now.
+    pub fn read(&mut self, fields: &[StateField]) -> Result<(), GpuError> {
+        let read = self.begin_read(fields);
+        self.finish_read(read)
+    }
+
+    /// Body-frame origins, `[worlds × bodies]`, read back if not read since the last step.
+    pub fn positions(&mut self) -> Result<&[Vec3], GpuError> {
+        if self.host.positions.is_empty() {
+            self.read(&[StateField::Positions])?;
+        }
+        Ok(&self.host.positions)
+    }
+
+    pub fn orientations(&mut self) -> Result<&[Quat], GpuError> {
+        if self.host.orientations.is_empty() {
+            self.read(&[StateField::Orientations])?;
+        }
+        Ok(&self.host.orientations)
+    }
+
+    pub fn linear_velocities(&mut self) -> Result<&[Vec3], GpuError> {
+        if self.host.linear_velocities.is_empty() {
+            self.read(&[StateField::LinearVelocities])?;
+        }
+        Ok(&self.host.linear_velocities)
+    }
+
+    pub fn angular_velocities(&mut self) -> Result<&[Vec3], GpuError> {
+        if self.host.angular_velocities.is_empty() {
+            self.read(&[StateField::AngularVelocities])?;
+        }
+        Ok(&self.host.angular_velocities)
+    }
+
+    /// Overwrites a whole field (`[worlds × bodies]`); takes effect at the next step.
+    pub fn write_field(&mut self, field: StateField, values: &[[f32; 4]]) -> Result<(), GpuError> {
+        let expected = self.worlds * self.stride;
+        if values.len() != expected {
+            return Err(BatchError::SliceLength {
+                field: match field {
+                    StateField::Positions => "positions",
+                    StateField::Orientations => "orientations",
+                    StateField::LinearVelocities => "linear_velocities",
+                    StateField::AngularVelocities => "angular_velocities",
+                },
+                expected,
+                got: values.len(),
+            }
+            .into());
+        }
+        self.context.queue.write_buffer(
+            &self.buffers.state,
+            self.field_offset(field as usize),
+            bytemuck::cast_slice(values),
+        );
+        match field {
+            StateField::Positions => self.host.positions.clear(),
+            StateField::Orientations => self.host.orientations.clear(),
+            StateField::LinearVelocities => self.host.linear_velocities.clear(),
+            StateField::AngularVelocities => self.host.angular_velocities.clear(),
+        }
+        Ok(())
+    }
+
+    pub fn set_positions(&mut self, values: &[Vec3]) -> Result<(), GpuError> {
+        let v: Vec<[f32; 4]> = values.iter().map(|p| to_vec4(*p)).collect();
+        self.write_field(StateField::Positions, &v)
+    }
+
+    pub fn set_orientations(&mut self, values: &[Quat]) -> Result<(), GpuError> {
+        let v: Vec<[f32; 4]> = values.iter().map(|q| q.to_array()).collect();
+        self.write_field(StateField::Orientations, &v)
+    }
+
+    pub fn set_linear_velocities(&mut self, values: &[Vec3]) -> Result<(), GpuError> {
+        let v: Vec<[f32; 4]> = values.iter().map(|p| to_vec4(*p)).collect();
+        self.write_field(StateField::LinearVelocities, &v)
+    }
+
+    pub fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), GpuError> {
+        let v: Vec<[f32; 4]> = values.iter().map(|p| to_vec4(*p)).collect();
+        self.write_field(StateField::AngularVelocities, &v)
+    }
+
+    /// The plausibility figures of the current state (reads every field back).
+    pub fn plausibility(&mut self) -> Result<Plausibility, GpuError> {
+        self.read(&StateField::ALL)?;
+        let h = &self.host;
+        let mut p = Plausibility::measure(
+            &self.scene,
+            &h.positions,
+            &h.orientations,
+            &h.linear_velocities,
+            &h.angular_velocities,
+        );
+        // A faulted world keeps its last finite state but counts as non-finite.
+        p.non_finite_worlds += self.stats.non_finite_worlds;
+        Ok(p)
+    }
+
+    pub fn stats(&self) -> GpuStepStats {
+        self.stats
+    }
+
+    /// Worlds whose state stopped being finite; frozen until reset.
+    pub fn non_finite_worlds(&self) -> Vec<usize> {
+        (0..self.worlds)
+            .filter(|&w| self.status[w].flags & WORLD_NON_FINITE != 0)
+            .collect()
+    }
+
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    pub fn params(&self) -> &StepParams {
+        &self.params
+    }
+
+    pub fn world_count(&self) -> usize {
+        self.worlds
+    }
+
+    /// Bodies per world.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    pub fn adapter(&self) -> &AdapterSummary {
+        &self.context.adapter
+    }
+
+    pub fn context(&self) -> &Arc<GpuContext> {
+        &self.context
+    }
+
+    /// Device memory of the batch divided by its worlds: state, contact memory and status
+    /// per world, plus its share of the constraint scratch and the scene.
+    pub fn memory_per_world(&self) -> usize {
+        let b = &self.buffers;
+        let total: u64 = [
+            &b.state,
+            &b.cache,
+            &b.constraints,
+            &b.order,
+            &b.status,
+            &b.scene_bodies,
+            &b.scene_colliders,
+        ]
+        .iter()
+        .map(|buffer| buffer.size())
+        .sum();
+        (total as usize).div_ceil(self.worlds)
+    }
+}
+
+/// A readback started by [`GpuBatch::begin_read`].
+pub struct StateRead {
+    fields: Vec<StateField>,
+    pending: PendingRead,
+}
+
+/// A storage buffer may not be empty: a scene without colliders gets one unused entry.
+fn pad_nonempty<T: Zeroable + Clone>(mut v: Vec<T>) -> Vec<T> {
+    if v.is_empty() {
+        v.push(T::zeroed());
+    }
+    v
+}

@@ -1,0 +1,301 @@
+//! Rust twins of the structs the host shares with the WGSL kernels: `#[repr(C)]`, `Pod`, sizes
+//! asserted here and member offsets checked against what naga reports for the WGSL struct of
+//! the same name (tests/shader_layout.rs). Padding is spelled out as `_pad` members.
+
+use bytemuck::{Pod, Zeroable};
+use glam::{Quat, Vec3};
+use manyworlds_core::{Pose, Shape};
+
+/// WGSL `Pose`: vec3f position (padded to 16 bytes), vec4f orientation (x, y, z, w).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuPose {
+    pub position: [f32; 3],
+    pub _pad: f32,
+    pub orientation: [f32; 4],
+}
+
+impl From<&Pose> for GpuPose {
+    fn from(p: &Pose) -> Self {
+        GpuPose {
+            position: p.position.to_array(),
+            _pad: 0.0,
+            orientation: p.orientation.to_array(),
+        }
+    }
+}
+
+impl GpuPose {
+    pub fn to_pose(&self) -> Pose {
+        Pose::new(
+            Vec3::from_array(self.position),
+            Quat::from_array(self.orientation),
+        )
+    }
+}
+
+/// WGSL `ShapeDesc`: the shape's sizes and its kind (`SHAPE_*` of common.wgsl): a sphere's
+/// radius in `size.x`; a capsule's half-length and radius in `size.x`, `size.y`; a box's half
+/// extents.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuShape {
+    pub size: [f32; 3],
+    pub kind: u32,
+}
+
+impl From<&Shape> for GpuShape {
+    fn from(shape: &Shape) -> Self {
+        let (kind, size) = match *shape {
+            Shape::Plane => (0, [0.0; 3]),
+            Shape::Sphere { radius } => (1, [radius, 0.0, 0.0]),
+            Shape::Capsule {
+                half_length,
+                radius,
+            } => (2, [half_length, radius, 0.0]),
+            Shape::Cuboid { half_extents } => (3, half_extents.to_array()),
+        };
+        GpuShape { size, kind }
+    }
+}
+
+/// WGSL `ContactPoint`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuContactPoint {
+    pub position: [f32; 3],
+    pub separation: f32,
+    pub feature: u32,
+    pub _pad: [u32; 3],
+}
+
+/// WGSL `Manifold`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuManifold {
+    pub normal: [f32; 3],
+    pub count: u32,
+    pub points: [GpuContactPoint; 4],
+    pub radius_a: f32,
+    pub radius_b: f32,
+    pub _pad: [u32; 2],
+}
+
+/// WGSL `StepUniforms`: the step parameters, the same for every world.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuStepUniforms {
+    pub gravity: [f32; 3],
+    pub dt: f32,
+    pub h: f32,
+    pub inv_h: f32,
+    pub max_push_out_speed: f32,
+    pub restitution_threshold: f32,
+    pub speculative_distance: f32,
+    pub gravity_travel: f32,
+    pub substeps: u32,
+    pub world_count: u32,
+    pub body_count: u32,
+    pub collider_count: u32,
+    pub capacity: u32,
+    pub target_steps: u32,
+    pub workgroups_x: u32,
+    pub soft_bias_rate: f32,
+    pub soft_mass_scale: f32,
+    pub soft_impulse_scale: f32,
+    pub static_bias_rate: f32,
+    pub static_mass_scale: f32,
+    pub static_impulse_scale: f32,
+    pub state_stride: u32,
+}
+
+/// WGSL `DispatchRange`: the worlds one dispatch steps.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
+pub struct GpuDispatchRange {
+    pub world_offset: u32,
+    pub world_end: u32,
+}
+
+/// WGSL `SceneBody`: a body of the scene template.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuSceneBody {
+    /// Columns, each padded to 16 bytes (WGSL mat3x3f).
+    pub inverse_inertia: [[f32; 4]; 3],
+    pub center_of_mass: [f32; 3],
+    pub inverse_mass: f32,
+}
+
+/// WGSL `SceneCollider`: a collider of the scene template.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuSceneCollider {
+    pub pose: GpuPose,
+    pub shape: GpuShape,
+    pub body: u32,
+    pub memberships: u32,
+    pub collides_with: u32,
+    pub friction: f32,
+    pub restitution: f32,
+    pub bounding_radius: f32,
+    pub _pad: [u32; 2],
+}
+
+/// WGSL `CachedPoint`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuCachedPoint {
+    pub local_anchor: [f32; 3],
+    pub feature: u32,
+    pub tangent_impulse: [f32; 3],
+    pub normal_impulse: f32,
+}
+
+/// WGSL `CachedManifold`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuCachedManifold {
+    pub key: u32,
+    pub count: u32,
+    pub _pad: [u32; 2],
+    pub points: [GpuCachedPoint; 4],
+}
+
+/// WGSL `WorldStatus`: a world's step count, flags and counters.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
+pub struct GpuWorldStatus {
+    pub steps_done: u32,
+    pub flags: u32,
+    pub contact_points: u32,
+    pub cache_count: u32,
+    pub pairs_needed: u32,
+    pub max_colors: u32,
+    pub _pad0: u32,
+    pub _pad1: u32,
+}
+
+/// The four regions of the body-state buffer (STATE_* in common.wgsl), in order.
+pub const STATE_FIELDS: usize = 4;
+
+/// `GpuWorldStatus::flags`: more pairs than constraint slots; the world waits for more.
+pub const WORLD_STALLED: u32 = 1;
+/// `GpuWorldStatus::flags`: the state went non-finite; the world is frozen until reset.
+pub const WORLD_NON_FINITE: u32 = 2;
+
+const _: () = {
+    assert!(std::mem::size_of::<GpuStepUniforms>() == 96);
+    assert!(std::mem::size_of::<GpuSceneBody>() == 64);
+    assert!(std::mem::size_of::<GpuDispatchRange>() == 8);
+    assert!(std::mem::size_of::<GpuSceneCollider>() == 80);
+    assert!(std::mem::size_of::<GpuCachedPoint>() == 32);
+    assert!(std::mem::size_of::<GpuCachedManifold>() == 144);
+    assert!(std::mem::size_of::<GpuWorldStatus>() == 32);
+    assert!(std::mem::size_of::<GpuPose>() == 32);
+    assert!(std::mem::size_of::<GpuShape>() == 16);
+    assert!(std::mem::size_of::<GpuContactPoint>() == 32);
+    assert!(std::mem::size_of::<GpuManifold>() == 160);
+};
+
+/// One shared struct's layout as Rust sees it: name, size, and each named member's offset.
+pub struct StructLayout {
+    pub name: &'static str,
+    pub size: usize,
+    pub members: Vec<(&'static str, usize)>,
+}
+
+macro_rules! layout {
+    ($wgsl:literal, $ty:ty, [$($member:ident),* $(,)?]) => {
+        StructLayout {
+            name: $wgsl,
+            size: std::mem::size_of::<$ty>(),
+            members: vec![$((stringify!($member), std::mem::offset_of!($ty, $member))),*],
+        }
+    };
+}
+
+/// Every struct shared with WGSL, for the layout test. Padding members are not listed: WGSL
+/// has none.
+pub fn shared_layouts() -> Vec<StructLayout> {
+    vec![
+        layout!("Pose", GpuPose, [position, orientation]),
+        layout!("ShapeDesc", GpuShape, [size, kind]),
+        layout!(
+            "ContactPoint",
+            GpuContactPoint,
+            [position, separation, feature]
+        ),
+        layout!(
+            "Manifold",
+            GpuManifold,
+            [normal, count, points, radius_a, radius_b]
+        ),
+        layout!(
+            "StepUniforms",
+            GpuStepUniforms,
+            [
+                gravity,
+                dt,
+                h,
+                inv_h,
+                max_push_out_speed,
+                restitution_threshold,
+                speculative_distance,
+                gravity_travel,
+                substeps,
+                world_count,
+                body_count,
+                collider_count,
+                capacity,
+                target_steps,
+                workgroups_x,
+                soft_bias_rate,
+                soft_mass_scale,
+                soft_impulse_scale,
+                static_bias_rate,
+                static_mass_scale,
+                static_impulse_scale,
+                state_stride,
+            ]
+        ),
+        layout!("DispatchRange", GpuDispatchRange, [world_offset, world_end]),
+        layout!(
+            "SceneBody",
+            GpuSceneBody,
+            [inverse_inertia, center_of_mass, inverse_mass]
+        ),
+        layout!(
+            "SceneCollider",
+            GpuSceneCollider,
+            [
+                pose,
+                shape,
+                body,
+                memberships,
+                collides_with,
+                friction,
+                restitution,
+                bounding_radius
+            ]
+        ),
+        layout!(
+            "CachedPoint",
+            GpuCachedPoint,
+            [local_anchor, feature, tangent_impulse, normal_impulse]
+        ),
+        layout!("CachedManifold", GpuCachedManifold, [key, count, points]),
+        layout!(
+            "WorldStatus",
+            GpuWorldStatus,
+            [
+                steps_done,
+                flags,
+                contact_points,
+                cache_count,
+                pairs_needed,
+                max_colors
+            ]
+        ),
+    ]
+}

@@ -1,0 +1,136 @@
+//! The WGSL sources, built into the library, and the one preprocessing step they get: WGSL has
+//! no includes, so a file names what it needs on lines of the form
+//!
+//! ```text
+//! //!include common.wgsl
+//! ```
+//!
+//! (a plain comment to any other WGSL tool) and [`assemble`] pastes each needed file in once,
+//! dependencies first.
+
+use crate::error::GpuError;
+
+/// Every WGSL file of `shaders/`, by name.
+pub const SHADER_FILES: &[(&str, &str)] = &[
+    ("common.wgsl", include_str!("../../../shaders/common.wgsl")),
+    (
+        "narrowphase_segment.wgsl",
+        include_str!("../../../shaders/narrowphase_segment.wgsl"),
+    ),
+    (
+        "narrowphase_sphere.wgsl",
+        include_str!("../../../shaders/narrowphase_sphere.wgsl"),
+    ),
+    (
+        "narrowphase_capsule.wgsl",
+        include_str!("../../../shaders/narrowphase_capsule.wgsl"),
+    ),
+    (
+        "narrowphase_plane.wgsl",
+        include_str!("../../../shaders/narrowphase_plane.wgsl"),
+    ),
+    (
+        "narrowphase_box_box.wgsl",
+        include_str!("../../../shaders/narrowphase_box_box.wgsl"),
+    ),
+    (
+        "narrowphase.wgsl",
+        include_str!("../../../shaders/narrowphase.wgsl"),
+    ),
+    (
+        "step_bindings.wgsl",
+        include_str!("../../../shaders/step_bindings.wgsl"),
+    ),
+    (
+        "contact_solver.wgsl",
+        include_str!("../../../shaders/contact_solver.wgsl"),
+    ),
+    ("step.wgsl", include_str!("../../../shaders/step.wgsl")),
+];
+
+/// The constants the step kernel's workgroup arrays are sized by, for one scene.
+pub fn size_prelude(max_bodies: usize, max_colliders: usize, workgroup_size: u32) -> String {
+    format!(
+        "const MAX_BODIES: u32 = {}u;\nconst MAX_COLLIDERS: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n",
+        max_bodies.max(1),
+        max_colliders.max(1)
+    )
+}
+
+const INCLUDE: &str = "//!include ";
+
+/// The text of shader file `name`.
+pub fn shader_file(name: &str) -> Result<&'static str, GpuError> {
+    SHADER_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| GpuError::Shader {
+            file: name.to_string(),
+            message: "no such shader file".to_string(),
+        })
+}
+
+/// The files `text` includes, in order.
+fn includes(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix(INCLUDE))
+        .map(str::trim)
+}
+
+/// `prelude`, then every file `roots` need (each once, included files before the files that
+/// include them), then the roots themselves.
+pub fn assemble(prelude: &str, roots: &[&str]) -> Result<String, GpuError> {
+    fn visit(
+        name: &str,
+        done: &mut Vec<String>,
+        stack: &mut Vec<String>,
+        out: &mut String,
+    ) -> Result<(), GpuError> {
+        if done.iter().any(|d| d == name) {
+            return Ok(());
+        }
+        if stack.iter().any(|s| s == name) {
+            return Err(GpuError::Shader {
+                file: name.to_string(),
+                message: format!("include cycle: {} -> {name}", stack.join(" -> ")),
+            });
+        }
+        let text = shader_file(name)?;
+        stack.push(name.to_string());
+        for dependency in includes(text) {
+            visit(dependency, done, stack, out)?;
+        }
+        stack.pop();
+        out.push_str(&format!("// ---- {name} ----\n"));
+        out.push_str(text);
+        out.push('\n');
+        done.push(name.to_string());
+        Ok(())
+    }
+    let mut out = String::from(prelude);
+    let (mut done, mut stack) = (Vec::new(), Vec::new());
+    for root in roots {
+        visit(root, &mut done, &mut stack, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Parses and validates WGSL with naga, as wgpu will: the error names `file` and carries
+/// naga's report (line and column within the assembled text).
+pub fn validate(file: &str, source: &str) -> Result<naga::Module, GpuError> {
+    let module = naga::front::wgsl::parse_str(source).map_err(|e| GpuError::Shader {
+        file: file.to_string(),
+        message: e.emit_to_string(source),
+    })?;
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::default(),
+    )
+    .validate(&module)
+    .map_err(|e| GpuError::Shader {
+        file: file.to_string(),
+        message: e.emit_to_string(source),
+    })?;
+    Ok(module)
+}

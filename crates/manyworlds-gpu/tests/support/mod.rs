@@ -1,0 +1,101 @@
+//! Shared by the kernel-twin tests: runs a narrow-phase WGSL function on many shape pairs and
+//! compares its manifolds with the Rust function's.
+#![allow(dead_code)]
+
+use bytemuck::{Pod, Zeroable};
+use manyworlds_core::{Pose, Shape};
+use manyworlds_cpu::narrowphase::Manifold;
+use manyworlds_gpu::layout::{GpuManifold, GpuPose, GpuShape};
+use manyworlds_gpu::shader_source::assemble;
+use manyworlds_gpu::testing::run_kernel;
+use manyworlds_gpu::GpuContext;
+
+/// One pair to collide. WGSL twin in [`collide_kernel`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
+pub struct CollideCase {
+    pub pose_a: GpuPose,
+    pub pose_b: GpuPose,
+    pub shape_a: GpuShape,
+    pub shape_b: GpuShape,
+    pub margin: f32,
+    pub _pad: [f32; 3],
+}
+
+impl CollideCase {
+    pub fn new(a: &Shape, pose_a: &Pose, b: &Shape, pose_b: &Pose, margin: f32) -> Self {
+        CollideCase {
+            pose_a: pose_a.into(),
+            pose_b: pose_b.into(),
+            shape_a: a.into(),
+            shape_b: b.into(),
+            margin,
+            _pad: [0.0; 3],
+        }
+    }
+}
+
+/// A kernel that evaluates the WGSL expression `call` (of `c: CollideCase`, giving a
+/// `Manifold`) for every case, with the shader files `files` (and their includes).
+pub fn collide_kernel(files: &[&str], call: &str) -> String {
+    let body = format!(
+        r#"
+struct CollideCase {{
+    pose_a: Pose,
+    pose_b: Pose,
+    shape_a: ShapeDesc,
+    shape_b: ShapeDesc,
+    margin: f32,
+}}
+@group(0) @binding(0) var<storage, read> inputs: array<CollideCase>;
+@group(0) @binding(1) var<storage, read_write> outputs: array<Manifold>;
+@compute @workgroup_size(64)
+fn collide_case(@builtin(global_invocation_id) id: vec3u) {{
+    if id.x >= arrayLength(&inputs) {{ return; }}
+    let c = inputs[id.x];
+    outputs[id.x] = {call};
+}}
+"#
+    );
+    let mut source = assemble("", files).expect("shader files");
+    source.push_str(&body);
+    source
+}
+
+/// Runs `call` (see [`collide_kernel`]) on every case.
+pub fn run_collide(
+    context: &GpuContext,
+    files: &[&str],
+    call: &str,
+    cases: &[CollideCase],
+) -> Vec<GpuManifold> {
+    run_kernel(context, &collide_kernel(files, call), "collide_case", cases)
+}
+
+/// Whether the GPU manifold has the same normal, and the same points (position, separation,
+/// feature, in the same order) as the Rust one, within `tolerance`. Err describes the first
+/// difference.
+pub fn same_manifold(rust: &Manifold, gpu: &GpuManifold, tolerance: f32) -> Result<(), String> {
+    if rust.count != gpu.count as usize {
+        return Err(format!(
+            "{} points on the CPU, {} on the GPU",
+            rust.count, gpu.count
+        ));
+    }
+    let close = |a: [f32; 3], b: [f32; 3]| (0..3).all(|k| (a[k] - b[k]).abs() <= tolerance);
+    if rust.count > 0 && !close(rust.normal.to_array(), gpu.normal) {
+        return Err(format!(
+            "normal {:?} on the CPU, {:?} on the GPU",
+            rust.normal, gpu.normal
+        ));
+    }
+    for (i, (r, g)) in rust.points().iter().zip(&gpu.points).enumerate() {
+        if !close(r.position.to_array(), g.position)
+            || (r.separation - g.separation).abs() > tolerance
+            || r.feature != g.feature
+        {
+            return Err(format!("point {i}: CPU {r:?}, GPU {g:?}"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+// The narrow phase for any two shapes (narrowphase/mod.rs): the pair function takes the
+// lower-ranked shape first (plane < sphere < capsule < box), and the result is flipped back
+// when the pair came the other way round. Each surface's radius of curvature is recorded.
+//!include common.wgsl
+//!include narrowphase_plane.wgsl
+//!include narrowphase_sphere.wgsl
+//!include narrowphase_capsule.wgsl
+//!include narrowphase_box_box.wgsl
+
+// A sphere's or capsule's radius; flat shapes have none.
+fn shape_rounding(s: ShapeDesc) -> f32 {
+    if s.kind == SHAPE_SPHERE {
+        return s.size.x;
+    }
+    if s.kind == SHAPE_CAPSULE {
+        return s.size.y;
+    }
+    return 0.0;
+}
+
+// Shape a (kind ≤ kind of b) at pa against shape b at pb.
+fn collide_ordered(a: ShapeDesc, pa: Pose, b: ShapeDesc, pb: Pose, margin: f32) -> Manifold {
+    switch a.kind {
+        case SHAPE_PLANE: {
+            switch b.kind {
+                case SHAPE_SPHERE: { return plane_sphere(pa, pb, b.size.x, margin); }
+                case SHAPE_CAPSULE: { return plane_capsule(pa, pb, b.size.x, b.size.y, margin); }
+                case SHAPE_BOX: { return plane_box(pa, pb, b.size, margin); }
+                default: { return manifold_with_normal(vec3f(0.0, 0.0, 1.0)); }
+            }
+        }
+        case SHAPE_SPHERE: {
+            switch b.kind {
+                case SHAPE_SPHERE: { return sphere_sphere(pa, a.size.x, pb, b.size.x, margin); }
+                case SHAPE_CAPSULE: {
+                    return sphere_capsule(pa, a.size.x, pb, b.size.x, b.size.y, margin);
+                }
+                default: { return sphere_box(pa, a.size.x, pb, b.size, margin); }
+            }
+        }
+        case SHAPE_CAPSULE: {
+            if b.kind == SHAPE_CAPSULE {
+                return capsule_capsule(pa, a.size.x, a.size.y, pb, b.size.x, b.size.y, margin);
+            }
+            return capsule_box(pa, a.size.x, a.size.y, pb, b.size, margin);
+        }
+        default: {
+            return box_box(pa, a.size, pb, b.size, margin);
+        }
+    }
+}
+
+// The manifold of shape a at pa against shape b at pb, normal from a to b, with points down
+// to `margin` of separation.
+fn collide(a: ShapeDesc, pa: Pose, b: ShapeDesc, pb: Pose, margin: f32) -> Manifold {
+    var m: Manifold;
+    if a.kind > b.kind {
+        m = manifold_flipped(collide_ordered(b, pb, a, pa, margin));
+    } else {
+        m = collide_ordered(a, pa, b, pb, margin);
+    }
+    m.radius_a = shape_rounding(a);
+    m.radius_b = shape_rounding(b);
+    return m;
+}

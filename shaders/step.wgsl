@@ -1,0 +1,404 @@
+// One step of every world, one workgroup per world (world_step.rs): load the bodies into
+// workgroup memory, broad phase, narrow phase and constraint preparation with warm start,
+// graph colouring, the substeps (integrate velocities → warm start → solve with bias →
+// integrate positions → relax), restitution, and the write-back of state and contact memory.
+//
+// Lanes take bodies, colliders, pair rows or constraints; the constraints of one colour are
+// solved side by side and colours are separated by barriers, so the result does not depend on
+// how lanes are scheduled. No floating-point atomics.
+//!include common.wgsl
+//!include narrowphase.wgsl
+//!include step_bindings.wgsl
+//!include contact_solver.wgsl
+
+// Colours tracked per body; constraints finding all taken go to one last overflow colour,
+// solved one by one (coloring.rs).
+const MAX_COLORS: u32 = 32u;
+// The largest rotation a body may make in one substep (solver_body.rs).
+const MAX_ROTATION_PER_SUBSTEP: f32 = 0.78539816;
+
+var<workgroup> collider_pose: array<Pose, MAX_COLLIDERS>;
+var<workgroup> collider_reach: array<f32, MAX_COLLIDERS>;
+var<workgroup> collider_min: array<vec3f, MAX_COLLIDERS>;
+var<workgroup> collider_max: array<vec3f, MAX_COLLIDERS>;
+// Broad-phase pairs (i, j > i) of collider i start at pair_row_start[i].
+var<workgroup> pair_row_start: array<u32, MAX_COLLIDERS>;
+// Colour c is solve_order[color_start[c] .. color_start[c + 1]].
+var<workgroup> color_start: array<u32, 34>;
+var<workgroup> color_masks: array<u32, MAX_BODIES>;
+// A value lane 0 computed for all (read with workgroupUniformLoad).
+var<workgroup> shared_value: u32;
+var<workgroup> non_finite: atomic<u32>;
+
+fn is_finite_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn is_finite_vec3(v: vec3f) -> bool {
+    return is_finite_f32(v.x) && is_finite_f32(v.y) && is_finite_f32(v.z);
+}
+
+fn is_finite_vec4(v: vec4f) -> bool {
+    return is_finite_vec3(v.xyz) && is_finite_f32(v.w);
+}
+
+fn is_dynamic(body: u32) -> bool {
+    return body_inverse_mass[body] > 0.0;
+}
+
+// Whether colliders i and j may touch: different bodies, at least one dynamic, filters
+// agreeing, boxes overlapping (a plane's box is everything).
+fn may_touch(i: u32, j: u32) -> bool {
+    let a = scene_colliders[i];
+    let b = scene_colliders[j];
+    if a.body == b.body || !(is_dynamic(a.body) || is_dynamic(b.body)) {
+        return false;
+    }
+    if (a.memberships & b.collides_with) == 0u || (b.memberships & a.collides_with) == 0u {
+        return false;
+    }
+    if a.shape.kind == SHAPE_PLANE || b.shape.kind == SHAPE_PLANE {
+        return true;
+    }
+    return all(collider_min[i] <= collider_max[j]) && all(collider_min[j] <= collider_max[i]);
+}
+
+// Box half-size of a shape at `pose` (world_step.rs `collider_box`).
+fn shape_half_size(s: ShapeDesc, pose: Pose) -> vec3f {
+    if s.kind == SHAPE_SPHERE {
+        return vec3f(s.size.x);
+    }
+    if s.kind == SHAPE_CAPSULE {
+        return abs(quat_rotate(pose.orientation, vec3f(0.0, 0.0, s.size.x))) + s.size.y;
+    }
+    let r = quat_to_mat3(pose.orientation);
+    return abs(r[0]) * s.size.x + abs(r[1]) * s.size.y + abs(r[2]) * s.size.z;
+}
+
+// Solves every colour of the world's constraints once: `phase` 0 warm start, 1 solve with
+// bias, 2 relax, 3 restitution.
+fn solve_colors(lane: u32, order_base: u32, constraint_base: u32, color_slots: u32, phase: u32) {
+    for (var color = 0u; color < color_slots; color++) {
+        let start = color_start[color];
+        let end = color_start[color + 1u];
+        // The overflow colour's members may share bodies: lane 0 takes them in order.
+        var first = start + lane;
+        var stride = WORKGROUP_SIZE;
+        if color == MAX_COLORS {
+            first = select(end, start, lane == 0u);
+            stride = 1u;
+        }
+        for (var m = first; m < end; m += stride) {
+            let slot = constraint_base + solve_order[order_base + m];
+            if phase == 0u {
+                warm_start_constraint(slot);
+            } else if phase == 3u {
+                restitute_constraint(slot);
+            } else {
+                solve_constraint(slot, phase == 1u);
+            }
+        }
+        workgroupBarrier();
+    }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn step_worlds(
+    @builtin(workgroup_id) group: vec3u,
+    @builtin(local_invocation_index) lane: u32,
+) {
+    let world = dispatch_range.world_offset + group.x + group.y * params.workgroups_x;
+    if world >= dispatch_range.world_end {
+        return;
+    }
+    // Index of the world within this dispatch: its constraint scratch.
+    let local_world = world - dispatch_range.world_offset;
+    let body_count = params.body_count;
+    let collider_count = params.collider_count;
+    let capacity = params.capacity;
+    let body_base = world * body_count;
+    let constraint_base = local_world * capacity;
+    let dt = params.dt;
+    let h = params.h;
+    let gravity = params.gravity;
+
+    // Does this world step? Not when stalled, faulted, or already at the target.
+    if lane == 0u {
+        let status = world_status[world];
+        let waiting = (status.flags & (WORLD_STALLED | WORLD_NON_FINITE)) != 0u;
+        shared_value = select(1u, 0u, waiting || status.steps_done >= params.target_steps);
+        atomicStore(&non_finite, 0u);
+    }
+    if workgroupUniformLoad(&shared_value) == 0u {
+        return;
+    }
+
+    // Bodies, at their centres of mass.
+    for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+        let scene_body = scene_bodies[i];
+        let q = body_state[state_index(STATE_ORIENTATION, body_base + i)];
+        let r = quat_to_mat3(q);
+        let position = body_state[state_index(STATE_POSITION, body_base + i)].xyz;
+        body_center[i] = position + quat_rotate(q, scene_body.center_of_mass);
+        body_orientation[i] = q;
+        body_start_orientation[i] = q;
+        body_inverse_mass[i] = scene_body.inverse_mass;
+        body_inverse_inertia[i] = r * scene_body.inverse_inertia * transpose(r);
+        body_delta_position[i] = vec3f(0.0);
+        body_delta_rotation[i] = mat3x3f(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0);
+        body_in_contact[i] = 0u;
+        body_linear_velocity[i] = body_state[state_index(STATE_LINEAR_VELOCITY, body_base + i)].xyz;
+        body_angular_velocity[i] = body_state[state_index(STATE_ANGULAR_VELOCITY, body_base + i)].xyz;
+    }
+    workgroupBarrier();
+
+    // Colliders in the world, boxes grown by how far they can travel this step.
+    for (var i = lane; i < collider_count; i += WORKGROUP_SIZE) {
+        let collider = scene_colliders[i];
+        let b = collider.body;
+        let body_pose = Pose(body_state[state_index(STATE_POSITION, body_base + b)].xyz, body_orientation[b]);
+        let pose = pose_compose(body_pose, collider.pose);
+        var reach = 0.0;
+        if is_dynamic(b) {
+            let arm = length(pose.position - body_center[b]) + collider.bounding_radius;
+            reach = (length(body_linear_velocity[b]) + params.gravity_travel
+                + length(body_angular_velocity[b]) * arm) * dt;
+        }
+        let half = shape_half_size(collider.shape, pose) + (reach + 0.5 * params.speculative_distance);
+        collider_pose[i] = pose;
+        collider_reach[i] = reach;
+        collider_min[i] = pose.position - half;
+        collider_max[i] = pose.position + half;
+    }
+    workgroupBarrier();
+
+    // Broad phase: count each row's pairs, lay the rows out in (i, j) order, then list them.
+    for (var i = lane; i < collider_count; i += WORKGROUP_SIZE) {
+        var count = 0u;
+        for (var j = i + 1u; j < collider_count; j++) {
+            if may_touch(i, j) {
+                count++;
+            }
+        }
+        pair_row_start[i] = count;
+    }
+    workgroupBarrier();
+    if lane == 0u {
+        var total = 0u;
+        for (var i = 0u; i < collider_count; i++) {
+            let count = pair_row_start[i];
+            pair_row_start[i] = total;
+            total += count;
+        }
+        shared_value = total;
+    }
+    let pair_count = workgroupUniformLoad(&shared_value);
+    if pair_count > capacity {
+        // Too many pairs for the slots: report and leave the world as it was.
+        if lane == 0u {
+            world_status[world].flags |= WORLD_STALLED;
+            world_status[world].pairs_needed = pair_count;
+        }
+        return;
+    }
+    for (var i = lane; i < collider_count; i += WORKGROUP_SIZE) {
+        var slot = constraint_base + pair_row_start[i];
+        for (var j = i + 1u; j < collider_count; j++) {
+            if may_touch(i, j) {
+                constraints[slot].key = (i << 16u) | j;
+                slot++;
+            }
+        }
+    }
+    storageBarrier();
+    workgroupBarrier();
+
+    // Narrow phase and constraint preparation, warm-started from the contact cache.
+    let cache_base = world * capacity;
+    let cache_count = world_status[world].cache_count;
+    for (var k = lane; k < pair_count; k += WORKGROUP_SIZE) {
+        let slot = constraint_base + k;
+        let key = constraints[slot].key;
+        let i = key >> 16u;
+        let j = key & 0xffffu;
+        let ci = scene_colliders[i];
+        let cj = scene_colliders[j];
+        let margin = params.speculative_distance + collider_reach[i] + collider_reach[j];
+        var m = collide(ci.shape, collider_pose[i], cj.shape, collider_pose[j], margin);
+        if m.count == 0u {
+            constraints[slot].count = 0u;
+            continue;
+        }
+        var a = ci.body;
+        var b = cj.body;
+        // A static body always goes first.
+        if !is_dynamic(b) {
+            a = cj.body;
+            b = ci.body;
+            m = manifold_flipped(m);
+        }
+        let cached = find_cached(cache_base, cache_count, key);
+        prepare_constraint(
+            slot,
+            m,
+            key,
+            a,
+            b,
+            sqrt(ci.friction * cj.friction),
+            max(ci.restitution, cj.restitution),
+            select(cache_base + cached, cache_base + cache_count, cached == cache_count),
+            cache_base + cache_count,
+        );
+    }
+    storageBarrier();
+    workgroupBarrier();
+
+    // Solve order by graph colour, greedy in slot order (coloring.rs); bodies in contact.
+    let order_base = local_world * capacity;
+    if lane == 0u {
+        for (var i = 0u; i < body_count; i++) {
+            color_masks[i] = 0u;
+        }
+        var histogram: array<u32, 33>;
+        var contact_points = 0u;
+        for (var k = 0u; k < pair_count; k++) {
+            let slot = constraint_base + k;
+            let count = constraints[slot].count;
+            if count == 0u {
+                continue;
+            }
+            contact_points += count;
+            let a = constraints[slot].body_a;
+            let b = constraints[slot].body_b;
+            body_in_contact[a] = 1u;
+            body_in_contact[b] = 1u;
+            let dynamic_a = is_dynamic(a);
+            let dynamic_b = is_dynamic(b);
+            let used = select(0u, color_masks[a], dynamic_a) | select(0u, color_masks[b], dynamic_b);
+            let color = min(countTrailingZeros(~used), MAX_COLORS);
+            if color < MAX_COLORS {
+                if dynamic_a {
+                    color_masks[a] |= 1u << color;
+                }
+                if dynamic_b {
+                    color_masks[b] |= 1u << color;
+                }
+            }
+            constraints[slot].color = color;
+            histogram[color]++;
+        }
+        var cursor: array<u32, 33>;
+        var start = 0u;
+        var slots = 0u;
+        for (var c = 0u; c <= MAX_COLORS; c++) {
+            color_start[c] = start;
+            cursor[c] = start;
+            if histogram[c] > 0u {
+                slots = c + 1u;
+            }
+            start += histogram[c];
+        }
+        color_start[MAX_COLORS + 1u] = start;
+        for (var k = 0u; k < pair_count; k++) {
+            let slot = constraint_base + k;
+            if constraints[slot].count == 0u {
+                continue;
+            }
+            let color = constraints[slot].color;
+            solve_order[order_base + cursor[color]] = k;
+            cursor[color]++;
+        }
+        world_status[world].contact_points = contact_points;
+        world_status[world].max_colors = slots;
+        shared_value = slots;
+    }
+    storageBarrier();
+    let color_slots = workgroupUniformLoad(&shared_value);
+
+    // The substeps, as one loop over passes so that each solver function appears once in the
+    // compiled kernel: per substep, the velocity update then pass 0 (warm start) and pass 1
+    // (solve with bias), the position update then pass 2 (relax); at the end one restitution
+    // pass (3).
+    let passes = 3u * params.substeps + 1u;
+    for (var p = 0u; p < passes; p++) {
+        var phase = p % 3u;
+        if p == passes - 1u {
+            phase = 3u;
+        } else if phase == 0u {
+            for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+                if is_dynamic(i) {
+                    body_linear_velocity[i] += gravity * h;
+                }
+            }
+            workgroupBarrier();
+        } else if phase == 2u {
+            for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+                if is_dynamic(i) {
+                    integrate_position(i, h, gravity);
+                }
+            }
+            workgroupBarrier();
+        }
+        solve_colors(lane, order_base, constraint_base, color_slots, phase);
+    }
+
+    // Write back, unless something turned non-finite.
+    for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+        let finite = is_finite_vec3(body_center[i]) && is_finite_vec4(body_orientation[i])
+            && is_finite_vec3(body_linear_velocity[i]) && is_finite_vec3(body_angular_velocity[i]);
+        if !finite {
+            atomicOr(&non_finite, 1u);
+        }
+    }
+    workgroupBarrier();
+    if atomicLoad(&non_finite) != 0u {
+        if lane == 0u {
+            world_status[world].flags |= WORLD_NON_FINITE;
+        }
+        return;
+    }
+    for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+        if is_dynamic(i) {
+            let q = body_orientation[i];
+            let com = scene_bodies[i].center_of_mass;
+            let b = body_base + i;
+            body_state[state_index(STATE_POSITION, b)] = vec4f(body_center[i] - quat_rotate(q, com), 0.0);
+            body_state[state_index(STATE_ORIENTATION, b)] = q;
+            body_state[state_index(STATE_LINEAR_VELOCITY, b)] = vec4f(body_linear_velocity[i], 0.0);
+            body_state[state_index(STATE_ANGULAR_VELOCITY, b)] = vec4f(body_angular_velocity[i], 0.0);
+        }
+    }
+    for (var k = lane; k < pair_count; k += WORKGROUP_SIZE) {
+        contact_cache[cache_base + k] = cached_manifold(constraint_base + k);
+    }
+    if lane == 0u {
+        world_status[world].cache_count = pair_count;
+        world_status[world].steps_done += 1u;
+        world_status[world].pairs_needed = pair_count;
+    }
+}
+
+// Position update of dynamic body i over h after v += h g (solver_body.rs): symplectic Euler
+// for a body in contact; x += h v − h² g / 2, exact for gravity, in free flight.
+fn integrate_position(i: u32, h: f32, gravity: vec3f) {
+    var dx = body_linear_velocity[i] * h;
+    if body_in_contact[i] == 0u {
+        dx -= gravity * (0.5 * h * h);
+    }
+    body_center[i] += dx;
+    body_delta_position[i] += dx;
+    var w = body_angular_velocity[i];
+    let angle_sq = dot(w, w) * (h * h);
+    if angle_sq > MAX_ROTATION_PER_SUBSTEP * MAX_ROTATION_PER_SUBSTEP {
+        w *= MAX_ROTATION_PER_SUBSTEP / sqrt(angle_sq);
+        body_angular_velocity[i] = w;
+    }
+    let half = w * (0.5 * h);
+    let q = body_orientation[i];
+    let spin = quat_mul(vec4f(half, 0.0), q);
+    let updated = normalize(q + spin);
+    body_orientation[i] = updated;
+    if body_in_contact[i] != 0u {
+        body_delta_rotation[i] = quat_to_mat3(quat_mul(updated, quat_conjugate(body_start_orientation[i])));
+    }
+}
