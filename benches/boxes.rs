@@ -1,5 +1,5 @@
-//! Throughput of the `boxes` scene in lockstep: manyworlds' CPU backend against Rapier, in the
-//! same run, for N = 1, 64, 1024 and 4096 worlds.
+//! Throughput of the `boxes` scene in lockstep: manyworlds' GPU and CPU backends against
+//! Rapier, in the same run, for N = 1, 64, 1024, 4096 and 16384 worlds.
 //!
 //! # What is measured
 //!
@@ -18,6 +18,11 @@
 //! steps (10 samples of ≈ 50) at N = 1024 and 4096 and several episodes at N = 1 and 64.
 //! Worlds are built once per (engine, N), untimed.
 //!
+//! * `boxes_lockstep/manyworlds_gpu/N`: `GpuBatch::from_builtin(&boxes, N, …)` on the adapter
+//!   `MANYWORLDS_ADAPTER` names, else the first one (lavapipe on a machine without a GPU); the
+//!   timed steps go to the GPU `k` at a time in one submit (`step_n(k)`, k up to the end of the
+//!   episode), each submit waited for; a reset rewrites every world's state. Skipped, with a
+//!   notice, when there is no adapter.
 //! * `boxes_lockstep/manyworlds_cpu/N`: `CpuBatch::from_builtin(&boxes, N)`, timed `batch.step()`
 //!   (rayon over the worlds inside); a reset is `reset_world(w)` for every world.
 //! * `boxes_lockstep/rapier/N`: Rapier 0.36 (default features: f32, no internal parallelism), one
@@ -34,14 +39,15 @@
 //!
 //! After the benchmarks, one line per engine gives the plausibility of N = 64 worlds after a full
 //! 500-step episode (deepest penetration of a cube corner below z = 0, fastest box, share of boxes
-//! slower than 0.01 m/s, box centres below z = 0, non-finite worlds), computed for both engines by
-//! `manyworlds::Plausibility::measure`.
+//! slower than 0.01 m/s, box centres below z = 0, non-finite worlds), computed for every engine
+//! by `manyworlds::Plausibility::measure`, and the memory per world of both manyworlds backends
+//! at the end of an episode (the GPU's peak: its buffers only ever grow) for each N.
 //!
 //! # Running
 //!
 //! ```text
-//! cargo bench --bench boxes                          # everything: about 3-5 min on 2 cores
-//! cargo bench --bench boxes -- rapier/64             # criterion's usual filters and flags
+//! cargo bench --bench boxes                          # everything: about an hour on 2 cores
+//! cargo bench --bench boxes -- '/(1024|4096)$'       # criterion's usual filters and flags
 //! cargo bench --bench boxes -- --quick
 //! ```
 //!
@@ -55,10 +61,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use manyworlds::scenes::boxes::STEPS;
-use manyworlds::{CpuBatch, Plausibility};
+use manyworlds::{CpuBatch, GpuBatch, GpuBatchOptions, Plausibility};
 
 /// World counts measured.
-const WORLD_COUNTS: [usize; 4] = [1, 64, 1024, 4096];
+const WORLD_COUNTS: [usize; 5] = [1, 64, 1024, 4096, 16384];
 /// World count of the plausibility check.
 const PLAUSIBILITY_WORLDS: usize = 64;
 /// Shortest measurement per benchmark; longer ones are stretched to about one episode.
@@ -70,6 +76,27 @@ const WARM_UP: Duration = Duration::from_secs(1);
 trait Lockstep {
     fn step(&mut self);
     fn reset(&mut self);
+    /// `k` lockstep steps; an engine that batches its work (the GPU: one submit) overrides it.
+    fn step_n(&mut self, k: u64) {
+        for _ in 0..k {
+            self.step();
+        }
+    }
+}
+
+impl Lockstep for GpuBatch {
+    fn step(&mut self) {
+        GpuBatch::step(self).expect("the GPU steps");
+    }
+
+    fn step_n(&mut self, k: u64) {
+        GpuBatch::step_n(self, k as usize).expect("the GPU steps");
+    }
+
+    fn reset(&mut self) {
+        let builtin = manyworlds::scenes::builtin("boxes").expect("boxes is a built-in scene");
+        self.set_world_poses(builtin.world_pose.expect("boxes places every world"));
+    }
 }
 
 impl Lockstep for CpuBatch {
@@ -117,9 +144,7 @@ impl<E: Lockstep> Episode<E> {
             }
             let k = left.min(u64::from(STEPS - self.step));
             let start = Instant::now();
-            for _ in 0..k {
-                black_box(&mut self.engine).step();
-            }
+            black_box(&mut self.engine).step_n(k);
             timed += start.elapsed();
             self.step += u32::try_from(k).expect("k is at most STEPS");
             left -= k;
@@ -181,9 +206,16 @@ fn boxes_lockstep(c: &mut Criterion, calibrate: bool) {
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(WARM_UP);
+    let gpu = gpu_available();
     for n in WORLD_COUNTS {
         group.throughput(Throughput::Elements(n as u64));
-        // The two engines back to back at each N, so a change of machine load hits both alike.
+        // The engines back to back at each N, so a change of machine load hits them alike.
+        if gpu {
+            bench_engine(&mut group, "manyworlds_gpu", n, calibrate, || {
+                GpuBatch::from_builtin(&builtin, n, &GpuBatchOptions::default())
+                    .expect("a valid GPU batch")
+            });
+        }
         bench_engine(&mut group, "manyworlds_cpu", n, calibrate, || {
             CpuBatch::from_builtin(&builtin, n).expect("a valid batch")
         });
@@ -207,8 +239,23 @@ fn report(engine: &str, p: &Plausibility) {
     );
 }
 
+/// Whether there is a GPU adapter; says so loudly when there is none.
+fn gpu_available() -> bool {
+    let available = !manyworlds::list_adapters().is_empty();
+    if !available {
+        eprintln!("no GPU adapter: the manyworlds_gpu benchmarks are skipped");
+    }
+    available
+}
+
 fn plausibility() {
     let builtin = manyworlds::scenes::builtin("boxes").expect("boxes is a built-in scene");
+    if gpu_available() {
+        let mut gpu = GpuBatch::from_builtin(&builtin, PLAUSIBILITY_WORLDS, &Default::default())
+            .expect("a valid GPU batch");
+        gpu.step_n(STEPS as usize).expect("the GPU steps");
+        report("manyworlds_gpu", &gpu.plausibility().expect("GPU readback"));
+    }
     let mut batch = CpuBatch::from_builtin(&builtin, PLAUSIBILITY_WORLDS).expect("a valid batch");
     batch.step_n(STEPS as usize);
     report("manyworlds_cpu", &batch.plausibility());
@@ -238,6 +285,40 @@ fn main() {
     c.final_summary();
     if benchmarking {
         plausibility();
+        memory_per_world();
+    }
+}
+
+/// Memory per world of both backends: after one episode of 1024 worlds (the CPU's is the same
+/// at any N), and on the GPU at every N with the contact capacity that episode needed (the
+/// GPU's buffers only grow, so that is its peak; its constraint scratch is shared by the
+/// worlds of a dispatch, so the figure depends on N).
+fn memory_per_world() {
+    let builtin = manyworlds::scenes::builtin("boxes").expect("boxes is a built-in scene");
+    let episode_worlds = 1024;
+    let mut cpu = CpuBatch::from_builtin(&builtin, episode_worlds).expect("a valid batch");
+    cpu.step_n(STEPS as usize);
+    eprintln!(
+        "memory per world, boxes, after {STEPS} steps of {episode_worlds} worlds: cpu {:.1} KiB",
+        cpu.memory_per_world() as f64 / 1024.0
+    );
+    if !gpu_available() {
+        return;
+    }
+    let mut episode = GpuBatch::from_builtin(&builtin, episode_worlds, &Default::default())
+        .expect("a valid GPU batch");
+    episode.step_n(STEPS as usize).expect("the GPU steps");
+    let capacity = episode.stats().contact_capacity;
+    for n in WORLD_COUNTS {
+        let options = GpuBatchOptions {
+            initial_capacity: Some(capacity),
+            ..GpuBatchOptions::default()
+        };
+        let batch = GpuBatch::from_builtin(&builtin, n, &options).expect("a valid GPU batch");
+        eprintln!(
+            "memory per world, boxes, N = {n:>5}: gpu {:.1} KiB ({capacity} contact slots per world)",
+            batch.memory_per_world() as f64 / 1024.0
+        );
     }
 }
 

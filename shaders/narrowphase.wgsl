@@ -18,36 +18,48 @@ fn shape_rounding(s: ShapeDesc) -> f32 {
     return 0.0;
 }
 
+// Whether the scene has shapes of both kinds: SCENE_SHAPES (a bit per kind) comes from the
+// host's prelude, and with constant kinds this folds to a constant, so the pair functions a
+// scene cannot need are compiled out of its kernel (they are most of its size).
+fn scene_has_pair(ka: u32, kb: u32) -> bool {
+    return (SCENE_SHAPES & (1u << ka)) != 0u && (SCENE_SHAPES & (1u << kb)) != 0u;
+}
+
+fn is_pair(a: ShapeDesc, b: ShapeDesc, ka: u32, kb: u32) -> bool {
+    return scene_has_pair(ka, kb) && a.kind == ka && b.kind == kb;
+}
+
 // Shape a (kind ≤ kind of b) at pa against shape b at pb.
 fn collide_ordered(a: ShapeDesc, pa: Pose, b: ShapeDesc, pb: Pose, margin: f32) -> Manifold {
-    switch a.kind {
-        case SHAPE_PLANE: {
-            switch b.kind {
-                case SHAPE_SPHERE: { return plane_sphere(pa, pb, b.size.x, margin); }
-                case SHAPE_CAPSULE: { return plane_capsule(pa, pb, b.size.x, b.size.y, margin); }
-                case SHAPE_BOX: { return plane_box(pa, pb, b.size, margin); }
-                default: { return manifold_with_normal(vec3f(0.0, 0.0, 1.0)); }
-            }
-        }
-        case SHAPE_SPHERE: {
-            switch b.kind {
-                case SHAPE_SPHERE: { return sphere_sphere(pa, a.size.x, pb, b.size.x, margin); }
-                case SHAPE_CAPSULE: {
-                    return sphere_capsule(pa, a.size.x, pb, b.size.x, b.size.y, margin);
-                }
-                default: { return sphere_box(pa, a.size.x, pb, b.size, margin); }
-            }
-        }
-        case SHAPE_CAPSULE: {
-            if b.kind == SHAPE_CAPSULE {
-                return capsule_capsule(pa, a.size.x, a.size.y, pb, b.size.x, b.size.y, margin);
-            }
-            return capsule_box(pa, a.size.x, a.size.y, pb, b.size, margin);
-        }
-        default: {
-            return box_box(pa, a.size, pb, b.size, margin);
-        }
+    if is_pair(a, b, SHAPE_PLANE, SHAPE_SPHERE) {
+        return plane_sphere(pa, pb, b.size.x, margin);
     }
+    if is_pair(a, b, SHAPE_PLANE, SHAPE_CAPSULE) {
+        return plane_capsule(pa, pb, b.size.x, b.size.y, margin);
+    }
+    if is_pair(a, b, SHAPE_PLANE, SHAPE_BOX) {
+        return plane_box(pa, pb, b.size, margin);
+    }
+    if is_pair(a, b, SHAPE_SPHERE, SHAPE_SPHERE) {
+        return sphere_sphere(pa, a.size.x, pb, b.size.x, margin);
+    }
+    if is_pair(a, b, SHAPE_SPHERE, SHAPE_CAPSULE) {
+        return sphere_capsule(pa, a.size.x, pb, b.size.x, b.size.y, margin);
+    }
+    if is_pair(a, b, SHAPE_SPHERE, SHAPE_BOX) {
+        return sphere_box(pa, a.size.x, pb, b.size, margin);
+    }
+    if is_pair(a, b, SHAPE_CAPSULE, SHAPE_CAPSULE) {
+        return capsule_capsule(pa, a.size.x, a.size.y, pb, b.size.x, b.size.y, margin);
+    }
+    if is_pair(a, b, SHAPE_CAPSULE, SHAPE_BOX) {
+        return capsule_box(pa, a.size.x, a.size.y, pb, b.size, margin);
+    }
+    if is_pair(a, b, SHAPE_BOX, SHAPE_BOX) {
+        return box_box(pa, a.size, pb, b.size, margin);
+    }
+    // Two planes never touch.
+    return manifold_with_normal(vec3f(0.0, 0.0, 1.0));
 }
 
 // The manifold of shape a at pa against shape b at pb, normal from a to b, with points down

@@ -86,6 +86,7 @@ impl Sim {
                 &GpuBatchOptions {
                     adapter,
                     initial_capacity: options.initial_contact_capacity,
+                    worlds_per_dispatch: None,
                 },
             )?;
             if let Some(f) = world_pose {

@@ -62,6 +62,9 @@ pub struct GpuBatchOptions {
     /// Constraint slots per world to start with (default: twice the colliders, at least 16);
     /// grown when a world needs more.
     pub initial_capacity: Option<usize>,
+    /// Worlds one dispatch steps (default: as many as a scratch budget allows). Past 65,535
+    /// the dispatch grid is 2-D.
+    pub worlds_per_dispatch: Option<usize>,
 }
 
 /// Counters of the last `step_n`.
@@ -112,6 +115,7 @@ pub struct GpuBatch {
     bind_group: wgpu::BindGroup,
     capacity: usize,
     chunk_worlds: usize,
+    worlds_per_dispatch: Option<usize>,
     dispatch_alignment: u64,
     /// Steps every world has taken.
     steps: u32,
@@ -146,7 +150,7 @@ impl GpuBatch {
         options: &GpuBatchOptions,
     ) -> Result<Self, GpuError> {
         let context = Arc::new(GpuContext::new(&options.adapter)?);
-        Self::with_context(context, scene, params, worlds, options.initial_capacity)
+        Self::with_context(context, scene, params, worlds, options)
     }
 
     /// A batch of a built-in scene with its own step parameters and per-world poses.
@@ -162,14 +166,16 @@ impl GpuBatch {
         Ok(batch)
     }
 
-    /// A batch on a device already open (several batches may share one).
+    /// A batch on a device already open (several batches may share one); `options.adapter`
+    /// is not used.
     pub fn with_context(
         context: Arc<GpuContext>,
         scene: Scene,
         params: StepParams,
         worlds: usize,
-        initial_capacity: Option<usize>,
+        options: &GpuBatchOptions,
     ) -> Result<Self, GpuError> {
+        let initial_capacity = options.initial_capacity;
         if worlds == 0 || worlds > MAX_WORLDS {
             return Err(BatchError::WorldCount {
                 got: worlds,
@@ -246,6 +252,7 @@ impl GpuBatch {
             bind_group,
             capacity: 0,
             chunk_worlds: 0,
+            worlds_per_dispatch: options.worlds_per_dispatch,
             dispatch_alignment,
             steps: 0,
             world_pose: None,
@@ -319,10 +326,11 @@ impl GpuBatch {
         } else {
             SOFTWARE_SCRATCH_BYTES
         };
-        let chunk_worlds = self
-            .worlds
-            .min(fitting)
-            .min(((budget / per_world_scratch.max(1)) as usize).max(1));
+        let chunk_worlds = self.worlds.min(fitting).min(
+            self.worlds_per_dispatch
+                .unwrap_or((budget / per_world_scratch.max(1)) as usize)
+                .max(1),
+        );
         let device = &self.context.device;
         let old_cache = if keep_cache && self.capacity > 0 {
             Some(self.read_buffer(

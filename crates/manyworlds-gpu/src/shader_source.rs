@@ -48,13 +48,30 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
     ("step.wgsl", include_str!("../../../shaders/step.wgsl")),
 ];
 
-/// The constants the step kernel's workgroup arrays are sized by, for one scene.
-pub fn size_prelude(max_bodies: usize, max_colliders: usize, workgroup_size: u32) -> String {
-    format!(
-        "const MAX_BODIES: u32 = {}u;\nconst MAX_COLLIDERS: u32 = {}u;\nconst WORKGROUP_SIZE: u32 = {workgroup_size}u;\n",
-        max_bodies.max(1),
-        max_colliders.max(1)
-    )
+/// What the step kernel is specialised for: the scene's sizes (workgroup arrays are sized by
+/// them) and which shape kinds it has (a bit per `SHAPE_*`: pair functions of absent kinds are
+/// compiled out).
+pub struct KernelSizes {
+    pub max_bodies: usize,
+    pub max_colliders: usize,
+    pub workgroup_size: u32,
+    pub shape_kinds: u32,
+}
+
+impl KernelSizes {
+    /// Constants for every shape kind: what the shader checks validate.
+    pub const ALL_SHAPES: u32 = 0b1111;
+
+    pub fn prelude(&self) -> String {
+        format!(
+            "const MAX_BODIES: u32 = {}u;\nconst MAX_COLLIDERS: u32 = {}u;\n\
+             const WORKGROUP_SIZE: u32 = {}u;\nconst SCENE_SHAPES: u32 = {}u;\n",
+            self.max_bodies.max(1),
+            self.max_colliders.max(1),
+            self.workgroup_size,
+            self.shape_kinds
+        )
+    }
 }
 
 const INCLUDE: &str = "//!include ";

@@ -4,7 +4,8 @@
 use manyworlds_core::Scene;
 
 use crate::error::GpuError;
-use crate::shader_source::{assemble, size_prelude, validate};
+use crate::layout::GpuShape;
+use crate::shader_source::{assemble, validate, KernelSizes};
 
 /// Bytes of workgroup memory per body and per collider (step_bindings.wgsl, step.wgsl), to
 /// refuse scenes that cannot fit before the driver does.
@@ -62,10 +63,16 @@ impl StepKernel {
                 limits.max_compute_workgroup_storage_size
             )));
         }
-        let source = assemble(
-            &size_prelude(bodies, colliders, workgroup_size),
-            &["step.wgsl"],
-        )?;
+        let sizes = KernelSizes {
+            max_bodies: bodies,
+            max_colliders: colliders,
+            workgroup_size,
+            shape_kinds: scene
+                .colliders()
+                .iter()
+                .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
+        };
+        let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
         let constraint_size = struct_size(&module, "Constraint")?;
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {

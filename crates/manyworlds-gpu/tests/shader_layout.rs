@@ -3,13 +3,19 @@
 //! and the size naga computes for the WGSL twin.
 
 use manyworlds_gpu::layout::shared_layouts;
-use manyworlds_gpu::shader_source::{assemble, size_prelude, validate, SHADER_FILES};
+use manyworlds_gpu::shader_source::{assemble, validate, KernelSizes, SHADER_FILES};
 
 #[test]
 fn every_shader_file_validates_with_its_includes() {
     for (name, _) in SHADER_FILES {
         // The step kernel's array sizes come from a prelude the host writes per scene.
-        let source = assemble(&size_prelude(8, 8, 64), &[name]).unwrap();
+        let sizes = KernelSizes {
+            max_bodies: 8,
+            max_colliders: 8,
+            workgroup_size: 64,
+            shape_kinds: KernelSizes::ALL_SHAPES,
+        };
+        let source = assemble(&sizes.prelude(), &[name]).unwrap();
         if let Err(e) = validate(name, &source) {
             panic!("{e}");
         }

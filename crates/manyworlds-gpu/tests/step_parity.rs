@@ -31,7 +31,7 @@ fn every_boxes_step_matches_the_cpu_backend_from_the_same_state() {
         scene.scene.clone(),
         scene.params,
         worlds,
-        None,
+        &Default::default(),
     )
     .unwrap();
     gpu.set_world_poses(scene.world_pose.unwrap());
@@ -81,8 +81,14 @@ fn free_flight_is_bit_identical_to_the_cpu_backend() {
     // The first 30 steps of `boxes`: every box falls freely (x += h v − h² g / 2).
     let scene = builtin("boxes").unwrap();
     let mut cpu = CpuBatch::from_builtin(&scene, 4).unwrap();
-    let mut gpu =
-        GpuBatch::with_context(Arc::new(gpu), scene.scene.clone(), scene.params, 4, None).unwrap();
+    let mut gpu = GpuBatch::with_context(
+        Arc::new(gpu),
+        scene.scene.clone(),
+        scene.params,
+        4,
+        &Default::default(),
+    )
+    .unwrap();
     gpu.set_world_poses(scene.world_pose.unwrap());
     cpu.step_n(30);
     gpu.step_n(30).unwrap();
