@@ -14,7 +14,17 @@ pub enum SimError {
     #[error(transparent)]
     Batch(#[from] BatchError),
     #[error(transparent)]
-    Gpu(#[from] GpuError),
+    Gpu(GpuError),
+}
+
+/// A batch error met on the GPU backend is the same batch error as on the CPU.
+impl From<GpuError> for SimError {
+    fn from(e: GpuError) -> Self {
+        match e {
+            GpuError::Batch(b) => SimError::Batch(b),
+            other => SimError::Gpu(other),
+        }
+    }
 }
 
 /// Which backend to run on.

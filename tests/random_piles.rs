@@ -3,10 +3,11 @@
 //! rolling resistance, physics says: energy never grows, boxes come to rest, spheres that end
 //! up rolling on the ground roll without slipping.
 
+mod common;
+use common::*;
 use manyworlds::rng::unit_f64;
-use manyworlds::{
-    BodyDesc, ColliderDesc, CpuBatch, Pose, Quat, SceneBuilder, Shape, StepParams, Vec3,
-};
+use manyworlds::scenes::BuiltinScene;
+use manyworlds::{BodyDesc, ColliderDesc, Pose, Quat, SceneBuilder, Shape, Sim, StepParams, Vec3};
 
 const BODIES: usize = 24;
 
@@ -45,14 +46,14 @@ fn world_pose(world: u64, body: usize, template: &Pose) -> Pose {
 }
 
 /// Potential plus kinetic (translational and rotational) energy of world `w`.
-fn energy(batch: &CpuBatch, w: usize) -> f64 {
-    let stride = batch.stride();
-    let g = -batch.params().gravity;
+fn energy(sim: &Sim, state: &Snapshot, w: usize) -> f64 {
+    let stride = sim.stride();
+    let g = -sim.params().gravity;
     let mut total = 0.0f64;
-    for (i, body) in batch.scene().bodies().iter().enumerate().skip(1) {
+    for (i, body) in sim.scene().bodies().iter().enumerate().skip(1) {
         let k = w * stride + i;
-        let (p, q) = (batch.positions()[k], batch.orientations()[k]);
-        let (v, omega) = (batch.linear_velocities()[k], batch.angular_velocities()[k]);
+        let (p, q) = (state.positions[k], state.orientations[k]);
+        let (v, omega) = (state.linear_velocities[k], state.angular_velocities[k]);
         let m = body.mass.mass;
         let local_omega = q.conjugate() * omega;
         let rotational = 0.5 * local_omega.dot(body.mass.inertia * local_omega);
@@ -74,44 +75,63 @@ fn random_piles_dissipate_settle_and_roll() {
             ),
         );
     }
-    let scene = builder.build().unwrap();
+    let piles = BuiltinScene {
+        name: "random_piles",
+        description: "random piles of spheres, capsules and boxes",
+        scene: builder.build().unwrap(),
+        params: StepParams::default(),
+        steps: 800,
+        world_pose: Some(world_pose),
+    };
+    for backend in backends("random_piles_dissipate_settle_and_roll") {
+        random_piles_on(&piles, &backend);
+    }
+}
+
+fn random_piles_on(piles: &BuiltinScene, backend: &manyworlds::Backend) {
+    let b = name(backend);
     let worlds = 16;
-    let mut batch = CpuBatch::new(scene, StepParams::default(), worlds).unwrap();
-    batch.set_world_poses(world_pose);
-    let initial: Vec<f64> = (0..worlds).map(|w| energy(&batch, w)).collect();
-    for _ in 0..800 {
-        batch.step();
+    let mut sim = builtin_sim(piles, worlds, backend);
+    let start = snapshot(&mut sim);
+    let initial: Vec<f64> = (0..worlds).map(|w| energy(&sim, &start, w)).collect();
+    for _ in 0..piles.steps {
+        sim.step().expect("stepping works");
+        let now = snapshot(&mut sim);
         for (w, e0) in initial.iter().enumerate() {
             // Contacts only take energy out (push-out may add a little: allow 0.5 %).
-            let e = energy(&batch, w);
+            let e = energy(&sim, &now, w);
             assert!(
                 e <= e0 + 0.005 * e0.abs(),
-                "world {w}: energy rose from {e0} J to {e} J"
+                "{b}: world {w}: energy rose from {e0} J to {e} J"
             );
         }
     }
-    let p = batch.plausibility();
-    assert_eq!(p.non_finite_worlds, 0);
-    assert_eq!(p.bodies_below_ground, 0);
+    let p = sim.plausibility().expect("readback");
+    assert_eq!(p.non_finite_worlds, 0, "{b}: non-finite worlds");
+    assert_eq!(p.bodies_below_ground, 0, "{b}: bodies below the ground");
 
-    let stride = batch.stride();
+    let end = snapshot(&mut sim);
+    let stride = sim.stride();
     let (mut boxes, mut rolling) = (0, 0);
     for w in 0..worlds {
-        for b in 1..stride {
-            let k = w * stride + b;
+        for body in 1..stride {
+            let k = w * stride + body;
             let (position, v, omega) = (
-                batch.positions()[k],
-                batch.linear_velocities()[k],
-                batch.angular_velocities()[k],
+                end.positions[k],
+                end.linear_velocities[k],
+                end.angular_velocities[k],
             );
-            match shape(b - 1) {
+            match shape(body - 1) {
                 Shape::Cuboid { half_extents } => {
                     // Boxes cannot roll: after 8 s they rest, on the ground or on the pile.
                     boxes += 1;
-                    assert!(v.length() < 0.01, "world {w} box {b} still moves at {v}");
-                    let up = batch.orientations()[k].conjugate() * Vec3::Z;
+                    assert!(
+                        v.length() < 0.01,
+                        "{b}: world {w} box {body} still moves at {v}"
+                    );
+                    let up = end.orientations[k].conjugate() * Vec3::Z;
                     let depth = (up.abs() * half_extents).element_sum() - position.z;
-                    assert!(depth < 0.005, "world {w} box {b} sunk {depth} m");
+                    assert!(depth < 0.005, "{b}: world {w} box {body} sunk {depth} m");
                 }
                 Shape::Sphere { radius }
                     if (position.z - radius).abs() < 0.002 && v.length() > 0.5 =>
@@ -121,16 +141,16 @@ fn random_piles_dissipate_settle_and_roll() {
                     let slip = v + omega.cross(Vec3::new(0.0, 0.0, -radius));
                     assert!(
                         slip.length() < 0.02,
-                        "world {w} sphere {b} slips at {slip} (v {v})"
+                        "{b}: world {w} sphere {body} slips at {slip} (v {v})"
                     );
                 }
                 _ => {}
             }
         }
     }
-    assert_eq!(boxes, worlds * BODIES / 3);
+    assert_eq!(boxes, worlds * BODIES / 3, "{b}: boxes checked");
     assert!(
         rolling > 0,
-        "no sphere ended up rolling: the roll check checked nothing"
+        "{b}: no sphere ended up rolling: the roll check checked nothing"
     );
 }

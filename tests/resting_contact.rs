@@ -7,7 +7,12 @@ use manyworlds::{Backend, BodyDesc, ColliderDesc, Plausibility, Quat, Shape, Ste
 
 fn drop_and_settle(body: BodyDesc, backend: &Backend) -> Plausibility {
     let b = name(backend);
-    let mut sim = sim(vec![ground(0.6, 0.0), body], StepParams::default(), 1, backend);
+    let mut sim = sim(
+        vec![ground(0.6, 0.0), body],
+        StepParams::default(),
+        1,
+        backend,
+    );
     run_for(&mut sim, 2.0);
     let p = sim.plausibility().expect("readback");
     assert_eq!(p.non_finite_worlds, 0, "{b}: non-finite worlds");
@@ -100,9 +105,7 @@ fn sphere_rests_on_a_box_and_a_box_on_a_capsule_bed() {
         };
         let plank = BodyDesc::dynamic("plank")
             .at(Vec3::new(3.0, 0.0, 0.35))
-            .collider(
-                ColliderDesc::new(Shape::cuboid(Vec3::new(0.5, 0.6, 0.05))).friction(1.0),
-            );
+            .collider(ColliderDesc::new(Shape::cuboid(Vec3::new(0.5, 0.6, 0.05))).friction(1.0));
         let mut sim = sim(
             vec![
                 ground(1.0, 0.0),

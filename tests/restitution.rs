@@ -14,7 +14,12 @@ fn sphere_rebounds_to_e_squared_h() {
             let ball = BodyDesc::dynamic("ball")
                 .at(Vec3::new(0.0, 0.0, radius + drop))
                 .collider(ColliderDesc::new(Shape::sphere(radius)).restitution(e));
-            let mut sim = sim(vec![ground(0.5, e), ball], StepParams::default(), 1, &backend);
+            let mut sim = sim(
+                vec![ground(0.5, e), ball],
+                StepParams::default(),
+                1,
+                &backend,
+            );
             // Fall (≈0.45 s), bounce, and record the apex of the first rebound.
             let mut bounced = false;
             let mut apex = f32::NEG_INFINITY;

@@ -107,6 +107,41 @@ pub fn angular_velocity(sim: &mut Sim, world: usize, body: usize) -> Vec3 {
     sim.angular_velocities().expect("readback")[k]
 }
 
+/// A copy of the whole state, `[worlds × bodies]` each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub positions: Vec<Vec3>,
+    pub orientations: Vec<Quat>,
+    pub linear_velocities: Vec<Vec3>,
+    pub angular_velocities: Vec<Vec3>,
+}
+
+pub fn snapshot(sim: &mut Sim) -> Snapshot {
+    Snapshot {
+        positions: sim.positions().expect("readback").to_vec(),
+        orientations: sim.orientations().expect("readback").to_vec(),
+        linear_velocities: sim.linear_velocities().expect("readback").to_vec(),
+        angular_velocities: sim.angular_velocities().expect("readback").to_vec(),
+    }
+}
+
+impl Snapshot {
+    /// The bit patterns of `world`'s state (`stride` bodies): p, q, v, ω of each body in turn.
+    pub fn world_bits(&self, world: usize, stride: usize) -> Vec<u32> {
+        let mut bits = Vec::with_capacity(13 * stride);
+        for k in world * stride..(world + 1) * stride {
+            let (p, q) = (self.positions[k], self.orientations[k]);
+            let (v, w) = (self.linear_velocities[k], self.angular_velocities[k]);
+            for x in [
+                p.x, p.y, p.z, q.x, q.y, q.z, q.w, v.x, v.y, v.z, w.x, w.y, w.z,
+            ] {
+                bits.push(x.to_bits());
+            }
+        }
+        bits
+    }
+}
+
 /// How far the lowest point of a box with `half` extents at `pose` is below z = 0.
 pub fn box_depth_below_ground(pose: &Pose, half: Vec3) -> f32 {
     let local_up = pose.orientation.conjugate() * Vec3::Z;

@@ -582,8 +582,9 @@ impl GpuBatch {
     }
 
     /// Starts copying `fields` of every world back to the host; the GPU may go on stepping
-    /// (call `step_n` meanwhile) and [`GpuBatch::finish_read`] collects them. Two readbacks
-    /// can be in flight: they use two staging buffers in turn.
+    /// (call `step_n` meanwhile) and [`GpuBatch::finish_read`] collects them into the host
+    /// copy that `positions()` etc. return: the state as of the step the read began. Two
+    /// readbacks can be in flight: they use two staging buffers in turn.
     pub fn begin_read(&mut self, fields: &[StateField]) -> StateRead {
         let device = &self.context.device;
         let region = (self.worlds * self.stride * 16) as u64;
@@ -727,8 +728,21 @@ impl GpuBatch {
             &h.linear_velocities,
             &h.angular_velocities,
         );
-        // A faulted world keeps its last finite state but counts as non-finite.
-        p.non_finite_worlds += self.stats.non_finite_worlds;
+        // A faulted world keeps its last state; when that state is finite (the step that
+        // failed was not written back) it still counts as non-finite.
+        let stride = self.stride;
+        let state_finite = |w: usize| {
+            let range = w * stride..(w + 1) * stride;
+            h.positions[range.clone()].iter().all(|v| v.is_finite())
+                && h.orientations[range.clone()].iter().all(|q| q.is_finite())
+                && h.linear_velocities[range.clone()]
+                    .iter()
+                    .all(|v| v.is_finite())
+                && h.angular_velocities[range].iter().all(|v| v.is_finite())
+        };
+        p.non_finite_worlds += (0..self.worlds)
+            .filter(|&w| self.status[w].flags & WORLD_NON_FINITE != 0 && state_finite(w))
+            .count();
         Ok(p)
     }
 
