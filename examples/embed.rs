@@ -1,8 +1,12 @@
 //! Embedding manyworlds: build a scene, step 256 worlds of it, read the state back.
 //!
-//! `cargo run --release --example embed`
+//! `cargo run --release --example embed [auto|cpu|gpu]` (default auto: a hardware GPU if there
+//! is one, else the CPU; `gpu` takes any adapter, lavapipe included).
 
-use manyworlds::{BodyDesc, ColliderDesc, CpuBatch, Quat, SceneBuilder, Shape, StepParams, Vec3};
+use manyworlds::{
+    AdapterChoice, Backend, BodyDesc, ColliderDesc, Quat, SceneBuilder, Shape, Sim, SimOptions,
+    StepParams, Vec3,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // One world: a ground plane, a box and a ball dropped onto it.
@@ -23,18 +27,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .build()?;
 
+    let backend = match std::env::args().nth(1).as_deref() {
+        None | Some("auto") => Backend::Auto,
+        Some("cpu") => Backend::Cpu,
+        Some("gpu") => Backend::Gpu(AdapterChoice::Auto),
+        Some(other) => return Err(format!("backend: expected auto, cpu or gpu, got {other}").into()),
+    };
     let worlds = 256;
-    let mut batch = CpuBatch::new(scene, StepParams::default(), worlds)?;
+    let options = SimOptions {
+        backend,
+        ..SimOptions::default()
+    };
+    let mut sim = Sim::new(scene, StepParams::default(), worlds, &options)?;
+    println!("stepping on {} ({}): {}", sim.backend(), sim.device(), sim.choice());
 
     // Give every world's ball its own sideways push: state is plain flat slices,
     // world w, body i at index w * stride + i.
-    let stride = batch.stride();
-    for (w, v) in batch.linear_velocities_mut().chunks_mut(stride).enumerate() {
+    let stride = sim.stride();
+    let mut velocities = sim.linear_velocities()?.to_vec();
+    for (w, v) in velocities.chunks_mut(stride).enumerate() {
         v[2] = Vec3::new(w as f32 / worlds as f32, 0.0, 0.0);
     }
+    sim.set_linear_velocities(&velocities)?;
 
-    batch.step_n(200); // 2 s at dt = 0.01
-    let ball_x: Vec<f32> = batch.positions().chunks(stride).map(|p| p[2].x).collect();
+    sim.step_n(200)?; // 2 s at dt = 0.01
+    let ball_x: Vec<f32> = sim.positions()?.chunks(stride).map(|p| p[2].x).collect();
     println!(
         "after 2 s the ball lies between x = {:.3} m and x = {:.3} m across {worlds} worlds",
         ball_x.iter().cloned().fold(f32::INFINITY, f32::min),
@@ -42,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "contact points in the last step: {}",
-        batch.stats().contact_points
+        sim.stats().contact_points
     );
     Ok(())
 }

@@ -6,6 +6,11 @@
 // A constraint lives in its slot of `constraints` (storage) and is worked on by one lane at a
 // time; the bodies' velocities are in workgroup memory. Lever arms are fixed for the step;
 // separation is re-evaluated each substep from how far the bodies' centres of curvature moved.
+//
+// Unlike the CPU, which stores each row's I⁻¹ (r × d) and effective mass, a row is rebuilt
+// from the two bodies' inverse inertia whenever it is used, with the same formula (so the same
+// values): on a SIMD CPU implementation every load at a lane-varying address is a gather, and
+// the arithmetic is cheaper than the loads it replaces; it also keeps a slot small.
 //!include common.wgsl
 //!include step_bindings.wgsl
 
@@ -13,54 +18,40 @@
 // their feature ids differ.
 const MATCH_DISTANCE: f32 = 0.01;
 
+// Members are packed four to a vec4: every load at a lane-varying address costs a loop over
+// the lanes on a SIMD CPU implementation, so one vec4 load beats a vec3 and a scalar.
 struct ConstraintPoint {
-    // Lever arms from each centre of mass to the contact point at the start of the step.
-    anchor_a: vec3f,
-    base_separation: f32,
-    anchor_b: vec3f,
-    normal_impulse: f32,
-    // From each centre of mass to its surface's centre of curvature at the contact.
-    curvature_anchor_a: vec3f,
-    // Largest normal impulse increment of the step: restitution acts only where it pushed.
-    max_normal_impulse: f32,
-    curvature_anchor_b: vec3f,
-    // Normal velocity at the start of the step (negative: approaching).
-    relative_velocity: f32,
-    // Normal row: angular Jacobian parts r × n, their I⁻¹ images and the effective mass.
-    normal_arm_a: vec3f,
-    normal_mass: f32,
-    normal_arm_b: vec3f,
-    feature: u32,
-    normal_inertia_arm_a: vec3f,
-    tangent_mass_1: f32,
-    normal_inertia_arm_b: vec3f,
-    tangent_mass_2: f32,
-    tangent_inertia_arm_a1: vec3f,
-    tangent_impulse_1: f32,
-    tangent_inertia_arm_b1: vec3f,
-    tangent_impulse_2: f32,
-    tangent_inertia_arm_a2: vec3f,
-    tangent_inertia_arm_b2: vec3f,
-    // The point relative to A's centre of mass in A's frame, for warm-start matching.
-    local_anchor_a: vec3f,
+    // Lever arm from A's centre of mass to the contact point at the start of the step (xyz);
+    // separation then (w).
+    anchor_a: vec4f,
+    // The same from B (xyz); accumulated normal impulse (w).
+    anchor_b: vec4f,
+    // From A's centre of mass to its surface's centre of curvature at the contact (xyz);
+    // largest normal impulse increment of the step (w): restitution acts only where it pushed.
+    curvature_a: vec4f,
+    // The same for B (xyz); normal velocity at the start of the step (w, negative: approaching).
+    curvature_b: vec4f,
+    // The point relative to A's centre of mass in A's frame (xyz) and its feature id (w, bits),
+    // for warm-start matching.
+    local_anchor_a: vec4f,
+    // Accumulated friction impulses along the two tangents (xy).
+    tangent_impulse: vec4f,
 }
 
-// A contact between two bodies; a static body is always A (a_moves = 0).
+// A contact between two bodies; a static body is always A.
 struct Constraint {
-    normal: vec3f,
-    friction: f32,
-    tangent1: vec3f,
-    restitution: f32,
-    tangent2: vec3f,
-    // 0: the pair's shapes are apart; the slot is skipped.
-    count: u32,
-    body_a: u32,
-    body_b: u32,
-    a_moves: u32,
+    // Unit normal from A to B (xyz), combined friction (w).
+    normal: vec4f,
+    // Tangent basis (xyz), combined restitution in tangent1.w.
+    tangent1: vec4f,
+    tangent2: vec4f,
+    // Soft-contact coefficients: bias rate, mass scale, impulse scale.
+    softness: vec4f,
+    // Body A, body B, points (0: the pair's shapes are apart; the slot is skipped), whether A
+    // moves (0: static).
+    bodies: vec4u,
+    // Collider pair key (first << 16 | second), colour.
     key: u32,
-    bias_rate: f32,
-    mass_scale: f32,
-    impulse_scale: f32,
     color: u32,
     points: array<ConstraintPoint, 4>,
 }
@@ -68,15 +59,43 @@ struct Constraint {
 // Scratch: per world of the dispatch, `capacity` slots apart.
 @group(0) @binding(5) var<storage, read_write> constraints: array<Constraint>;
 
-// Velocities of a constraint's two bodies, copied in from workgroup memory and written back.
-struct PairVelocity {
+// What a constraint's iteration needs of its two bodies, read once per constraint.
+struct BodyPair {
+    inverse_mass_a: f32,
+    inverse_mass_b: f32,
+    inverse_inertia_a: mat3x3f,
+    inverse_inertia_b: mat3x3f,
     linear_a: vec3f,
     angular_a: vec3f,
     linear_b: vec3f,
     angular_b: vec3f,
 }
 
-// A row's response to an impulse along `d`: I⁻¹ (r × d) of each body and the effective mass.
+fn load_pair(a: u32, b: u32) -> BodyPair {
+    return BodyPair(
+        body_inverse_mass[a],
+        body_inverse_mass[b],
+        body_inverse_inertia[a],
+        body_inverse_inertia[b],
+        body_linear_velocity[a],
+        body_angular_velocity[a],
+        body_linear_velocity[b],
+        body_angular_velocity[b],
+    );
+}
+
+// Writes the velocities back; a static A's are left alone (several lanes may share it).
+fn store_pair(a: u32, b: u32, a_moves: bool, v: BodyPair) {
+    if a_moves {
+        body_linear_velocity[a] = v.linear_a;
+        body_angular_velocity[a] = v.angular_a;
+    }
+    body_linear_velocity[b] = v.linear_b;
+    body_angular_velocity[b] = v.angular_b;
+}
+
+// A row along unit direction d at lever arms ra, rb: the angular Jacobian parts r × d, their
+// I⁻¹ images, and the effective mass 1 / (J M⁻¹ Jᵀ) (contact_solver.rs `ImpulseRow`).
 struct ImpulseRow {
     arm_a: vec3f,
     arm_b: vec3f,
@@ -85,14 +104,33 @@ struct ImpulseRow {
     mass: f32,
 }
 
-fn impulse_row(a: u32, b: u32, ra: vec3f, rb: vec3f, d: vec3f) -> ImpulseRow {
+fn impulse_row(v: BodyPair, ra: vec3f, rb: vec3f, d: vec3f) -> ImpulseRow {
     let arm_a = cross(ra, d);
     let arm_b = cross(rb, d);
-    let inertia_arm_a = body_inverse_inertia[a] * arm_a;
-    let inertia_arm_b = body_inverse_inertia[b] * arm_b;
-    let k = body_inverse_mass[a] + body_inverse_mass[b] + dot(arm_a, inertia_arm_a)
+    let inertia_arm_a = v.inverse_inertia_a * arm_a;
+    let inertia_arm_b = v.inverse_inertia_b * arm_b;
+    let k = v.inverse_mass_a + v.inverse_mass_b + dot(arm_a, inertia_arm_a)
         + dot(arm_b, inertia_arm_b);
     return ImpulseRow(arm_a, arm_b, inertia_arm_a, inertia_arm_b, select(0.0, 1.0 / k, k > 0.0));
+}
+
+// −λ along the row to A, +λ to B.
+fn apply_impulse(v: ptr<function, BodyPair>, a_moves: bool, d: vec3f, row: ImpulseRow, lambda: f32) {
+    if a_moves {
+        (*v).linear_a -= d * (lambda * (*v).inverse_mass_a);
+        (*v).angular_a -= row.inertia_arm_a * lambda;
+    }
+    (*v).linear_b += d * (lambda * (*v).inverse_mass_b);
+    (*v).angular_b += row.inertia_arm_b * lambda;
+}
+
+// Relative normal velocity of B with respect to A along a row.
+fn row_velocity(v: BodyPair, a_moves: bool, n: vec3f, row: ImpulseRow) -> f32 {
+    let vb = dot(n, v.linear_b) + dot(row.arm_b, v.angular_b);
+    if a_moves {
+        return vb - dot(n, v.linear_a) - dot(row.arm_a, v.angular_a);
+    }
+    return vb;
 }
 
 // The cached manifold of `key` in the world's sorted cache, or `count` if there is none.
@@ -156,24 +194,25 @@ fn prepare_constraint(
     let tangents = orthonormal_pair(n);
     let a_moves = body_inverse_mass[a] > 0.0;
     let c = &constraints[slot];
-    (*c).normal = n;
-    (*c).tangent1 = tangents[0];
-    (*c).tangent2 = tangents[1];
-    (*c).friction = friction;
-    (*c).restitution = restitution;
-    (*c).count = m.count;
-    (*c).body_a = a;
-    (*c).body_b = b;
-    (*c).a_moves = select(0u, 1u, a_moves);
+    (*c).normal = vec4f(n, friction);
+    (*c).tangent1 = vec4f(tangents[0], restitution);
+    (*c).tangent2 = vec4f(tangents[1], 0.0);
+    (*c).bodies = vec4u(a, b, m.count, select(0u, 1u, a_moves));
     (*c).key = key;
     if a_moves {
-        (*c).bias_rate = params.soft_bias_rate;
-        (*c).mass_scale = params.soft_mass_scale;
-        (*c).impulse_scale = params.soft_impulse_scale;
+        (*c).softness = vec4f(
+            params.soft_bias_rate,
+            params.soft_mass_scale,
+            params.soft_impulse_scale,
+            0.0,
+        );
     } else {
-        (*c).bias_rate = params.static_bias_rate;
-        (*c).mass_scale = params.static_mass_scale;
-        (*c).impulse_scale = params.static_impulse_scale;
+        (*c).softness = vec4f(
+            params.static_bias_rate,
+            params.static_mass_scale,
+            params.static_impulse_scale,
+            0.0,
+        );
     }
     let inverse_orientation_a = quat_conjugate(body_orientation[a]);
     for (var i = 0u; i < m.count; i++) {
@@ -191,123 +230,84 @@ fn prepare_constraint(
         if cached != no_cache {
             warm = find_cached_point(cached, contact.feature, local_anchor_a);
         }
-        let normal_row = impulse_row(a, b, ra, rb, n);
-        let row1 = impulse_row(a, b, ra, rb, tangents[0]);
-        let row2 = impulse_row(a, b, ra, rb, tangents[1]);
         (*c).points[i] = ConstraintPoint(
-            ra,
-            contact.separation,
-            rb,
-            warm.normal_impulse,
-            curvature_a - body_center[a],
-            0.0,
-            curvature_b - body_center[b],
-            dot(relative, n),
-            normal_row.arm_a,
-            normal_row.mass,
-            normal_row.arm_b,
-            contact.feature,
-            normal_row.inertia_arm_a,
-            row1.mass,
-            normal_row.inertia_arm_b,
-            row2.mass,
-            row1.inertia_arm_a,
-            dot(warm.tangent_impulse, tangents[0]),
-            row1.inertia_arm_b,
-            dot(warm.tangent_impulse, tangents[1]),
-            row2.inertia_arm_a,
-            row2.inertia_arm_b,
-            local_anchor_a,
+            vec4f(ra, contact.separation),
+            vec4f(rb, warm.normal_impulse),
+            vec4f(curvature_a - body_center[a], 0.0),
+            vec4f(curvature_b - body_center[b], dot(relative, n)),
+            vec4f(local_anchor_a, bitcast<f32>(contact.feature)),
+            vec4f(
+                dot(warm.tangent_impulse, tangents[0]),
+                dot(warm.tangent_impulse, tangents[1]),
+                0.0,
+                0.0,
+            ),
         );
     }
 }
 
-fn load_pair(a: u32, b: u32) -> PairVelocity {
-    return PairVelocity(
-        body_linear_velocity[a],
-        body_angular_velocity[a],
-        body_linear_velocity[b],
-        body_angular_velocity[b],
-    );
+// How a body has moved since the start of the step: displacement of its centre and rotation.
+struct BodyMotion {
+    delta_position: vec3f,
+    delta_rotation: mat3x3f,
 }
 
-// Writes the velocities back; a static A's are left alone (several lanes may share it).
-fn store_pair(a: u32, b: u32, a_moves: bool, v: PairVelocity) {
-    if a_moves {
-        body_linear_velocity[a] = v.linear_a;
-        body_angular_velocity[a] = v.angular_a;
-    }
-    body_linear_velocity[b] = v.linear_b;
-    body_angular_velocity[b] = v.angular_b;
+fn body_motion(body: u32) -> BodyMotion {
+    return BodyMotion(body_delta_position[body], body_delta_rotation[body]);
 }
 
-// −λ along d to A, +λ to B.
-fn apply_impulse(
-    v: ptr<function, PairVelocity>,
-    a_moves: bool,
-    d: vec3f,
-    lambda: f32,
-    inverse_mass_a: f32,
-    inverse_mass_b: f32,
-    inertia_arm_a: vec3f,
-    inertia_arm_b: vec3f,
-) {
-    if a_moves {
-        (*v).linear_a -= d * (lambda * inverse_mass_a);
-        (*v).angular_a -= inertia_arm_a * lambda;
-    }
-    (*v).linear_b += d * (lambda * inverse_mass_b);
-    (*v).angular_b += inertia_arm_b * lambda;
-}
-
-// How far the material point at lever arm r (start of step) of body `body` has moved.
-fn displacement_of(body: u32, r: vec3f) -> vec3f {
-    return body_delta_position[body] + body_delta_rotation[body] * r - r;
+// How far the material point at lever arm r (taken at the start of the step) has moved.
+fn displacement_of(motion: BodyMotion, r: vec3f) -> vec3f {
+    return motion.delta_position + motion.delta_rotation * r - r;
 }
 
 // Re-applies the accumulated impulses of slot `slot`.
 fn warm_start_constraint(slot: u32) {
     let c = &constraints[slot];
-    let a = (*c).body_a;
-    let b = (*c).body_b;
-    let a_moves = (*c).a_moves != 0u;
-    let ima = body_inverse_mass[a];
-    let imb = body_inverse_mass[b];
-    let n = (*c).normal;
-    let t1 = (*c).tangent1;
-    let t2 = (*c).tangent2;
-    var v = load_pair(a, b);
-    for (var i = 0u; i < (*c).count; i++) {
+    let ids = (*c).bodies;
+    let a_moves = ids.w != 0u;
+    let n = (*c).normal.xyz;
+    let t1 = (*c).tangent1.xyz;
+    let t2 = (*c).tangent2.xyz;
+    var v = load_pair(ids.x, ids.y);
+    for (var i = 0u; i < ids.z; i++) {
         let p = &(*c).points[i];
-        apply_impulse(&v, a_moves, n, (*p).normal_impulse, ima, imb,
-            (*p).normal_inertia_arm_a, (*p).normal_inertia_arm_b);
-        apply_impulse(&v, a_moves, t1, (*p).tangent_impulse_1, ima, imb,
-            (*p).tangent_inertia_arm_a1, (*p).tangent_inertia_arm_b1);
-        apply_impulse(&v, a_moves, t2, (*p).tangent_impulse_2, ima, imb,
-            (*p).tangent_inertia_arm_a2, (*p).tangent_inertia_arm_b2);
+        let anchor_b = (*p).anchor_b;
+        let ra = (*p).anchor_a.xyz;
+        let rb = anchor_b.xyz;
+        let tangent_impulse = (*p).tangent_impulse;
+        apply_impulse(&v, a_moves, n, impulse_row(v, ra, rb, n), anchor_b.w);
+        apply_impulse(&v, a_moves, t1, impulse_row(v, ra, rb, t1), tangent_impulse.x);
+        apply_impulse(&v, a_moves, t2, impulse_row(v, ra, rb, t2), tangent_impulse.y);
     }
-    store_pair(a, b, a_moves, v);
+    store_pair(ids.x, ids.y, a_moves, v);
 }
 
 // One iteration over slot `slot`'s points: non-penetration (soft while overlapping, with bias
 // when `use_bias`; hard and speculative while apart), then friction on the disk.
 fn solve_constraint(slot: u32, use_bias: bool) {
     let c = &constraints[slot];
-    let a = (*c).body_a;
-    let b = (*c).body_b;
-    let a_moves = (*c).a_moves != 0u;
-    let ima = body_inverse_mass[a];
-    let imb = body_inverse_mass[b];
-    let n = (*c).normal;
-    let count = (*c).count;
+    let ids = (*c).bodies;
+    let a = ids.x;
+    let b = ids.y;
+    let count = ids.z;
+    let a_moves = ids.w != 0u;
+    let normal = (*c).normal;
+    let n = normal.xyz;
+    let softness = (*c).softness;
     var v = load_pair(a, b);
+    let motion_a = body_motion(a);
+    let motion_b = body_motion(b);
     for (var i = 0u; i < count; i++) {
         let p = &(*c).points[i];
-        var moved = displacement_of(b, (*p).curvature_anchor_b);
+        let anchor_a = (*p).anchor_a;
+        let anchor_b = (*p).anchor_b;
+        let curvature_a = (*p).curvature_a;
+        var moved = displacement_of(motion_b, (*p).curvature_b.xyz);
         if a_moves {
-            moved -= displacement_of(a, (*p).curvature_anchor_a);
+            moved -= displacement_of(motion_a, curvature_a.xyz);
         }
-        let s = (*p).base_separation + dot(n, moved);
+        let s = anchor_a.w + dot(n, moved);
         var bias = 0.0;
         var mass_scale = 1.0;
         var impulse_scale = 0.0;
@@ -315,49 +315,47 @@ fn solve_constraint(slot: u32, use_bias: bool) {
             // Speculative: allow closing exactly the gap in this substep.
             bias = s * params.inv_h;
         } else if use_bias {
-            bias = max((*c).bias_rate * s, -params.max_push_out_speed);
-            mass_scale = (*c).mass_scale;
-            impulse_scale = (*c).impulse_scale;
+            bias = max(softness.x * s, -params.max_push_out_speed);
+            mass_scale = softness.y;
+            impulse_scale = softness.z;
         }
-        var vn = dot(n, v.linear_b) + dot((*p).normal_arm_b, v.angular_b);
-        if a_moves {
-            vn = vn - dot(n, v.linear_a) - dot((*p).normal_arm_a, v.angular_a);
-        }
-        let old = (*p).normal_impulse;
-        let impulse = -(*p).normal_mass * mass_scale * (vn + bias) - impulse_scale * old;
+        let row = impulse_row(v, anchor_a.xyz, anchor_b.xyz, n);
+        let vn = row_velocity(v, a_moves, n, row);
+        let old = anchor_b.w;
+        let impulse = -row.mass * mass_scale * (vn + bias) - impulse_scale * old;
         let total = max(old + impulse, 0.0);
         let delta = total - old;
-        (*p).normal_impulse = total;
-        (*p).max_normal_impulse = max((*p).max_normal_impulse, delta);
-        apply_impulse(&v, a_moves, n, delta, ima, imb,
-            (*p).normal_inertia_arm_a, (*p).normal_inertia_arm_b);
+        (*p).anchor_b.w = total;
+        (*p).curvature_a.w = max(curvature_a.w, delta);
+        apply_impulse(&v, a_moves, n, row, delta);
     }
-    let t1 = (*c).tangent1;
-    let t2 = (*c).tangent2;
-    let friction = (*c).friction;
+    let t1 = (*c).tangent1.xyz;
+    let t2 = (*c).tangent2.xyz;
+    let friction = normal.w;
     for (var i = 0u; i < count; i++) {
         let p = &(*c).points[i];
-        var dv = v.linear_b + cross(v.angular_b, (*p).anchor_b);
+        let ra = (*p).anchor_a.xyz;
+        let anchor_b = (*p).anchor_b;
+        let rb = anchor_b.xyz;
+        let old = (*p).tangent_impulse;
+        let row1 = impulse_row(v, ra, rb, t1);
+        let row2 = impulse_row(v, ra, rb, t2);
+        var dv = v.linear_b + cross(v.angular_b, rb);
         if a_moves {
-            dv -= v.linear_a + cross(v.angular_a, (*p).anchor_a);
+            dv -= v.linear_a + cross(v.angular_a, ra);
         }
-        let old1 = (*p).tangent_impulse_1;
-        let old2 = (*p).tangent_impulse_2;
-        var total1 = old1 - (*p).tangent_mass_1 * dot(dv, t1);
-        var total2 = old2 - (*p).tangent_mass_2 * dot(dv, t2);
-        let limit = friction * (*p).normal_impulse;
+        var total1 = old.x - row1.mass * dot(dv, t1);
+        var total2 = old.y - row2.mass * dot(dv, t2);
+        let limit = friction * anchor_b.w;
         let length_sq = total1 * total1 + total2 * total2;
         if length_sq > limit * limit {
             let scale = limit / sqrt(length_sq);
             total1 *= scale;
             total2 *= scale;
         }
-        apply_impulse(&v, a_moves, t1, total1 - old1, ima, imb,
-            (*p).tangent_inertia_arm_a1, (*p).tangent_inertia_arm_b1);
-        apply_impulse(&v, a_moves, t2, total2 - old2, ima, imb,
-            (*p).tangent_inertia_arm_a2, (*p).tangent_inertia_arm_b2);
-        (*p).tangent_impulse_1 = total1;
-        (*p).tangent_impulse_2 = total2;
+        apply_impulse(&v, a_moves, t1, row1, total1 - old.x);
+        apply_impulse(&v, a_moves, t2, row2, total2 - old.y);
+        (*p).tangent_impulse = vec4f(total1, total2, 0.0, 0.0);
     }
     store_pair(a, b, a_moves, v);
 }
@@ -366,33 +364,30 @@ fn solve_constraint(slot: u32, use_bias: bool) {
 // e times their approach speed.
 fn restitute_constraint(slot: u32) {
     let c = &constraints[slot];
-    let e = (*c).restitution;
+    let e = (*c).tangent1.w;
     if e == 0.0 {
         return;
     }
-    let a = (*c).body_a;
-    let b = (*c).body_b;
-    let a_moves = (*c).a_moves != 0u;
-    let ima = body_inverse_mass[a];
-    let imb = body_inverse_mass[b];
-    let n = (*c).normal;
-    var v = load_pair(a, b);
-    for (var i = 0u; i < (*c).count; i++) {
+    let ids = (*c).bodies;
+    let a_moves = ids.w != 0u;
+    let n = (*c).normal.xyz;
+    var v = load_pair(ids.x, ids.y);
+    for (var i = 0u; i < ids.z; i++) {
         let p = &(*c).points[i];
-        if (*p).relative_velocity > -params.restitution_threshold
-            || (*p).max_normal_impulse == 0.0 {
+        let approach = (*p).curvature_b.w;
+        if approach > -params.restitution_threshold || (*p).curvature_a.w == 0.0 {
             continue;
         }
-        let vn = dot(n, v.linear_b) + dot((*p).normal_arm_b, v.angular_b) - dot(n, v.linear_a)
-            - dot((*p).normal_arm_a, v.angular_a);
-        let old = (*p).normal_impulse;
-        let impulse = -(*p).normal_mass * (vn + e * (*p).relative_velocity);
+        let anchor_b = (*p).anchor_b;
+        let row = impulse_row(v, (*p).anchor_a.xyz, anchor_b.xyz, n);
+        let vn = row_velocity(v, true, n, row);
+        let old = anchor_b.w;
+        let impulse = -row.mass * (vn + e * approach);
         let total = max(old + impulse, 0.0);
-        apply_impulse(&v, true, n, total - old, ima, imb,
-            (*p).normal_inertia_arm_a, (*p).normal_inertia_arm_b);
-        (*p).normal_impulse = total;
+        apply_impulse(&v, true, n, row, total - old);
+        (*p).anchor_b.w = total;
     }
-    store_pair(a, b, a_moves, v);
+    store_pair(ids.x, ids.y, a_moves, v);
 }
 
 // Slot `slot`'s impulses, as next step's warm-start memory.
@@ -400,14 +395,18 @@ fn cached_manifold(slot: u32) -> CachedManifold {
     let c = &constraints[slot];
     var m: CachedManifold;
     m.key = (*c).key;
-    m.count = (*c).count;
-    for (var i = 0u; i < (*c).count; i++) {
+    m.count = (*c).bodies.z;
+    let t1 = (*c).tangent1.xyz;
+    let t2 = (*c).tangent2.xyz;
+    for (var i = 0u; i < m.count; i++) {
         let p = &(*c).points[i];
+        let local = (*p).local_anchor_a;
+        let tangent_impulse = (*p).tangent_impulse;
         m.points[i] = CachedPoint(
-            (*p).local_anchor_a,
-            (*p).feature,
-            (*c).tangent1 * (*p).tangent_impulse_1 + (*c).tangent2 * (*p).tangent_impulse_2,
-            (*p).normal_impulse,
+            local.xyz,
+            bitcast<u32>(local.w),
+            t1 * tangent_impulse.x + t2 * tangent_impulse.y,
+            (*p).anchor_b.w,
         );
     }
     return m;

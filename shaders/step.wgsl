@@ -226,7 +226,7 @@ fn step_worlds(
         let margin = params.speculative_distance + collider_reach[i] + collider_reach[j];
         var m = collide(ci.shape, collider_pose[i], cj.shape, collider_pose[j], margin);
         if m.count == 0u {
-            constraints[slot].count = 0u;
+            constraints[slot].bodies.z = 0u;
             continue;
         }
         var a = ci.body;
@@ -263,13 +263,14 @@ fn step_worlds(
         var contact_points = 0u;
         for (var k = 0u; k < pair_count; k++) {
             let slot = constraint_base + k;
-            let count = constraints[slot].count;
+            let ids = constraints[slot].bodies;
+            let count = ids.z;
             if count == 0u {
                 continue;
             }
             contact_points += count;
-            let a = constraints[slot].body_a;
-            let b = constraints[slot].body_b;
+            let a = ids.x;
+            let b = ids.y;
             body_in_contact[a] = 1u;
             body_in_contact[b] = 1u;
             let dynamic_a = is_dynamic(a);
@@ -301,7 +302,7 @@ fn step_worlds(
         color_start[MAX_COLORS + 1u] = start;
         for (var k = 0u; k < pair_count; k++) {
             let slot = constraint_base + k;
-            if constraints[slot].count == 0u {
+            if constraints[slot].bodies.z == 0u {
                 continue;
             }
             let color = constraints[slot].color;
@@ -319,10 +320,11 @@ fn step_worlds(
     // compiled kernel: per substep, the velocity update then pass 0 (warm start) and pass 1
     // (solve with bias), the position update then pass 2 (relax); at the end one restitution
     // pass (3).
-    let passes = 3u * params.substeps + 1u;
+    // (Without restitution in the scene the last pass would do nothing: it is left out.)
+    let passes = 3u * params.substeps + select(0u, 1u, SCENE_HAS_RESTITUTION);
     for (var p = 0u; p < passes; p++) {
         var phase = p % 3u;
-        if p == passes - 1u {
+        if p == 3u * params.substeps {
             phase = 3u;
         } else if phase == 0u {
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {

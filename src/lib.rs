@@ -1,11 +1,13 @@
-//! manyworlds: thousands of independent rigid-body worlds stepped at once.
+//! manyworlds: thousands of independent rigid-body worlds stepped at once, on the CPU or on
+//! any GPU.
 //!
-//! Build one world's [`Scene`], then step N copies of it as a [`CpuBatch`]. State comes back
-//! as flat `[worlds × bodies]` slices: world `w`, body `i` at `w * batch.stride() + i`.
+//! Build one world's [`Scene`], then step N copies of it in a [`Sim`], on the backend of your
+//! choice ([`Backend::Auto`]: a hardware GPU when there is one, else the CPU). State comes back
+//! as flat `[worlds × bodies]` slices: world `w`, body `i` at `w * sim.stride() + i`.
 //! (This is the README's embedding example.)
 //!
 //! ```
-//! use manyworlds::{BodyDesc, ColliderDesc, CpuBatch, SceneBuilder, Shape, StepParams, Vec3};
+//! use manyworlds::{BodyDesc, ColliderDesc, SceneBuilder, Shape, Sim, SimOptions, StepParams, Vec3};
 //!
 //! let scene = SceneBuilder::new()
 //!     .body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane)))
@@ -15,14 +17,17 @@
 //!             .collider(ColliderDesc::new(Shape::cuboid(Vec3::splat(0.25))).friction(0.8)),
 //!     )
 //!     .build()?; // a typed error naming the body or collider at fault
-//! let mut batch = CpuBatch::new(scene, StepParams::default(), 4096)?;
-//! batch.step_n(100);
-//! let crate_height = batch.positions()[7 * batch.stride() + 1].z;
+//! let mut sim = Sim::new(scene, StepParams::default(), 4096, &SimOptions::default())?;
+//! println!("{} on {} ({})", sim.backend(), sim.device(), sim.choice());
+//! sim.step_n(100)?; // one submit on a GPU
+//! let stride = sim.stride();
+//! let crate_height = sim.positions()?[7 * stride + 1].z; // read back (GPU) once per step
 //! assert!((crate_height - 0.25).abs() < 0.005, "the crate rests on the ground");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Built-in scenes come with their own step parameters and per-world initial poses:
+//! Built-in scenes come with their own step parameters and per-world initial poses. The
+//! backends can also be used directly ([`CpuBatch`], [`GpuBatch`]):
 //!
 //! ```
 //! use manyworlds::{scenes, CpuBatch};

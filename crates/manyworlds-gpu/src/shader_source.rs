@@ -49,13 +49,15 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
 ];
 
 /// What the step kernel is specialised for: the scene's sizes (workgroup arrays are sized by
-/// them) and which shape kinds it has (a bit per `SHAPE_*`: pair functions of absent kinds are
-/// compiled out).
+/// them), which shape kinds it has (a bit per `SHAPE_*`: pair functions of absent kinds are
+/// compiled out) and whether it has restitution.
 pub struct KernelSizes {
     pub max_bodies: usize,
     pub max_colliders: usize,
     pub workgroup_size: u32,
     pub shape_kinds: u32,
+    /// Whether any collider has restitution: without, the restitution pass is left out.
+    pub restitution: bool,
 }
 
 impl KernelSizes {
@@ -65,11 +67,13 @@ impl KernelSizes {
     pub fn prelude(&self) -> String {
         format!(
             "const MAX_BODIES: u32 = {}u;\nconst MAX_COLLIDERS: u32 = {}u;\n\
-             const WORKGROUP_SIZE: u32 = {}u;\nconst SCENE_SHAPES: u32 = {}u;\n",
+             const WORKGROUP_SIZE: u32 = {}u;\nconst SCENE_SHAPES: u32 = {}u;\n\
+             const SCENE_HAS_RESTITUTION: bool = {};\n",
             self.max_bodies.max(1),
             self.max_colliders.max(1),
             self.workgroup_size,
-            self.shape_kinds
+            self.shape_kinds,
+            self.restitution
         )
     }
 }

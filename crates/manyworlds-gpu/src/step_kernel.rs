@@ -71,6 +71,7 @@ impl StepKernel {
                 .colliders()
                 .iter()
                 .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
+            restitution: scene.colliders().iter().any(|c| c.material.restitution > 0.0),
         };
         let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;

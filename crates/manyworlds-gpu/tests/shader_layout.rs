@@ -14,6 +14,7 @@ fn every_shader_file_validates_with_its_includes() {
             max_colliders: 8,
             workgroup_size: 64,
             shape_kinds: KernelSizes::ALL_SHAPES,
+            restitution: true,
         };
         let source = assemble(&sizes.prelude(), &[name]).unwrap();
         if let Err(e) = validate(name, &source) {
