@@ -71,17 +71,26 @@ struct BodyPair {
     angular_b: vec3f,
 }
 
-fn load_pair(a: u32, b: u32) -> BodyPair {
-    return BodyPair(
-        body_inverse_mass[a],
+// A static A is not read: it neither moves nor responds (zero inverse mass and inertia, and a
+// static body's velocity is zero), and skipping its loads matters where every load is a gather.
+fn load_pair(a: u32, b: u32, a_moves: bool) -> BodyPair {
+    var v = BodyPair(
+        0.0,
         body_inverse_mass[b],
-        body_inverse_inertia[a],
+        mat3x3f(),
         body_inverse_inertia[b],
-        body_linear_velocity[a],
-        body_angular_velocity[a],
+        vec3f(0.0),
+        vec3f(0.0),
         body_linear_velocity[b],
         body_angular_velocity[b],
     );
+    if a_moves {
+        v.inverse_mass_a = body_inverse_mass[a];
+        v.inverse_inertia_a = body_inverse_inertia[a];
+        v.linear_a = body_linear_velocity[a];
+        v.angular_a = body_angular_velocity[a];
+    }
+    return v;
 }
 
 // Writes the velocities back; a static A's are left alone (several lanes may share it).
@@ -269,7 +278,7 @@ fn warm_start_constraint(slot: u32) {
     let n = (*c).normal.xyz;
     let t1 = (*c).tangent1.xyz;
     let t2 = (*c).tangent2.xyz;
-    var v = load_pair(ids.x, ids.y);
+    var v = load_pair(ids.x, ids.y, a_moves);
     for (var i = 0u; i < ids.z; i++) {
         let p = &(*c).points[i];
         let anchor_b = (*p).anchor_b;
@@ -295,8 +304,11 @@ fn solve_constraint(slot: u32, use_bias: bool) {
     let normal = (*c).normal;
     let n = normal.xyz;
     let softness = (*c).softness;
-    var v = load_pair(a, b);
-    let motion_a = body_motion(a);
+    var v = load_pair(a, b, a_moves);
+    var motion_a = BodyMotion(vec3f(0.0), mat3x3f());
+    if a_moves {
+        motion_a = body_motion(a);
+    }
     let motion_b = body_motion(b);
     for (var i = 0u; i < count; i++) {
         let p = &(*c).points[i];
@@ -371,7 +383,8 @@ fn restitute_constraint(slot: u32) {
     let ids = (*c).bodies;
     let a_moves = ids.w != 0u;
     let n = (*c).normal.xyz;
-    var v = load_pair(ids.x, ids.y);
+    // Rare (restitution on, fast impacts only): A read whatever it is, as on the CPU.
+    var v = load_pair(ids.x, ids.y, true);
     for (var i = 0u; i < ids.z; i++) {
         let p = &(*c).points[i];
         let approach = (*p).curvature_b.w;

@@ -750,6 +750,12 @@ impl GpuBatch {
         self.stats
     }
 
+    /// Every world's status after the last `step_n`: steps taken, flags, contact points, pairs
+    /// found, colours used.
+    pub fn world_status(&self) -> &[GpuWorldStatus] {
+        &self.status
+    }
+
     /// Worlds whose state stopped being finite; frozen until reset.
     pub fn non_finite_worlds(&self) -> Vec<usize> {
         (0..self.worlds)
