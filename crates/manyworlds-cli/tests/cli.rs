@@ -132,3 +132,78 @@ fn scenes_lists_the_builtin_scenes() {
         );
     }
 }
+
+/// Whether the GPU half of a test can run: a loud skip without an adapter, a failure when
+/// MANYWORLDS_REQUIRE_GPU=1.
+fn gpu_present(test: &str) -> bool {
+    let out = manyworlds(&["devices"]);
+    assert!(out.status.success(), "devices fails: {}", stderr(&out));
+    let listed = !stdout(&out).starts_with("no GPU adapter");
+    if !listed {
+        if std::env::var("MANYWORLDS_REQUIRE_GPU").is_ok_and(|v| v.trim() == "1") {
+            panic!("{test}: MANYWORLDS_REQUIRE_GPU=1 but `manyworlds devices` lists no adapter");
+        }
+        eprintln!("SKIPPED {test}: no GPU adapter");
+    }
+    listed
+}
+
+#[test]
+fn tower_on_the_gpu_backend_stands_and_reports_its_adapter() {
+    if !gpu_present("tower_on_the_gpu_backend_stands_and_reports_its_adapter") {
+        return;
+    }
+    let out = manyworlds(&[
+        "run",
+        "tower",
+        "--worlds",
+        "4",
+        "--steps",
+        "200",
+        "--backend",
+        "gpu",
+        "--json",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    let summary: serde_json::Value = serde_json::from_str(&text).expect("stdout is one JSON value");
+    let num = |key: &str| {
+        summary[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is a number in {text}"))
+    };
+    assert_eq!(summary["backend"], "gpu");
+    assert_eq!(summary["backend_requested"], "gpu");
+    let device = summary["device"].as_str().expect("device is a string");
+    let devices = stdout(&manyworlds(&["devices"]));
+    assert!(
+        devices.contains(device),
+        "the adapter {device:?} is one `devices` lists:\n{devices}"
+    );
+    assert!(num("cold_start_s") >= num("setup_time_s"), "{text}");
+    assert!(num("memory_per_world_bytes") > 0.0, "{text}");
+    assert!(num("contact_capacity_per_world") > 0.0, "{text}");
+    assert_eq!(summary["non_finite_worlds"], 0);
+    assert_eq!(summary["bodies_below_ground"], 0);
+    assert!(num("max_penetration_m") < 0.005, "{text}");
+    assert_eq!(
+        num("resting_fraction"),
+        1.0,
+        "the tower is not at rest: {text}"
+    );
+}
+
+#[test]
+fn auto_without_a_hardware_gpu_says_why_it_took_the_cpu() {
+    let devices = stdout(&manyworlds(&["devices"]));
+    if devices.contains("[hardware]") {
+        eprintln!("SKIPPED auto_without_a_hardware_gpu_says_why_it_took_the_cpu: a hardware GPU is present");
+        return;
+    }
+    let out = manyworlds(&["run", "tower", "--worlds", "2", "--steps", "5", "--json"]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(summary["backend"], "cpu");
+    let reason = summary["backend_reason"].as_str().expect("a reason");
+    assert!(reason.contains("no hardware GPU"), "{reason}");
+}
