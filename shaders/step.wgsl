@@ -214,7 +214,8 @@ fn step_worlds(
     workgroupBarrier();
 
     // Narrow phase and constraint preparation, warm-started from the contact cache.
-    let cache_base = world * capacity;
+    // The binding holds the contact memory of this dispatch's worlds (bound at an offset).
+    let cache_base = local_world * capacity;
     let cache_count = world_status[world].cache_count;
     for (var k = lane; k < pair_count; k += WORKGROUP_SIZE) {
         let slot = constraint_base + k;

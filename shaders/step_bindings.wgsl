@@ -8,7 +8,8 @@
 // Positions, orientations, linear and angular velocities (STATE_*), each region
 // `state_stride` long, each world `body_count` apart within it.
 @group(0) @binding(3) var<storage, read_write> body_state: array<vec4f>;
-// Per world, `capacity` apart (all worlds).
+// Per world of the dispatch, `capacity` apart: bound at the dispatch's first world, since
+// all worlds' contact memory may exceed what one binding can hold.
 @group(0) @binding(4) var<storage, read_write> contact_cache: array<CachedManifold>;
 // Binding 5, the constraint slots, is declared with the constraint (contact_solver.wgsl).
 // Constraint slots in solve order (by colour), per world of the dispatch `capacity` apart.

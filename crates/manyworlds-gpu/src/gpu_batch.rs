@@ -240,7 +240,7 @@ impl GpuBatch {
                 (worlds * std::mem::size_of::<GpuWorldStatus>()) as u64,
             ),
         };
-        let bind_group = Self::make_bind_group(device, &kernel, &buffers);
+        let bind_group = Self::make_bind_group(device, &kernel, &buffers, 16);
         let mut batch = GpuBatch {
             kernel,
             scene,
@@ -272,6 +272,7 @@ impl GpuBatch {
         device: &wgpu::Device,
         kernel: &StepKernel,
         b: &DeviceBuffers,
+        cache_binding_size: u64,
     ) -> wgpu::BindGroup {
         fn whole(binding: u32, buffer: &wgpu::Buffer) -> wgpu::BindGroupEntry<'_> {
             wgpu::BindGroupEntry {
@@ -287,7 +288,14 @@ impl GpuBatch {
                 whole(1, &b.scene_bodies),
                 whole(2, &b.scene_colliders),
                 whole(3, &b.state),
-                whole(4, &b.cache),
+                wgpu::BindGroupEntry {
+                    binding: 4,
+                    resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                        buffer: &b.cache,
+                        offset: 0,
+                        size: wgpu::BufferSize::new(cache_binding_size),
+                    }),
+                },
                 whole(5, &b.constraints),
                 whole(6, &b.order),
                 whole(7, &b.status),
@@ -311,26 +319,43 @@ impl GpuBatch {
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size);
         let cache_entry = std::mem::size_of::<GpuCachedManifold>() as u64;
-        let cache_bytes = (self.worlds * capacity) as u64 * cache_entry;
+        let per_world_cache = capacity as u64 * cache_entry;
         let per_world_scratch = capacity as u64 * self.kernel.constraint_size;
-        let fitting = (largest / per_world_scratch.max(1)) as usize;
-        if cache_bytes > largest || fitting == 0 {
-            return Err(GpuError::Batch(BatchError::OutOfMemory {
+        // What one binding can hold bounds the worlds of a dispatch.
+        let fitting = (largest / per_world_scratch.max(per_world_cache).max(1)) as usize;
+        // A dispatch's contact memory is bound at a dynamic offset, which must be aligned:
+        // dispatches hold a multiple of `step` worlds.
+        let alignment = u64::from(limits.min_storage_buffer_offset_alignment);
+        let step = (alignment / gcd(alignment, per_world_cache)) as usize;
+        let out_of_memory = || {
+            GpuError::Batch(BatchError::OutOfMemory {
                 worlds: self.worlds,
                 bodies: self.stride,
-                bytes: cache_bytes.max(per_world_scratch) as usize,
-            }));
+                bytes: (self.worlds as u64 * per_world_cache) as usize,
+            })
+        };
+        if fitting < step {
+            return Err(out_of_memory());
         }
         let budget = if self.context.adapter.is_hardware {
             HARDWARE_SCRATCH_BYTES
         } else {
             SOFTWARE_SCRATCH_BYTES
         };
-        let chunk_worlds = self.worlds.min(fitting).min(
+        let mut chunk_worlds = self.worlds.min(fitting).min(
             self.worlds_per_dispatch
                 .unwrap_or((budget / per_world_scratch.max(1)) as usize)
                 .max(1),
         );
+        if chunk_worlds < self.worlds {
+            chunk_worlds = (chunk_worlds / step).max(1) * step;
+        }
+        let chunks = self.worlds.div_ceil(chunk_worlds);
+        // Padded to whole dispatches, so the last one's binding fits in the buffer.
+        let cache_bytes = (chunks * chunk_worlds) as u64 * per_world_cache;
+        if cache_bytes > limits.max_buffer_size {
+            return Err(out_of_memory());
+        }
         let device = &self.context.device;
         let old_cache = if keep_cache && self.capacity > 0 {
             Some(self.read_buffer(
@@ -361,7 +386,6 @@ impl GpuBatch {
         );
         self.buffers.order =
             storage_buffer(device, "solve order", (chunk_worlds * capacity * 4) as u64);
-        let chunks = self.worlds.div_ceil(chunk_worlds);
         let mut ranges = vec![0u8; chunks * self.dispatch_alignment as usize];
         for c in 0..chunks {
             let range = GpuDispatchRange {
@@ -381,7 +405,12 @@ impl GpuBatch {
         self.uniforms.capacity = capacity as u32;
         let x = chunk_worlds.min(self.context.limits.max_compute_workgroups_per_dimension as usize);
         self.uniforms.workgroups_x = x as u32;
-        self.bind_group = Self::make_bind_group(device, &self.kernel, &self.buffers);
+        self.bind_group = Self::make_bind_group(
+            device,
+            &self.kernel,
+            &self.buffers,
+            chunk_worlds as u64 * per_world_cache,
+        );
         Ok(())
     }
 
@@ -550,8 +579,11 @@ impl GpuBatch {
                 for c in 0..chunks {
                     let worlds =
                         ((c + 1) * self.chunk_worlds).min(self.worlds) - c * self.chunk_worlds;
-                    let offset = (c as u64 * self.dispatch_alignment) as u32;
-                    pass.set_bind_group(0, &self.bind_group, &[offset]);
+                    let range_offset = (c as u64 * self.dispatch_alignment) as u32;
+                    let cache_offset = (c * self.chunk_worlds * self.capacity) as u64
+                        * std::mem::size_of::<GpuCachedManifold>() as u64;
+                    // Dynamic offsets in binding order: the contact memory (4), the range (8).
+                    pass.set_bind_group(0, &self.bind_group, &[cache_offset as u32, range_offset]);
                     pass.dispatch_workgroups(x.min(worlds) as u32, worlds.div_ceil(x) as u32, 1);
                 }
             }
@@ -812,6 +844,14 @@ impl GpuBatch {
 pub struct StateRead {
     fields: Vec<StateField>,
     pending: PendingRead,
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// A storage buffer may not be empty: a scene without colliders gets one unused entry.

@@ -19,13 +19,13 @@ pub struct StepKernel {
     pub constraint_size: u64,
 }
 
-fn storage(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+fn storage(binding: u32, read_only: bool, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
         ty: wgpu::BindingType::Buffer {
             ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
+            has_dynamic_offset: dynamic,
             min_binding_size: None,
         },
         count: None,
@@ -71,7 +71,10 @@ impl StepKernel {
                 .colliders()
                 .iter()
                 .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
-            restitution: scene.colliders().iter().any(|c| c.material.restitution > 0.0),
+            restitution: scene
+                .colliders()
+                .iter()
+                .any(|c| c.material.restitution > 0.0),
         };
         let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
@@ -84,13 +87,14 @@ impl StepKernel {
             label: Some("step bindings"),
             entries: &[
                 uniform(0, false),
-                storage(1, true),
-                storage(2, true),
-                storage(3, false),
-                storage(4, false),
-                storage(5, false),
-                storage(6, false),
-                storage(7, false),
+                storage(1, true, false),
+                storage(2, true, false),
+                storage(3, false, false),
+                // The contact memory of the dispatch's worlds, at a dynamic offset.
+                storage(4, false, true),
+                storage(5, false, false),
+                storage(6, false, false),
+                storage(7, false, false),
                 uniform(8, true),
             ],
         });
