@@ -31,7 +31,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None | Some("auto") => Backend::Auto,
         Some("cpu") => Backend::Cpu,
         Some("gpu") => Backend::Gpu(AdapterChoice::Auto),
-        Some(other) => return Err(format!("backend: expected auto, cpu or gpu, got {other}").into()),
+        Some(other) => {
+            return Err(format!("backend: expected auto, cpu or gpu, got {other}").into())
+        }
     };
     let worlds = 256;
     let options = SimOptions {
@@ -39,7 +41,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..SimOptions::default()
     };
     let mut sim = Sim::new(scene, StepParams::default(), worlds, &options)?;
-    println!("stepping on {} ({}): {}", sim.backend(), sim.device(), sim.choice());
+    println!(
+        "stepping on {} ({}): {}",
+        sim.backend(),
+        sim.device(),
+        sim.choice()
+    );
 
     // Give every world's ball its own sideways push: state is plain flat slices,
     // world w, body i at index w * stride + i.
