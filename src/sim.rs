@@ -121,6 +121,10 @@ impl Sim {
                     "auto: no hardware GPU, the CPU backend is faster than a software one"
                         .to_string(),
                 ),
+                Err(SimError::Gpu(GpuError::SceneTooLarge(why))) => (
+                    cpu(scene)?,
+                    format!("auto: the scene does not fit the GPU kernel ({why})"),
+                ),
                 Err(e) => return Err(e),
             },
         };
