@@ -97,3 +97,39 @@ fn more_than_65535_worlds_in_one_dispatch_use_a_2d_grid() {
         );
     }
 }
+
+#[test]
+fn a_scene_too_large_for_workgroup_memory_is_a_named_error() {
+    let Some(gpu) = gpu_or_skip("a_scene_too_large_for_workgroup_memory_is_a_named_error") else {
+        return;
+    };
+    // Every body of a world lives in its workgroup's memory: 1000 spheres do not fit any
+    // adapter's (lavapipe has 32 KiB, most GPUs 32-64 KiB).
+    let mut builder = manyworlds_core::SceneBuilder::new();
+    for i in 0..1000 {
+        builder.add_body(
+            manyworlds_core::BodyDesc::dynamic(format!("ball {i}"))
+                .at(glam::Vec3::new(i as f32, 0.0, 1.0))
+                .collider(manyworlds_core::ColliderDesc::new(
+                    manyworlds_core::Shape::sphere(0.1),
+                )),
+        );
+    }
+    let scene = builder.build().unwrap();
+    let error = GpuBatch::with_context(
+        Arc::new(gpu),
+        scene,
+        manyworlds_core::StepParams::default(),
+        4,
+        &GpuBatchOptions::default(),
+    )
+    .err()
+    .expect("the batch is refused");
+    let message = error.to_string();
+    assert!(
+        matches!(error, manyworlds_gpu::GpuError::SceneTooLarge(_))
+            && message.contains("1000 bodies")
+            && message.contains("workgroup memory"),
+        "{message}"
+    );
+}
