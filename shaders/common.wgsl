@@ -155,7 +155,6 @@ struct StepUniforms {
     // |g| dt: how far gravity alone can move a body's speed in one step.
     gravity_travel: f32,
     substeps: u32,
-    world_count: u32,
     body_count: u32,
     collider_count: u32,
     // Constraint slots per world (pairs found by the broad phase).

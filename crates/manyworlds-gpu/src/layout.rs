@@ -94,7 +94,6 @@ pub struct GpuStepUniforms {
     pub speculative_distance: f32,
     pub gravity_travel: f32,
     pub substeps: u32,
-    pub world_count: u32,
     pub body_count: u32,
     pub collider_count: u32,
     pub capacity: u32,
@@ -107,6 +106,7 @@ pub struct GpuStepUniforms {
     pub static_mass_scale: f32,
     pub static_impulse_scale: f32,
     pub state_stride: u32,
+    pub _pad: u32,
 }
 
 /// WGSL `DispatchRange`: the worlds one dispatch steps.
@@ -244,7 +244,6 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 speculative_distance,
                 gravity_travel,
                 substeps,
-                world_count,
                 body_count,
                 collider_count,
                 capacity,

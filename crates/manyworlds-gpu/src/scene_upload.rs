@@ -59,7 +59,6 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         speculative_distance: params.speculative_distance,
         gravity_travel: params.gravity.length() * params.dt,
         substeps: params.substeps,
-        world_count: worlds as u32,
         body_count: scene.body_count() as u32,
         collider_count: scene.colliders().len() as u32,
         capacity: 0,
@@ -72,5 +71,6 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         static_mass_scale: static_soft.mass_scale,
         static_impulse_scale: static_soft.impulse_scale,
         state_stride: (worlds * scene.body_count()) as u32,
+        _pad: 0,
     }
 }

@@ -15,7 +15,7 @@ use manyworlds_cpu::narrowphase::{box_box, Manifold};
 use manyworlds_gpu::layout::GpuManifold;
 use manyworlds_gpu::testing::gpu_or_skip;
 use manyworlds_gpu::GpuContext;
-use support::{run_collide, same_manifold, CollideCase};
+use support::{run_collide, same_manifold, CollideCase, SplitMix64};
 
 const FILES: &[&str] = &["narrowphase_box_box.wgsl"];
 const CALL: &str = "box_box(c.pose_a, c.shape_a.size, c.pose_b, c.shape_b.size, c.margin)";
@@ -106,17 +106,13 @@ fn run_gpu(gpu: &GpuContext, cases: &[Case]) -> Vec<GpuManifold> {
     run_collide(gpu, FILES, CALL, &inputs)
 }
 
-/// Deterministic SplitMix64, uniform f32 in [0, 1).
-struct Rng(u64);
+/// The case generator: SplitMix64 with helpers for boxes and poses.
+struct Rng(SplitMix64);
 
 impl Rng {
+    /// Uniform in [0, 1).
     fn next(&mut self) -> f32 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 40) as f32 / (1u64 << 24) as f32
+        self.0.unit()
     }
 
     fn range(&mut self, lo: f32, hi: f32) -> f32 {
@@ -452,7 +448,7 @@ fn box_box_matches_rust_on_random_configurations() {
     let Some(gpu) = gpu_or_skip("box_box_matches_rust_on_random_configurations") else {
         return;
     };
-    let mut rng = Rng(0x0B0C_B0C5);
+    let mut rng = Rng(SplitMix64(0x0B0C_B0C5));
     let cases: Vec<Case> = (0..500).map(|k| random_case(&mut rng, k)).collect();
     let (ties, max_dev) = compare(&gpu, &cases, true);
 
@@ -640,7 +636,7 @@ fn separated_boxes_give_no_points() {
     let Some(gpu) = gpu_or_skip("separated_boxes_give_no_points") else {
         return;
     };
-    let mut rng = Rng(0x5EBA_4A7E);
+    let mut rng = Rng(SplitMix64(0x5EBA_4A7E));
     let margin = 0.02;
     let mut cases = Vec::new();
     for k in 0..60 {

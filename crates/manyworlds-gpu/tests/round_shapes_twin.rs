@@ -20,24 +20,20 @@ use manyworlds_cpu::narrowphase::{
 };
 use manyworlds_gpu::layout::{GpuContactPoint, GpuManifold};
 use manyworlds_gpu::testing::gpu_or_skip;
-use support::{run_collide, same_manifold, CollideCase};
+use support::{run_collide, same_manifold, CollideCase, SplitMix64};
 
 const CASES: usize = 500;
 
-/// SplitMix64.
-struct Rng(u64);
+/// The case generator: SplitMix64 with helpers for shapes and poses.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in [0, 1).
     fn unit(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+        self.0.unit()
     }
     fn range(&mut self, lo: f32, hi: f32) -> f32 {
         lo + (hi - lo) * self.unit()
@@ -598,7 +594,7 @@ fn check_pair(pair: Pair, seed: u64) {
     let Some(gpu) = gpu_or_skip(&name) else {
         return;
     };
-    let mut rng = Rng(seed);
+    let mut rng = Rng(SplitMix64(seed));
     let cases: Vec<Case> = (0..CASES).map(|k| random_case(pair, k, &mut rng)).collect();
     let inputs: Vec<CollideCase> = cases
         .iter()
