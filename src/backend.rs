@@ -2,7 +2,7 @@
 //! its state back as `[worlds × bodies]` slices and takes state in.
 
 use glam::{Quat, Vec3};
-use manyworlds_core::{Plausibility, Scene, StepParams};
+use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams};
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::GpuBatch;
 
@@ -58,6 +58,12 @@ pub trait WorldBatch {
     fn set_orientations(&mut self, values: &[Quat]) -> Result<(), SimError>;
     fn set_linear_velocities(&mut self, values: &[Vec3]) -> Result<(), SimError>;
     fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), SimError>;
+    /// The scene and all four state fields at once.
+    fn bodies(&mut self) -> Result<(&Scene, BatchBodies<'_>), SimError>;
+    /// `[worlds × actuators]`, held from the next step on.
+    fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError>;
+    /// Actuator forces of the last step, `[worlds × actuators]`.
+    fn actuator_forces(&mut self) -> Result<&[f32], SimError>;
     fn reset_world(&mut self, world: usize) -> Result<(), SimError>;
     fn stats(&self) -> SimStats;
     fn non_finite_worlds(&self) -> Vec<usize>;
@@ -112,6 +118,15 @@ impl WorldBatch for CpuBatch {
     }
     fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), SimError> {
         Ok(CpuBatch::set_angular_velocities(self, values)?)
+    }
+    fn bodies(&mut self) -> Result<(&Scene, BatchBodies<'_>), SimError> {
+        Ok((CpuBatch::scene(self), CpuBatch::bodies(self)))
+    }
+    fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError> {
+        Ok(CpuBatch::set_controls(self, controls)?)
+    }
+    fn actuator_forces(&mut self) -> Result<&[f32], SimError> {
+        Ok(CpuBatch::actuator_forces(self))
     }
     fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
         Ok(CpuBatch::reset_world(self, world)?)
@@ -180,6 +195,27 @@ impl WorldBatch for GpuBatch {
     }
     fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), SimError> {
         Ok(GpuBatch::set_angular_velocities(self, values)?)
+    }
+    fn bodies(&mut self) -> Result<(&Scene, BatchBodies<'_>), SimError> {
+        Ok(GpuBatch::bodies(self)?)
+    }
+    // The GPU batch refuses scenes with actuators (no joints on the GPU yet): the only
+    // valid control array is empty.
+    fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError> {
+        if controls.is_empty() {
+            Ok(())
+        } else {
+            Err(BatchError::SliceLength {
+                layout: "worlds × actuators",
+                field: "controls",
+                expected: 0,
+                got: controls.len(),
+            }
+            .into())
+        }
+    }
+    fn actuator_forces(&mut self) -> Result<&[f32], SimError> {
+        Ok(&[])
     }
     fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
         Ok(GpuBatch::reset_world(self, world)?)

@@ -38,6 +38,7 @@
 //! ```
 
 mod backend;
+mod readout;
 mod sim;
 
 pub use backend::{BackendKind, SimStats, WorldBatch};
@@ -46,4 +47,5 @@ pub use manyworlds_cpu::*;
 pub use manyworlds_gpu::{
     list_adapters, AdapterChoice, AdapterSummary, GpuBatch, GpuBatchOptions, GpuError, ADAPTER_ENV,
 };
+pub use readout::{ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE};
 pub use sim::{Backend, Sim, SimError, SimOptions};

@@ -8,6 +8,9 @@ use manyworlds_gpu::{AdapterChoice, GpuBatch, GpuBatchOptions, GpuError};
 use thiserror::Error;
 
 use crate::backend::{BackendKind, SimStats, WorldBatch};
+use crate::readout::{
+    read_joint_positions, read_joint_velocities, read_root_poses, read_root_velocities,
+};
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum SimError {
@@ -125,6 +128,10 @@ impl Sim {
                     cpu(scene)?,
                     format!("auto: the scene does not fit the GPU kernel ({why})"),
                 ),
+                Err(SimError::Gpu(GpuError::Unsupported(why))) => (
+                    cpu(scene)?,
+                    format!("auto: the GPU kernel cannot run this scene ({why})"),
+                ),
                 Err(e) => return Err(e),
             },
         };
@@ -206,6 +213,45 @@ impl Sim {
 
     pub fn set_angular_velocities(&mut self, values: &[Vec3]) -> Result<(), SimError> {
         self.batch.set_angular_velocities(values)
+    }
+
+    /// Every world's controls, `[worlds × actuators]`, used from the next step on and held
+    /// over its substeps (clamped to each actuator's range). A wrong length or a non-finite
+    /// value is refused and nothing changes.
+    pub fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError> {
+        self.batch.set_controls(controls)
+    }
+
+    /// Each actuator's force in the last step, `[worlds × actuators]`, in actuator space
+    /// (the joint receives gear × force), as MuJoCo's `actuator_force`.
+    pub fn actuator_forces(&mut self) -> Result<&[f32], SimError> {
+        self.batch.actuator_forces()
+    }
+
+    /// Every joint's q, `[worlds × scene().joint_position_count()]`, into `out`. Conventions
+    /// per joint kind: [`manyworlds_core::JointKind`].
+    pub fn joint_positions(&mut self, out: &mut [f32]) -> Result<(), SimError> {
+        let (scene, bodies) = self.batch.bodies()?;
+        Ok(read_joint_positions(scene, &bodies, out)?)
+    }
+
+    /// Every joint's q̇, `[worlds × scene().joint_velocity_count()]`, into `out`.
+    pub fn joint_velocities(&mut self, out: &mut [f32]) -> Result<(), SimError> {
+        let (scene, bodies) = self.batch.bodies()?;
+        Ok(read_joint_velocities(scene, &bodies, out)?)
+    }
+
+    /// The root body's pose (x, y, z, qw, qx, qy, qz) in every world, `[worlds × 7]`.
+    /// The root is the body of the first free joint, else the first dynamic body.
+    pub fn root_poses(&mut self, out: &mut [f32]) -> Result<(), SimError> {
+        let (scene, bodies) = self.batch.bodies()?;
+        Ok(read_root_poses(scene, &bodies, out)?)
+    }
+
+    /// The root body's origin velocity and angular velocity (world frame), `[worlds × 6]`.
+    pub fn root_velocities(&mut self, out: &mut [f32]) -> Result<(), SimError> {
+        let (scene, bodies) = self.batch.bodies()?;
+        Ok(read_root_velocities(scene, &bodies, out)?)
     }
 
     /// Puts `world` back in its initial state (and clears a fault).

@@ -103,6 +103,7 @@ fn sim_bad_arguments_are_named_errors(backend: &Backend) {
     let slice_length = |field: &'static str, got: usize| {
         SimError::Batch(BatchError::SliceLength {
             field,
+            layout: "worlds × bodies",
             expected: 44,
             got,
         })

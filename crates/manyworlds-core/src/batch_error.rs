@@ -24,10 +24,18 @@ pub enum BatchError {
         bodies: usize,
         bytes: usize,
     },
-    #[error("{field}: expected a slice of {expected} elements (worlds × bodies), got {got}")]
+    #[error("{field}: expected a slice of {expected} elements ({layout}), got {got}")]
     SliceLength {
         field: &'static str,
+        /// What the elements are, e.g. "worlds × bodies".
+        layout: &'static str,
         expected: usize,
         got: usize,
+    },
+    #[error("control of actuator {actuator} in world {world} is not a finite number ({value})")]
+    NonFiniteControl {
+        world: usize,
+        actuator: usize,
+        value: f32,
     },
 }

@@ -50,6 +50,23 @@ impl ColliderDesc {
         }
     }
 
+    /// A capsule of `radius` whose segment runs from `from` to `to` (body frame), as MJCF's
+    /// `fromto`. A zero-length segment gives a sphere-shaped capsule.
+    pub fn capsule_from_to(from: Vec3, to: Vec3, radius: f32) -> Self {
+        let axis = to - from;
+        let length = axis.length();
+        let orientation = if length > 0.0 {
+            Quat::from_rotation_arc(Vec3::Z, axis / length)
+        } else {
+            Quat::IDENTITY
+        };
+        Self::new(Shape::Capsule {
+            half_length: 0.5 * length,
+            radius,
+        })
+        .at(Pose::new(0.5 * (from + to), orientation))
+    }
+
     pub fn at(mut self, pose: Pose) -> Self {
         self.pose = pose;
         self

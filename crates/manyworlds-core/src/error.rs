@@ -31,6 +31,15 @@ pub enum SceneError {
     BadInertia { element: String },
     #[error("{element}: orientation quaternion has zero length")]
     ZeroQuaternion { element: String },
+    #[error("{element}: {what} {index} does not exist (the scene has {count})")]
+    MissingReference {
+        element: String,
+        what: &'static str,
+        index: usize,
+        count: usize,
+    },
+    #[error("{element}: {problem}")]
+    Invalid { element: String, problem: String },
     #[error("the scene has more than {max} colliders ({count})")]
     TooManyColliders { count: usize, max: usize },
 }

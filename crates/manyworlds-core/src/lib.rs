@@ -1,11 +1,16 @@
 //! The scene model of manyworlds: what one world contains (bodies, their shapes, materials and
-//! mass properties), the step parameters, and the counter-based random numbers that make every
+//! mass properties, joints and actuators), the step parameters, and the counter-based random numbers that make every
 //! world reproducible on its own. No GPU and no threads here: the backends build on this crate.
 
+pub mod actuator;
+mod articulation;
 pub mod batch_error;
 pub mod body;
+pub mod body_states;
 pub mod error;
 pub mod filter;
+pub mod joint;
+pub mod joint_space;
 pub mod mass;
 pub mod material;
 pub mod params;
@@ -16,18 +21,23 @@ pub mod scene;
 pub mod scenes;
 pub mod shape;
 pub mod softness;
+mod validate;
 
+pub use actuator::{Actuator, ActuatorKind};
 pub use batch_error::{BatchError, MAX_WORLDS};
 pub use body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
+pub use body_states::{BatchBodies, WorldBodies};
 pub use error::SceneError;
 pub use filter::CollisionFilter;
 pub use glam;
 pub use glam::{Mat3, Quat, Vec3};
+pub use joint::{Joint, JointDesc, JointKind};
+pub use joint_space::{joint_positions, joint_velocities};
 pub use mass::MassProperties;
 pub use material::Material;
 pub use params::{ParamsError, StepParams};
 pub use plausibility::Plausibility;
 pub use pose::Pose;
-pub use scene::{Body, Collider, Scene, SceneBuilder};
+pub use scene::{Body, Collider, Link, Scene, SceneBuilder};
 pub use shape::Shape;
 pub use softness::Softness;

@@ -20,6 +20,13 @@ pub struct StepParams {
     /// Damping ratio of the contact spring; > 1 is over-damped (no bounce from push-out).
     /// Default 10.
     pub contact_damping_ratio: f32,
+    /// Stiffness of the joints' position correction (anchors apart, axes misaligned, limits
+    /// passed) as a natural frequency, Hz, capped at half the substep rate: drift is closed at
+    /// the rate ω / (2ζ + hω) of a soft constraint of that frequency. Velocities are
+    /// constrained rigidly. Default 100.
+    pub joint_hertz: f32,
+    /// Damping ratio of the joints' position correction. Default 1.
+    pub joint_damping_ratio: f32,
     /// Fastest speed, m/s, at which an overlap is pushed apart. Default 3.
     pub max_push_out_speed: f32,
     /// Approach speed, m/s, below which restitution is ignored (resting contacts do not
@@ -39,6 +46,8 @@ impl Default for StepParams {
             gravity: Vec3::new(0.0, 0.0, -9.81),
             contact_hertz: 30.0,
             contact_damping_ratio: 10.0,
+            joint_hertz: 100.0,
+            joint_damping_ratio: 1.0,
             max_push_out_speed: 3.0,
             restitution_threshold: 1.0,
             speculative_distance: 0.02,
@@ -66,6 +75,8 @@ impl StepParams {
             ("dt", self.dt),
             ("contact_hertz", self.contact_hertz),
             ("contact_damping_ratio", self.contact_damping_ratio),
+            ("joint_hertz", self.joint_hertz),
+            ("joint_damping_ratio", self.joint_damping_ratio),
             ("max_push_out_speed", self.max_push_out_speed),
         ];
         for (name, value) in positive {

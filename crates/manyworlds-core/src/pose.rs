@@ -50,6 +50,12 @@ impl Pose {
         )
     }
 
+    /// The parent frame seen from this frame.
+    pub fn inverse(&self) -> Pose {
+        let inv = self.orientation.conjugate();
+        Pose::new(inv * -self.position, inv)
+    }
+
     pub fn is_finite(&self) -> bool {
         self.position.is_finite() && self.orientation.is_finite()
     }

@@ -1,12 +1,17 @@
 //! A validated scene: the template every world of a batch is a copy of.
 
+use crate::actuator::Actuator;
+use crate::articulation::{excluded_pairs, resolve_joints, validate_actuators, JointEntry};
 use crate::body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
+use crate::joint::{Joint, JointDesc, JointKind};
+use crate::joint_space::forward_kinematics;
 use crate::mass::MassProperties;
 use crate::material::Material;
 use crate::pose::Pose;
 use crate::shape::Shape;
+use crate::validate::{finite_vec, in_range, positive, validate_pose};
 use glam::{Mat3, Vec3};
 
 /// Colliders per scene are numbered with 16 bits in contact keys.
@@ -49,11 +54,16 @@ pub struct Collider {
     pub filter: CollisionFilter,
 }
 
-/// One world's template: bodies and colliders, validated. Immutable once built.
+/// One world's template: bodies, colliders, joints and actuators, validated. Immutable once
+/// built.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scene {
     bodies: Vec<Body>,
     colliders: Vec<Collider>,
+    joints: Vec<Joint>,
+    actuators: Vec<Actuator>,
+    /// Body pairs that never collide, sorted, (lower, higher).
+    excluded_pairs: Vec<(u32, u32)>,
 }
 
 impl Scene {
@@ -77,12 +87,93 @@ impl Scene {
     pub fn body_index(&self, name: &str) -> Option<usize> {
         self.bodies.iter().position(|b| b.name == name)
     }
+
+    pub fn joints(&self) -> &[Joint] {
+        &self.joints
+    }
+
+    /// The index of the joint called `name`, if any.
+    pub fn joint_index(&self, name: &str) -> Option<usize> {
+        self.joints.iter().position(|j| j.name == name)
+    }
+
+    pub fn actuators(&self) -> &[Actuator] {
+        &self.actuators
+    }
+
+    /// Entries of one world's joint positions q (all joints, in order).
+    pub fn joint_position_count(&self) -> usize {
+        self.joints.iter().map(|j| j.kind.position_count()).sum()
+    }
+
+    /// Entries of one world's joint velocities q̇.
+    pub fn joint_velocity_count(&self) -> usize {
+        self.joints.iter().map(|j| j.kind.velocity_count()).sum()
+    }
+
+    /// The body whose pose and velocity are reported as the root: the first free joint's
+    /// body, else the first dynamic body.
+    pub fn root_body(&self) -> Option<usize> {
+        self.joints
+            .iter()
+            .find(|j| j.kind == JointKind::Free)
+            .map(|j| j.child)
+            .or_else(|| self.bodies.iter().position(Body::is_dynamic))
+    }
+
+    /// Body pairs that never collide (joined by a joint, or excluded), sorted, each as
+    /// (lower index, higher index).
+    pub fn excluded_pairs(&self) -> &[(u32, u32)] {
+        &self.excluded_pairs
+    }
+
+    /// Starts every body where the joint positions `q` put it (forward kinematics from the
+    /// reference configuration, which stays q = 0). `q` has
+    /// [`Scene::joint_position_count`] entries; velocities are left as they are.
+    pub fn set_initial_joint_positions(&mut self, q: &[f32]) -> Result<(), SceneError> {
+        let expected = self.joint_position_count();
+        if q.len() != expected {
+            return Err(SceneError::Invalid {
+                element: "initial joint positions".to_owned(),
+                problem: format!("expected {expected} values, got {}", q.len()),
+            });
+        }
+        if let Some(k) = q.iter().position(|v| !v.is_finite()) {
+            return Err(SceneError::Invalid {
+                element: "initial joint positions".to_owned(),
+                problem: format!("entry {k} is not a finite number"),
+            });
+        }
+        let mut poses: Vec<Pose> = self.bodies.iter().map(|b| b.pose).collect();
+        forward_kinematics(self, q, &mut poses);
+        for (body, pose) in self.bodies.iter_mut().zip(poses) {
+            body.pose = pose;
+        }
+        Ok(())
+    }
+
+    /// Whether bodies `a` and `b` are kept from colliding with each other.
+    pub fn collision_excluded(&self, a: usize, b: usize) -> bool {
+        let pair = (a.min(b) as u32, a.max(b) as u32);
+        self.excluded_pairs.binary_search(&pair).is_ok()
+    }
 }
 
-/// Collects bodies, then validates them all at once in [`SceneBuilder::build`].
+/// A body and the joint that attaches it, as returned by [`SceneBuilder::add_link`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub body: usize,
+    pub joint: usize,
+}
+
+/// Collects bodies, joints and actuators, then validates them all at once in
+/// [`SceneBuilder::build`].
 #[derive(Clone, Debug, Default)]
 pub struct SceneBuilder {
     bodies: Vec<BodyDesc>,
+    joints: Vec<JointEntry>,
+    actuators: Vec<Actuator>,
+    exclusions: Vec<(usize, usize)>,
 }
 
 impl SceneBuilder {
@@ -101,8 +192,50 @@ impl SceneBuilder {
         self
     }
 
-    /// Validates every body and collider and resolves mass properties. The first problem
-    /// found is returned, naming the body (index and name) or collider at fault.
+    /// Joins `child` to `parent` (None: the world) with `joint`, whose anchor and axis are in
+    /// the child's frame. The bodies' initial poses define q = 0. Returns the joint's index.
+    pub fn add_joint(&mut self, parent: Option<usize>, child: usize, joint: JointDesc) -> usize {
+        self.joints.push((parent, child, joint));
+        self.joints.len() - 1
+    }
+
+    /// Adds `body` as a link of a robot: placed at `offset` relative to its parent's frame
+    /// (the world's when `parent` is None; the body's own pose is ignored) and attached to
+    /// it by `joint` (anchor and axis in the new body's frame).
+    pub fn add_link(
+        &mut self,
+        parent: Option<usize>,
+        offset: Pose,
+        mut body: BodyDesc,
+        joint: JointDesc,
+    ) -> Link {
+        let parent_pose = match parent {
+            Some(p) => self.bodies.get(p).map(|b| b.pose),
+            None => Some(Pose::IDENTITY),
+        };
+        // A missing parent is reported by build(); the pose is then irrelevant.
+        body.pose = parent_pose.unwrap_or(Pose::IDENTITY).compose(&offset);
+        let body_index = self.add_body(body);
+        Link {
+            body: body_index,
+            joint: self.add_joint(parent, body_index, joint),
+        }
+    }
+
+    /// Adds an actuator; returns its index (its column in the control array).
+    pub fn add_actuator(&mut self, actuator: Actuator) -> usize {
+        self.actuators.push(actuator);
+        self.actuators.len() - 1
+    }
+
+    /// Keeps bodies `a` and `b` from colliding with each other.
+    pub fn exclude_collision(&mut self, a: usize, b: usize) {
+        self.exclusions.push((a, b));
+    }
+
+    /// Validates every body, collider, joint and actuator, resolves mass properties and joint
+    /// frames. The first problem found is returned, naming the element (index and name) at
+    /// fault.
     pub fn build(self) -> Result<Scene, SceneError> {
         let collider_count: usize = self.bodies.iter().map(|b| b.colliders.len()).sum();
         if collider_count > MAX_COLLIDERS {
@@ -133,77 +266,12 @@ impl SceneBuilder {
                 .bodies
                 .push(resolve_body(desc, &element, first..scene.colliders.len())?);
         }
+        scene.joints = resolve_joints(self.joints, &scene.bodies)?;
+        validate_actuators(&self.actuators, &scene.joints)?;
+        scene.actuators = self.actuators;
+        scene.excluded_pairs = excluded_pairs(&self.exclusions, &scene.joints, &scene.bodies)?;
         Ok(scene)
     }
-}
-
-fn finite_vec(v: Vec3, element: &str, field: &'static str) -> Result<(), SceneError> {
-    if v.is_finite() {
-        Ok(())
-    } else {
-        Err(SceneError::NonFinite {
-            element: element.to_owned(),
-            field,
-        })
-    }
-}
-
-fn positive(value: f32, element: &str, field: &'static str) -> Result<(), SceneError> {
-    if !value.is_finite() {
-        return Err(SceneError::NonFinite {
-            element: element.to_owned(),
-            field,
-        });
-    }
-    if value <= 0.0 {
-        return Err(SceneError::NonPositive {
-            element: element.to_owned(),
-            field,
-            value,
-        });
-    }
-    Ok(())
-}
-
-fn in_range(
-    value: f32,
-    min: f32,
-    max: f32,
-    element: &str,
-    field: &'static str,
-) -> Result<(), SceneError> {
-    if !value.is_finite() {
-        return Err(SceneError::NonFinite {
-            element: element.to_owned(),
-            field,
-        });
-    }
-    if value < min || value > max {
-        return Err(SceneError::OutOfRange {
-            element: element.to_owned(),
-            field,
-            value,
-            min,
-            max,
-        });
-    }
-    Ok(())
-}
-
-fn validate_pose(pose: &Pose, element: &str) -> Result<(), SceneError> {
-    finite_vec(pose.position, element, "position")?;
-    if !pose.orientation.is_finite() {
-        return Err(SceneError::NonFinite {
-            element: element.to_owned(),
-            field: "orientation",
-        });
-    }
-    if pose.orientation.length_squared() < 1e-12 {
-        return Err(SceneError::ZeroQuaternion {
-            element: element.to_owned(),
-        });
-    }
-    Ok(())
 }
 
 fn validate_collider(c: &ColliderDesc, kind: BodyKind, element: &str) -> Result<(), SceneError> {

@@ -6,10 +6,12 @@ use std::cell::RefCell;
 
 use glam::{Quat, Vec3};
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
+use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
 use rayon::prelude::*;
 
+use crate::articulation_solver::JointTree;
 use crate::contact_cache::{CachedManifold, ContactCache};
+use crate::joint_solver::JointImpulses;
 use crate::world_step::{step_world, Scratch, WorldState};
 
 /// Counters of the last step.
@@ -29,6 +31,8 @@ thread_local! {
 /// N worlds of one scene, stepped on the CPU.
 pub struct CpuBatch {
     scene: Scene,
+    /// How the scene's joints form trees (solved exactly each pass).
+    tree: JointTree,
     params: StepParams,
     worlds: usize,
     stride: usize,
@@ -37,6 +41,12 @@ pub struct CpuBatch {
     linear_velocities: Vec<Vec3>,
     angular_velocities: Vec<Vec3>,
     caches: Vec<ContactCache>,
+    /// `[worlds × joints]` warm-start impulses, `[worlds × actuators]` controls and forces.
+    /// Each is padded to one entry per world when the scene has none, so worlds can be
+    /// split into chunks; accessors hide the padding.
+    joint_impulses: Vec<JointImpulses>,
+    controls: Vec<f32>,
+    actuator_forces: Vec<f32>,
     /// Worlds whose state became non-finite. They are no longer stepped.
     faulted: Vec<bool>,
     world_pose: Option<WorldPoseFn>,
@@ -65,13 +75,24 @@ impl CpuBatch {
                 .saturating_mul(std::mem::size_of::<(Vec3, Quat, Vec3, Vec3)>()),
         };
         let items = worlds.checked_mul(stride).ok_or_else(out_of_memory)?;
+        let joint_items = worlds
+            .checked_mul(scene.joints().len().max(1))
+            .ok_or_else(out_of_memory)?;
+        let actuator_items = worlds
+            .checked_mul(scene.actuators().len().max(1))
+            .ok_or_else(out_of_memory)?;
         let mut batch = CpuBatch {
+            joint_impulses: filled(joint_items, JointImpulses::default())
+                .ok_or_else(out_of_memory)?,
+            controls: filled(actuator_items, 0.0).ok_or_else(out_of_memory)?,
+            actuator_forces: filled(actuator_items, 0.0).ok_or_else(out_of_memory)?,
             positions: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             orientations: filled(items, Quat::IDENTITY).ok_or_else(out_of_memory)?,
             linear_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             angular_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             caches: filled(worlds, ContactCache::default()).ok_or_else(out_of_memory)?,
             faulted: filled(worlds, false).ok_or_else(out_of_memory)?,
+            tree: JointTree::new(&scene),
             scene,
             params,
             worlds,
@@ -116,7 +137,19 @@ impl CpuBatch {
             self.angular_velocities[base + i] = body.angular_velocity;
         }
         self.caches[world].clear();
+        let joints = self.joint_stride();
+        self.joint_impulses[world * joints..(world + 1) * joints].fill(JointImpulses::default());
+        let actuators = self.actuator_stride();
+        self.actuator_forces[world * actuators..(world + 1) * actuators].fill(0.0);
         self.faulted[world] = false;
+    }
+
+    fn joint_stride(&self) -> usize {
+        self.scene.joints().len().max(1)
+    }
+
+    fn actuator_stride(&self) -> usize {
+        self.scene.actuators().len().max(1)
     }
 
     /// Puts `world` back in its initial state (and clears a fault).
@@ -134,19 +167,34 @@ impl CpuBatch {
     /// Advances every world by one step of `params().dt`.
     pub fn step(&mut self) {
         let scene = &self.scene;
+        let tree = &self.tree;
         let params = &self.params;
         let stride = self.stride;
+        let (joint_stride, actuator_stride) = (self.joint_stride(), self.actuator_stride());
+        let (joint_count, actuator_count) = (scene.joints().len(), scene.actuators().len());
         let (contact_points, faulted) = (
-            self.positions.par_chunks_mut(stride),
-            self.orientations.par_chunks_mut(stride),
-            self.linear_velocities.par_chunks_mut(stride),
-            self.angular_velocities.par_chunks_mut(stride),
+            (
+                self.positions.par_chunks_mut(stride),
+                self.orientations.par_chunks_mut(stride),
+                self.linear_velocities.par_chunks_mut(stride),
+                self.angular_velocities.par_chunks_mut(stride),
+            ),
+            (
+                self.joint_impulses.par_chunks_mut(joint_stride),
+                self.controls.par_chunks(actuator_stride),
+                self.actuator_forces.par_chunks_mut(actuator_stride),
+            ),
             self.caches.par_iter_mut(),
             self.faulted.par_iter_mut(),
         )
             .into_par_iter()
             .map(
-                |(positions, orientations, linear, angular, cache, faulted)| {
+                |(
+                    (positions, orientations, linear, angular),
+                    (joint_impulses, controls, actuator_forces),
+                    cache,
+                    faulted,
+                )| {
                     if *faulted {
                         return (0u64, 1usize);
                     }
@@ -155,9 +203,13 @@ impl CpuBatch {
                         orientations,
                         linear_velocities: linear,
                         angular_velocities: angular,
+                        joint_impulses: &mut joint_impulses[..joint_count],
+                        controls: &controls[..actuator_count],
+                        actuator_forces: &mut actuator_forces[..actuator_count],
                     };
-                    let report = SCRATCH
-                        .with(|s| step_world(scene, params, state, cache, &mut s.borrow_mut()));
+                    let report = SCRATCH.with(|s| {
+                        step_world(scene, tree, params, state, cache, &mut s.borrow_mut())
+                    });
                     *faulted = !report.finite;
                     (report.contact_points as u64, usize::from(*faulted))
                 },
@@ -243,6 +295,17 @@ impl CpuBatch {
         p
     }
 
+    /// All four state fields, `[worlds × bodies]`.
+    pub fn bodies(&self) -> BatchBodies<'_> {
+        BatchBodies {
+            stride: self.stride,
+            positions: &self.positions,
+            orientations: &self.orientations,
+            linear_velocities: &self.linear_velocities,
+            angular_velocities: &self.angular_velocities,
+        }
+    }
+
     /// Body-frame origins, world frame, `[worlds × bodies]`.
     pub fn positions(&self) -> &[Vec3] {
         &self.positions
@@ -281,6 +344,42 @@ impl CpuBatch {
         &mut self.angular_velocities
     }
 
+    /// Every world's controls, `[worlds × actuators]`: used from the next step on, held over
+    /// its substeps, clamped to each actuator's range. Refused (nothing changed) when the
+    /// length is wrong or a value is not finite.
+    pub fn set_controls(&mut self, controls: &[f32]) -> Result<(), BatchError> {
+        let actuators = self.scene.actuators().len();
+        let expected = self.worlds * actuators;
+        if controls.len() != expected {
+            return Err(BatchError::SliceLength {
+                field: "controls",
+                layout: "worlds × actuators",
+                expected,
+                got: controls.len(),
+            });
+        }
+        if let Some(k) = controls.iter().position(|c| !c.is_finite()) {
+            return Err(BatchError::NonFiniteControl {
+                world: k / actuators,
+                actuator: k % actuators,
+                value: controls[k],
+            });
+        }
+        self.controls[..expected].copy_from_slice(controls);
+        Ok(())
+    }
+
+    /// The controls in use, `[worlds × actuators]`.
+    pub fn controls(&self) -> &[f32] {
+        &self.controls[..self.worlds * self.scene.actuators().len()]
+    }
+
+    /// Each actuator's force in the last step (actuator space, as MuJoCo's
+    /// `actuator_force`: the joint receives gear × force), `[worlds × actuators]`.
+    pub fn actuator_forces(&self) -> &[f32] {
+        &self.actuator_forces[..self.worlds * self.scene.actuators().len()]
+    }
+
     /// Copies a whole state field in from `values` (`[worlds × bodies]`), checking its length.
     pub fn set_positions(&mut self, values: &[Vec3]) -> Result<(), BatchError> {
         copy_checked("positions", &mut self.positions, values)
@@ -311,6 +410,7 @@ fn copy_checked<T: Copy>(field: &'static str, dst: &mut [T], src: &[T]) -> Resul
     if dst.len() != src.len() {
         return Err(BatchError::SliceLength {
             field,
+            layout: "worlds × bodies",
             expected: dst.len(),
             got: src.len(),
         });

@@ -2,12 +2,16 @@
 //! stepping many independent worlds in parallel with rayon. It is both a real CPU baseline
 //! and the oracle the GPU kernels are checked against.
 
+mod articulation_solver;
 mod batch;
 mod broadphase;
 mod coloring;
 mod contact_cache;
 mod contact_solver;
+mod joint_rows;
+mod joint_solver;
 pub mod narrowphase;
+mod small_matrix;
 mod solver_body;
 mod substep_solver;
 mod world_step;

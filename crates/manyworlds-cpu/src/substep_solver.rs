@@ -1,11 +1,16 @@
-//! The substep loop over one world: its bodies, their velocities and its contact constraints
-//! in graph-colour order. Each pass visits the colours one after another; within a colour no
-//! two constraints share a dynamic body, so their order there does not change the bits.
+//! The substep loop over one world: its bodies, their velocities, its contact constraints in
+//! graph-colour order, then its joints. Each pass visits the contacts' colours one after
+//! another (within a colour no two constraints share a dynamic body, so their order there does
+//! not change the bits), then the joints' drives, then their structural rows: the trees'
+//! exactly, the other joints one by one. Joints go last so that what holds a robot together is
+//! what each pass ends on.
 
 use glam::Vec3;
 
+use crate::articulation_solver::{JointTree, TreeFactor};
 use crate::coloring::MAX_COLORS;
 use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
+use crate::joint_solver::{JointConstraint, JointPass};
 use crate::solver_body::{SolverBody, Velocity};
 
 pub struct SubstepSolver<'a> {
@@ -14,6 +19,12 @@ pub struct SubstepSolver<'a> {
     pub order: &'a [u32],
     pub color_starts: &'a [u32],
     pub constraints: &'a mut [ContactConstraint],
+    pub joints: &'a mut [JointConstraint],
+    pub tree: &'a JointTree,
+    pub factor: &'a mut TreeFactor,
+    /// Whether this substep's factorisation succeeded (else every joint goes one by one).
+    pub tree_factored: bool,
+
     pub bodies: &'a mut [SolverBody],
     pub velocities: &'a mut [Velocity],
 }
@@ -37,9 +48,60 @@ impl SubstepSolver<'_> {
         }
     }
 
-    /// Re-applies every constraint's accumulated impulses.
-    pub fn warm_start(&mut self) {
+    /// Re-applies every constraint's accumulated impulses, and motors' impulses for this
+    /// substep `h`.
+    pub fn warm_start(&mut self, h: f32) {
         self.for_each(|c, pair| c.warm_start(pair));
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.warm_start(pair, h)
+        });
+    }
+
+    /// Rebuilds the joints' rows where the bodies are now and factors the trees' system.
+    pub fn prepare_joints(&mut self) {
+        if self.joints.is_empty() {
+            return;
+        }
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.refresh_rows(pair)
+        });
+        self.tree_factored = self.factor.factor(self.tree, self.joints, self.bodies);
+    }
+
+    /// The joints' part of a pass: drives, then the structural rows (a tree's exactly, with
+    /// Baumgarte drift correction at the joint softness' rate in the biased pass; other
+    /// joints soft, one by one).
+    pub fn solve_joints(&mut self, pass: &JointPass) {
+        if self.joints.is_empty() {
+            return;
+        }
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.solve_drive(pair, pass);
+            j.solve_ball_damping(pair, pass.h);
+        });
+        let (bodies, velocities) = (&*self.bodies, &mut *self.velocities);
+        let one_by_one: [&[usize]; 2] = if self.tree_factored {
+            [&self.tree.loose_joints, &[]]
+        } else {
+            [&self.tree.tree_joints, &self.tree.loose_joints]
+        };
+        for &k in one_by_one.into_iter().flatten() {
+            let j = &mut self.joints[k];
+            let (ia, ib) = (j.body_a as usize, j.body_b as usize);
+            let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
+            j.solve_rows(&mut pair, pass);
+            velocities[ia] = pair.va;
+            velocities[ib] = pair.vb;
+        }
+        if self.tree_factored {
+            let rate = if pass.use_bias {
+                pass.softness.bias_rate
+            } else {
+                0.0
+            };
+            self.factor
+                .solve_velocities(self.tree, self.joints, bodies, velocities, rate);
+        }
     }
 
     /// The restitution pass after the substeps.
@@ -90,6 +152,23 @@ impl SubstepSolver<'_> {
             self.velocities,
             f,
         );
+    }
+}
+
+/// Runs `f` on every joint in order, each with its two bodies (velocities copied in and
+/// written back).
+fn for_each_joint(
+    joints: &mut [JointConstraint],
+    bodies: &[SolverBody],
+    velocities: &mut [Velocity],
+    mut f: impl FnMut(&mut JointConstraint, &mut BodyPair),
+) {
+    for j in joints {
+        let (ia, ib) = (j.body_a as usize, j.body_b as usize);
+        let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
+        f(j, &mut pair);
+        velocities[ia] = pair.va;
+        velocities[ib] = pair.vb;
     }
 }
 

@@ -1,34 +1,41 @@
 //! One step of one world: the TGS-soft step of DESIGN.md.
 //!
 //! 1. broad phase over grown boxes;
-//! 2. narrow phase once per step, with a speculative margin;
-//! 3. warm start matched by feature id;
+//! 2. narrow phase once per step, with a speculative margin; joints prepared, actuators'
+//!    controls turned into drives;
+//! 3. warm start matched by feature id (joints: their impulses of the last step);
 //! 4. substeps: integrate velocities → warm start → solve with bias → integrate positions →
 //!    relax;
-//! 5. restitution, store impulses.
+//! 5. restitution, store impulses, actuator forces.
 //!
 //! Everything a world needs is in its own slices, so a world evolves the same bits whatever
 //! else is in the batch and whichever thread runs it.
 
 use glam::{Quat, Vec3, Vec3A};
-use manyworlds_core::{Pose, Scene, Shape, StepParams};
+use manyworlds_core::{ActuatorKind, Pose, Scene, Shape, StepParams};
 
+use crate::articulation_solver::{JointTree, TreeFactor};
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
 use crate::contact_cache::{pair_key, ContactCache};
-use crate::contact_solver::{ContactConstraint, SolvePass};
+use crate::contact_solver::{Articulated, BodyPair, ContactConstraint, SolvePass};
+use crate::joint_solver::{AxialDrive, JointConstraint, JointImpulses, JointPass, Servo};
 use crate::narrowphase::collide;
+use crate::small_matrix::SmallMatrix;
 use crate::solver_body::{SolverBody, Velocity};
 use crate::substep_solver::SubstepSolver;
 use manyworlds_core::Softness;
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
-/// velocities.
+/// velocities; its joints' warm-start impulses; its controls (in) and actuator forces (out).
 pub struct WorldState<'a> {
     pub positions: &'a mut [Vec3],
     pub orientations: &'a mut [Quat],
     pub linear_velocities: &'a mut [Vec3],
     pub angular_velocities: &'a mut [Vec3],
+    pub joint_impulses: &'a mut [JointImpulses],
+    pub controls: &'a [f32],
+    pub actuator_forces: &'a mut [f32],
 }
 
 /// Buffers reused from step to step (one per thread), so stepping allocates nothing once warm.
@@ -45,6 +52,11 @@ pub struct Scratch {
     /// Constraint slots, reused from step to step; this step's are the first
     /// `constraint_count`.
     constraints: Vec<ContactConstraint>,
+    joints: Vec<JointConstraint>,
+    drives: Vec<Option<AxialDrive>>,
+    tree_factor: TreeFactor,
+    /// Each body's articulated response when it belongs to a tree (for contacts).
+    responses: Vec<Option<SmallMatrix>>,
     coloring: Coloring,
 }
 
@@ -81,6 +93,7 @@ fn collider_box(shape: &Shape, pose: &Pose, grow: f32) -> Aabb {
 /// was before the step and the report says so.
 pub fn step_world(
     scene: &Scene,
+    tree: &JointTree,
     params: &StepParams,
     state: WorldState<'_>,
     cache: &mut ContactCache,
@@ -92,7 +105,8 @@ pub fn step_world(
     let bodies = scene.bodies();
     let colliders = scene.colliders();
 
-    // Bodies, at their centres of mass.
+    // Bodies, at their centres of mass, and a static stand-in for the world (the parent of
+    // joints that have none) after them.
     scratch.bodies.clear();
     scratch.velocities.clear();
     for (i, body) in bodies.iter().enumerate() {
@@ -108,6 +122,14 @@ pub fn step_world(
             angular: state.angular_velocities[i].into(),
         });
     }
+    let world_body = bodies.len();
+    scratch.bodies.push(SolverBody::new(
+        Vec3::ZERO,
+        Quat::IDENTITY,
+        0.0,
+        &glam::Mat3::ZERO,
+    ));
+    scratch.velocities.push(Velocity::default());
 
     // Broad phase: colliders in the world, boxes grown by what they can travel this step.
     scratch.collider_poses.clear();
@@ -141,10 +163,52 @@ pub fn step_world(
             a.body != b.body
                 && (bodies[a.body].is_dynamic() || bodies[b.body].is_dynamic())
                 && a.filter.can_touch(&b.filter)
+                && !scene.collision_excluded(a.body, b.body)
         },
         &mut scratch.sweep_order,
         &mut scratch.pairs,
     );
+
+    // Joints, with what the actuators make of this step's controls.
+    let joint_count = scene.joints().len();
+    prepare_drives(scene, state.controls, &mut scratch.drives);
+    scratch
+        .joints
+        .resize(joint_count, JointConstraint::default());
+    for (k, joint) in scene.joints().iter().enumerate() {
+        let ia = joint.parent.unwrap_or(world_body);
+        let ib = joint.child;
+        let com = |b: usize| bodies.get(b).map_or(Vec3::ZERO, |b| b.mass.center_of_mass);
+        let pair = BodyPair::new(
+            &scratch.bodies[ia],
+            &scratch.bodies[ib],
+            scratch.velocities[ia],
+            scratch.velocities[ib],
+        );
+        scratch.joints[k].prepare(
+            joint,
+            ia as u32,
+            ib as u32,
+            &pair,
+            com(ia),
+            com(ib),
+            scratch.drives[k],
+            state.joint_impulses[k],
+        );
+    }
+    // The trees' system, factored where the step starts; contacts on a robot's bodies take
+    // their effective mass from its articulated response.
+    let tree_factored = joint_count > 0
+        && scratch
+            .tree_factor
+            .factor(tree, &scratch.joints[..joint_count], &scratch.bodies);
+    if tree_factored {
+        scratch
+            .tree_factor
+            .body_responses(tree, &mut scratch.responses, scratch.bodies.len());
+    } else {
+        scratch.responses.clear();
+    }
 
     // Narrow phase and constraint preparation, warm-started from the cache.
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
@@ -176,6 +240,11 @@ pub fn step_world(
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let (va, vb) = (&scratch.velocities[ca.body], &scratch.velocities[cb.body]);
         let softness = if a.is_dynamic() { soft } else { static_soft };
+        let response = |body: usize| scratch.responses.get(body).and_then(Option::as_ref);
+        let articulated = Articulated {
+            a: response(ca.body),
+            b: response(cb.body),
+        };
         if scratch.constraints.len() == constraint_count {
             scratch.constraints.push(ContactConstraint::default());
         }
@@ -186,6 +255,7 @@ pub fn step_world(
             cb.body as u32,
             a,
             b,
+            &articulated,
             va,
             vb,
             &ca.material,
@@ -196,15 +266,20 @@ pub fn step_world(
         constraint_count += 1;
     }
     let constraints = &mut scratch.constraints[..constraint_count];
+    let joints = &mut scratch.joints[..joint_count];
 
     let solver_bodies = &mut scratch.bodies;
     let velocities = &mut scratch.velocities;
-    for c in constraints.iter() {
-        solver_bodies[c.body_a as usize].in_contact = true;
-        solver_bodies[c.body_b as usize].in_contact = true;
+    let constrained = constraints
+        .iter()
+        .map(|c| (c.body_a, c.body_b))
+        .chain(joints.iter().map(|j| (j.body_a, j.body_b)));
+    for (a, b) in constrained {
+        solver_bodies[a as usize].in_contact = true;
+        solver_bodies[b as usize].in_contact = true;
     }
 
-    // Solve order: by graph colour.
+    // Contacts' solve order: by graph colour.
     scratch.coloring.compute(
         constraints.len(),
         solver_bodies.len(),
@@ -218,6 +293,10 @@ pub fn step_world(
         order: &scratch.coloring.order,
         color_starts: &scratch.coloring.color_starts,
         constraints,
+        joints,
+        tree,
+        factor: &mut scratch.tree_factor,
+        tree_factored,
         bodies: solver_bodies,
         velocities,
     };
@@ -230,12 +309,31 @@ pub fn step_world(
         use_bias: false,
         ..biased
     };
+    let joint_biased = JointPass {
+        h,
+        inv_h,
+        use_bias: true,
+        softness: Softness::new(
+            params.joint_hertz.min(0.5 * inv_h),
+            params.joint_damping_ratio,
+            h,
+        ),
+    };
+    let joint_relax = JointPass {
+        use_bias: false,
+        ..joint_biased
+    };
+    // Joint rows follow the bodies: rebuilt (and the trees refactored) wherever positions
+    // changed, so both passes constrain velocities along the current configuration.
     for _ in 0..params.substeps {
         solver.integrate_velocities(params.gravity, h);
-        solver.warm_start();
+        solver.warm_start(h);
         solver.solve(biased);
+        solver.solve_joints(&joint_biased);
         solver.integrate_positions(params.gravity, h);
+        solver.prepare_joints();
         solver.solve(relax);
+        solver.solve_joints(&joint_relax);
     }
     solver.apply_restitution(params.restitution_threshold);
 
@@ -247,6 +345,11 @@ pub fn step_world(
         cache
             .manifolds
             .extend(constraints.iter().map(ContactConstraint::cached));
+        for (stored, joint) in state.joint_impulses.iter_mut().zip(joints.iter_mut()) {
+            joint.store_impulses();
+            *stored = joint.impulses;
+        }
+        write_actuator_forces(scene, state.controls, joints, h, state.actuator_forces);
         for (i, body) in bodies.iter().enumerate() {
             if !body.is_dynamic() {
                 continue;
@@ -262,5 +365,65 @@ pub fn step_world(
     WorldStepReport {
         finite,
         contact_points,
+    }
+}
+
+/// Each joint's passive drive, plus what its actuators make of `controls` (clamped to their
+/// ranges; a motor adds gear × control, a servo becomes a spring–damper with gear² gains).
+fn prepare_drives(scene: &Scene, controls: &[f32], drives: &mut Vec<Option<AxialDrive>>) {
+    drives.clear();
+    drives.extend(
+        scene
+            .joints()
+            .iter()
+            .map(|j| j.kind.is_single_axis().then(|| AxialDrive::of(j))),
+    );
+    for (actuator, &control) in scene.actuators().iter().zip(controls) {
+        let Some(drive) = drives[actuator.joint].as_mut() else {
+            continue;
+        };
+        let u = actuator.clamp_control(control);
+        let gear = actuator.gear;
+        let max_force = actuator
+            .force_limit
+            .map_or(f32::INFINITY, |f| f * gear.abs());
+        match actuator.kind {
+            ActuatorKind::Motor => drive.motor_force += gear * u,
+            ActuatorKind::Position { kp, kv } => {
+                drive.servo = Some(Servo {
+                    stiffness: gear * gear * kp,
+                    damping: gear * gear * kv,
+                    target_position: u / gear,
+                    target_velocity: 0.0,
+                    max_force,
+                })
+            }
+            ActuatorKind::Velocity { kv } => {
+                drive.servo = Some(Servo {
+                    stiffness: 0.0,
+                    damping: gear * gear * kv,
+                    target_position: 0.0,
+                    target_velocity: u / gear,
+                    max_force,
+                })
+            }
+        }
+    }
+}
+
+/// Actuator forces in actuator space (MuJoCo's `actuator_force`): a motor's is its clamped
+/// control, a servo's the joint force of its last substep divided by the gear.
+fn write_actuator_forces(
+    scene: &Scene,
+    controls: &[f32],
+    joints: &[JointConstraint],
+    h: f32,
+    forces: &mut [f32],
+) {
+    for ((actuator, &control), force) in scene.actuators().iter().zip(controls).zip(forces) {
+        *force = match actuator.kind {
+            ActuatorKind::Motor => actuator.clamp_control(control),
+            _ => joints[actuator.joint].servo_force(h) / actuator.gear,
+        };
     }
 }

@@ -16,6 +16,8 @@ pub enum GpuError {
     Shader { file: String, message: String },
     #[error("the scene does not fit one workgroup: {0}")]
     SceneTooLarge(String),
+    #[error("the GPU backend cannot run this scene yet: {0}")]
+    Unsupported(String),
     #[error(transparent)]
     Batch(#[from] BatchError),
     #[error("GPU error: {0}")]

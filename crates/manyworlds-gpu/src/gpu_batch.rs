@@ -15,7 +15,7 @@ use std::sync::Arc;
 use bytemuck::Zeroable;
 use glam::{Quat, Vec3};
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
+use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
 use wgpu::util::DeviceExt;
 
 use crate::context::{AdapterChoice, AdapterSummary, GpuContext};
@@ -187,6 +187,13 @@ impl GpuBatch {
         let stride = scene.body_count();
         if stride == 0 {
             return Err(BatchError::EmptyScene.into());
+        }
+        if !scene.joints().is_empty() || !scene.actuators().is_empty() {
+            return Err(GpuError::Unsupported(format!(
+                "{} joints and {} actuators (the GPU kernel has no joints yet; use the CPU backend)",
+                scene.joints().len(),
+                scene.actuators().len()
+            )));
         }
         let device = &context.device;
         let kernel = StepKernel::new(device, &context.limits, &scene, context.workgroup_size)?;
@@ -699,11 +706,43 @@ impl GpuBatch {
         Ok(&self.host.angular_velocities)
     }
 
+    /// The scene and all four fields at once (one readback of those not read since the last
+    /// step).
+    pub fn bodies(&mut self) -> Result<(&Scene, BatchBodies<'_>), GpuError> {
+        let missing: Vec<StateField> = [
+            (StateField::Positions, self.host.positions.is_empty()),
+            (StateField::Orientations, self.host.orientations.is_empty()),
+            (
+                StateField::LinearVelocities,
+                self.host.linear_velocities.is_empty(),
+            ),
+            (
+                StateField::AngularVelocities,
+                self.host.angular_velocities.is_empty(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, missing)| missing.then_some(field))
+        .collect();
+        if !missing.is_empty() {
+            self.read(&missing)?;
+        }
+        let bodies = BatchBodies {
+            stride: self.stride,
+            positions: &self.host.positions,
+            orientations: &self.host.orientations,
+            linear_velocities: &self.host.linear_velocities,
+            angular_velocities: &self.host.angular_velocities,
+        };
+        Ok((&self.scene, bodies))
+    }
+
     /// Overwrites a whole field (`[worlds × bodies]`); takes effect at the next step.
     pub fn write_field(&mut self, field: StateField, values: &[[f32; 4]]) -> Result<(), GpuError> {
         let expected = self.worlds * self.stride;
         if values.len() != expected {
             return Err(BatchError::SliceLength {
+                layout: "worlds × bodies",
                 field: match field {
                     StateField::Positions => "positions",
                     StateField::Orientations => "orientations",

@@ -1,6 +1,10 @@
-//! Built-in scenes, ready to step: the benchmark scene `boxes` and the stacking scenes.
+//! Built-in scenes, ready to step: the benchmark scenes `boxes`, `cartpole` and `ant`, the
+//! stacking scenes, and pendulums and a chain.
 
+pub mod ant;
 pub mod boxes;
+pub mod cartpole;
+pub mod pendulums;
 pub mod stacks;
 
 use crate::params::StepParams;
@@ -24,7 +28,16 @@ pub struct BuiltinScene {
 }
 
 /// Names accepted by [`builtin`].
-pub const BUILTIN_NAMES: [&str; 3] = ["boxes", "tower", "pyramid"];
+pub const BUILTIN_NAMES: [&str; 8] = [
+    "boxes",
+    "tower",
+    "pyramid",
+    "pendulum",
+    "double_pendulum",
+    "chain10",
+    "cartpole",
+    "ant",
+];
 
 /// The built-in scene called `name`, or None.
 pub fn builtin(name: &str) -> Option<BuiltinScene> {
@@ -32,6 +45,13 @@ pub fn builtin(name: &str) -> Option<BuiltinScene> {
         "boxes" => Some(boxes::scene()),
         "tower" => Some(stacks::tower(10).expect("a 10-cube tower is a valid scene")),
         "pyramid" => Some(stacks::pyramid(5).expect("a 15-cube pyramid is a valid scene")),
+        "pendulum" => Some(pendulums::pendulum().expect("the pendulum is a valid scene")),
+        "double_pendulum" => {
+            Some(pendulums::double_pendulum().expect("the double pendulum is a valid scene"))
+        }
+        "chain10" => Some(pendulums::chain(10).expect("a 10-link chain is a valid scene")),
+        "cartpole" => Some(cartpole::cartpole().expect("the cart-pole is a valid scene")),
+        "ant" => Some(ant::ant().expect("the ant is a valid scene")),
         _ => None,
     }
 }

@@ -1,0 +1,61 @@
+//! Views of body states: one world's, and a whole batch's (`[worlds × bodies]` slices).
+
+use glam::{Quat, Vec3};
+
+use crate::pose::Pose;
+
+/// One world's body states, body by body: body-frame origins, orientations, centre-of-mass
+/// velocities and angular velocities (world frame).
+#[derive(Clone, Copy, Debug)]
+pub struct WorldBodies<'a> {
+    pub positions: &'a [Vec3],
+    pub orientations: &'a [Quat],
+    pub linear_velocities: &'a [Vec3],
+    pub angular_velocities: &'a [Vec3],
+}
+
+impl WorldBodies<'_> {
+    pub fn pose(&self, body: Option<usize>) -> Pose {
+        body.map_or(Pose::IDENTITY, |b| {
+            Pose::new(self.positions[b], self.orientations[b])
+        })
+    }
+
+    /// Velocity of the material point at world position `point` of `body` (zero for the
+    /// world), given its centre of mass `center`.
+    pub fn point_velocity(&self, body: Option<usize>, center: Vec3, point: Vec3) -> Vec3 {
+        body.map_or(Vec3::ZERO, |b| {
+            self.linear_velocities[b] + self.angular_velocities[b].cross(point - center)
+        })
+    }
+
+    pub fn angular_velocity(&self, body: Option<usize>) -> Vec3 {
+        body.map_or(Vec3::ZERO, |b| self.angular_velocities[b])
+    }
+}
+
+/// Every world's body states, `[worlds × bodies]`: world `w`, body `i` at `w * stride + i`.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchBodies<'a> {
+    pub stride: usize,
+    pub positions: &'a [Vec3],
+    pub orientations: &'a [Quat],
+    pub linear_velocities: &'a [Vec3],
+    pub angular_velocities: &'a [Vec3],
+}
+
+impl<'a> BatchBodies<'a> {
+    pub fn world_count(&self) -> usize {
+        self.positions.len() / self.stride.max(1)
+    }
+
+    pub fn world(&self, w: usize) -> WorldBodies<'a> {
+        let range = w * self.stride..(w + 1) * self.stride;
+        WorldBodies {
+            positions: &self.positions[range.clone()],
+            orientations: &self.orientations[range.clone()],
+            linear_velocities: &self.linear_velocities[range.clone()],
+            angular_velocities: &self.angular_velocities[range],
+        }
+    }
+}

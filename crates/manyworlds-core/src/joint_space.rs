@@ -1,0 +1,143 @@
+//! Joint-space readout: each joint's position q and velocity q̇, derived from the bodies'
+//! maximal coordinates, with the conventions of [`JointKind`]. Both backends read joints
+//! through these functions, so q and q̇ mean the same everywhere.
+
+use glam::{Quat, Vec3};
+
+use crate::body_states::WorldBodies;
+use crate::joint::{Joint, JointKind};
+use crate::pose::Pose;
+use crate::scene::Scene;
+
+/// The joint's frame, in the world, as carried by its parent and by its child.
+pub fn joint_frames(joint: &Joint, bodies: &WorldBodies) -> (Pose, Pose) {
+    (
+        bodies.pose(joint.parent).compose(&joint.frame_in_parent),
+        bodies
+            .pose(Some(joint.child))
+            .compose(&joint.frame_in_child),
+    )
+}
+
+/// The motion a joint at position `q` (its entries of a world's q) puts between its parent's
+/// frame and its child's.
+fn joint_motion(kind: JointKind, q: &[f32]) -> Pose {
+    match kind {
+        JointKind::Fixed | JointKind::Free => Pose::IDENTITY,
+        JointKind::Revolute => Pose::new(Vec3::ZERO, Quat::from_rotation_x(q[0])),
+        JointKind::Prismatic => Pose::from_position(Vec3::new(q[0], 0.0, 0.0)),
+        JointKind::Spherical => Pose::new(
+            Vec3::ZERO,
+            Quat::from_xyzw(q[1], q[2], q[3], q[0]).normalize(),
+        ),
+    }
+}
+
+/// Body poses of the configuration `q` (one world's joint positions), by forward kinematics
+/// through the joints in order, starting from `poses` (usually the scene's initial poses).
+/// Each body is placed by the first joint that has it as child; a joint whose parent is placed
+/// by a later joint sees that parent where `poses` has it.
+pub fn forward_kinematics(scene: &Scene, q: &[f32], poses: &mut [Pose]) {
+    let mut placed = vec![false; poses.len()];
+    for joint in scene.joints() {
+        if std::mem::replace(&mut placed[joint.child], true) {
+            continue;
+        }
+        let q = &q[joint.position_offset..][..joint.kind.position_count()];
+        poses[joint.child] = if joint.kind == JointKind::Free {
+            Pose::new(
+                Vec3::new(q[0], q[1], q[2]),
+                Quat::from_xyzw(q[4], q[5], q[6], q[3]).normalize(),
+            )
+        } else {
+            let parent = joint.parent.map_or(Pose::IDENTITY, |p| poses[p]);
+            parent
+                .compose(&joint.frame_in_parent)
+                .compose(&joint_motion(joint.kind, q))
+                .compose(&joint.frame_in_child.inverse())
+        };
+    }
+}
+
+/// The rotation angle about x of the child's joint frame relative to the parent's (the twist
+/// of a swing–twist split), in (−π, π].
+pub fn revolute_angle(parent_frame: Quat, child_frame: Quat) -> f32 {
+    let mut e = parent_frame.conjugate() * child_frame;
+    if e.w < 0.0 {
+        e = -e;
+    }
+    2.0 * e.x.atan2(e.w)
+}
+
+/// The child's displacement from the parent along the parent's joint axis.
+pub fn prismatic_displacement(parent_frame: &Pose, child_frame: &Pose) -> f32 {
+    (child_frame.position - parent_frame.position).dot(parent_frame.orientation * Vec3::X)
+}
+
+/// Writes every joint's q for one world into `q` (`scene.joint_position_count()` entries).
+pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
+    for joint in scene.joints() {
+        let out = &mut q[joint.position_offset..][..joint.kind.position_count()];
+        let (parent, child) = joint_frames(joint, bodies);
+        match joint.kind {
+            JointKind::Fixed => {}
+            JointKind::Revolute => out[0] = revolute_angle(parent.orientation, child.orientation),
+            JointKind::Prismatic => out[0] = prismatic_displacement(&parent, &child),
+            JointKind::Spherical => {
+                let e = parent.orientation.conjugate() * child.orientation;
+                out.copy_from_slice(&[e.w, e.x, e.y, e.z]);
+            }
+            JointKind::Free => {
+                let (p, o) = (
+                    bodies.positions[joint.child],
+                    bodies.orientations[joint.child],
+                );
+                out.copy_from_slice(&[p.x, p.y, p.z, o.w, o.x, o.y, o.z]);
+            }
+        }
+    }
+}
+
+/// Writes every joint's q̇ for one world into `qd` (`scene.joint_velocity_count()` entries).
+pub fn joint_velocities(scene: &Scene, bodies: &WorldBodies, qd: &mut [f32]) {
+    let center = |body: Option<usize>| {
+        body.map_or(Vec3::ZERO, |b| {
+            bodies.positions[b] + bodies.orientations[b] * scene.bodies()[b].mass.center_of_mass
+        })
+    };
+    for joint in scene.joints() {
+        let out = &mut qd[joint.velocity_offset..][..joint.kind.velocity_count()];
+        let (parent, child) = joint_frames(joint, bodies);
+        let relative_spin =
+            bodies.angular_velocity(Some(joint.child)) - bodies.angular_velocity(joint.parent);
+        match joint.kind {
+            JointKind::Fixed => {}
+            JointKind::Revolute => out[0] = (parent.orientation * Vec3::X).dot(relative_spin),
+            JointKind::Prismatic => {
+                // d/dt [(p_child − p_parent) · axis], the axis turning with the parent.
+                let axis = parent.orientation * Vec3::X;
+                let separation = child.position - parent.position;
+                let v_child = bodies.point_velocity(
+                    Some(joint.child),
+                    center(Some(joint.child)),
+                    child.position,
+                );
+                let v_parent =
+                    bodies.point_velocity(joint.parent, center(joint.parent), parent.position);
+                let axis_rate = bodies.angular_velocity(joint.parent).cross(axis);
+                out[0] = axis.dot(v_child - v_parent) + axis_rate.dot(separation);
+            }
+            JointKind::Spherical => {
+                let local = child.orientation.conjugate() * relative_spin;
+                out.copy_from_slice(&local.to_array());
+            }
+            JointKind::Free => {
+                let b = joint.child;
+                let origin = bodies.positions[b];
+                let v = bodies.point_velocity(Some(b), center(Some(b)), origin);
+                let w = bodies.orientations[b].conjugate() * bodies.angular_velocities[b];
+                out.copy_from_slice(&[v.x, v.y, v.z, w.x, w.y, w.z]);
+            }
+        }
+    }
+}

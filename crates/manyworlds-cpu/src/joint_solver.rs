@@ -1,0 +1,560 @@
+//! A joint as the TGS-soft solver sees it during one step (maximal coordinates: the joint is
+//! a set of constraint rows between its two bodies).
+//!
+//! Two kinds of rows:
+//! - structural rows ([`JointRow`]): equalities that hold the joint together. Velocities are
+//!   constrained rigidly; the drift of positions is corrected in the biased pass only. The
+//!   joints of a tree are solved together, exactly (articulation_solver.rs); a joint that
+//!   closes a loop is solved on its own, block-wise, with Box2D v3's soft correction.
+//! - the axial drive of a revolute or prismatic joint: spring and damper, servo, limits,
+//!   motor. Inequalities and clamped forces, solved one row at a time before the structural
+//!   rows.
+//!
+//! Armature (MuJoCo's rotor inertia on a degree of freedom) is a rotor of that inertia whose
+//! speed is tied rigidly to q̇ by a structural coupling row; the drive rows push bodies and
+//! rotor together, as one degree of freedom of mass m + armature.
+//!
+//! Arms and axes follow the bodies through the substeps (rotated by each body's rotation
+//! since the step began); inverse inertias are those of the step's start, as for contacts.
+
+use glam::{Quat, Vec3, Vec3A};
+use manyworlds_core::joint_space::revolute_angle;
+use manyworlds_core::{Joint, JointKind, Softness};
+
+use crate::contact_solver::BodyPair;
+use crate::joint_rows::{JointRow, MAX_ROWS};
+use crate::small_matrix::{Real, SmallMatrix};
+
+/// A joint's per-row values.
+pub type RowValues = [f32; MAX_ROWS];
+
+/// The impulses a joint ended the last substep with, kept from step to step to warm-start
+/// the next one (world frame, so a changed basis does not matter).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct JointImpulses {
+    /// Point block, or a slide's two perpendicular rows.
+    pub linear: Vec3,
+    /// Angular lock, a hinge's two perpendicular rows, or a ball joint's damper.
+    pub angular: Vec3,
+    pub coupling: f32,
+    pub spring: f32,
+    pub servo: f32,
+    pub lower: f32,
+    pub upper: f32,
+}
+
+/// A servo on a joint's axis, in joint space (gains already multiplied by gear²).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Servo {
+    pub stiffness: f32,
+    pub damping: f32,
+    pub target_position: f32,
+    pub target_velocity: f32,
+    /// Largest |joint force|.
+    pub max_force: f32,
+}
+
+/// What acts on a single-axis joint's degree of freedom this step.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AxialDrive {
+    pub stiffness: f32,
+    pub damping: f32,
+    pub spring_reference: f32,
+    pub limits: Option<(f32, f32)>,
+    pub servo: Option<Servo>,
+    /// A motor's joint force (gear × control), applied as a fixed impulse every substep.
+    pub motor_force: f32,
+}
+
+impl AxialDrive {
+    /// The passive parts of `joint`; actuators add theirs.
+    pub fn of(joint: &Joint) -> Self {
+        AxialDrive {
+            stiffness: joint.stiffness,
+            damping: joint.damping,
+            spring_reference: joint.spring_reference,
+            limits: joint.limits,
+            servo: None,
+            motor_force: 0.0,
+        }
+    }
+
+    fn needs_position(&self) -> bool {
+        self.stiffness > 0.0
+            || self.limits.is_some()
+            || self.servo.is_some_and(|s| s.stiffness > 0.0)
+    }
+
+    fn is_idle(&self) -> bool {
+        self.stiffness == 0.0
+            && self.damping == 0.0
+            && self.limits.is_none()
+            && self.servo.is_none()
+            && self.motor_force == 0.0
+    }
+}
+
+/// The parameters of one pass over the joints.
+#[derive(Clone, Copy, Debug)]
+pub struct JointPass {
+    pub h: f32,
+    pub inv_h: f32,
+    /// Correct drift (solve) or only constrain velocities (relax).
+    pub use_bias: bool,
+    pub softness: Softness,
+}
+
+impl JointPass {
+    /// (bias rate, mass scale, impulse scale) of a row in this pass: soft drift correction
+    /// for soft rows when solving, rigid velocities otherwise.
+    #[inline(always)]
+    pub fn coefficients(&self, soft: bool) -> (f32, f32, f32) {
+        if self.use_bias && soft {
+            let s = &self.softness;
+            (s.bias_rate, s.mass_scale, s.impulse_scale)
+        } else {
+            (0.0, 1.0, 0.0)
+        }
+    }
+}
+
+/// One joint, prepared for a step.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JointConstraint {
+    pub body_a: u32,
+    pub body_b: u32,
+    kind: Option<JointKind>,
+    /// From each centre of mass to the anchor, world, at the start of the step.
+    arm_a: Vec3A,
+    arm_b: Vec3A,
+    /// B's anchor minus A's at the start of the step (zero when the joint holds).
+    base_offset: Vec3A,
+    /// The joint frame's orientation in each body's frame.
+    frame_a: Quat,
+    frame_b: Quat,
+    /// The joint axis carried by A and by B, world, at the start of the step.
+    axis_a: Vec3A,
+    axis_b: Vec3A,
+    /// Two directions perpendicular to A's axis, at the start of the step.
+    perpendicular: [Vec3A; 2],
+    /// Rotor inertia; zero without armature.
+    pub armature: f32,
+    /// A ball joint's damper, N·m·s/rad.
+    ball_damping: f32,
+    drive: Option<AxialDrive>,
+    /// The armature rotor's speed (tracks q̇).
+    pub rotor_velocity: f32,
+    /// Structural rows where the bodies were when last refreshed, and their accumulated
+    /// impulses this step.
+    pub rows: [JointRow; MAX_ROWS],
+    pub row_count: usize,
+    pub row_impulses: RowValues,
+    pub impulses: JointImpulses,
+}
+
+impl JointConstraint {
+    /// Makes this the constraint of `joint` between bodies `ia` (its parent, or the world's
+    /// stand-in) and `ib`, for a step that starts with the bodies in `pair`. `com_a`, `com_b`
+    /// are the bodies' centres of mass in their frames.
+    #[allow(clippy::too_many_arguments)]
+    pub fn prepare(
+        &mut self,
+        joint: &Joint,
+        ia: u32,
+        ib: u32,
+        pair: &BodyPair,
+        com_a: Vec3,
+        com_b: Vec3,
+        drive: Option<AxialDrive>,
+        impulses: JointImpulses,
+    ) {
+        let (qa, qb) = (pair.a.orientation, pair.b.orientation);
+        let arm_a = Vec3A::from(qa * (joint.frame_in_parent.position - com_a));
+        let arm_b = Vec3A::from(qb * (joint.frame_in_child.position - com_b));
+        let frame_a = joint.frame_in_parent.orientation;
+        let frame_b = joint.frame_in_child.orientation;
+        let axis_a = Vec3A::from(qa * frame_a * Vec3::X);
+        let (t1, t2) = axis_a.any_orthonormal_pair();
+        *self = JointConstraint {
+            body_a: ia,
+            body_b: ib,
+            kind: Some(joint.kind),
+            arm_a,
+            arm_b,
+            base_offset: (pair.b.center + arm_b) - (pair.a.center + arm_a),
+            frame_a,
+            frame_b,
+            axis_a,
+            axis_b: Vec3A::from(qb * frame_b * Vec3::X),
+            perpendicular: [t1, t2],
+            armature: if joint.kind.is_single_axis() {
+                joint.armature
+            } else {
+                0.0
+            },
+            ball_damping: if joint.kind == JointKind::Spherical {
+                joint.damping
+            } else {
+                0.0
+            },
+            drive: drive.filter(|d| !d.is_idle()),
+            rotor_velocity: 0.0,
+            rows: [JointRow::default(); MAX_ROWS],
+            row_count: 0,
+            row_impulses: [0.0; MAX_ROWS],
+            impulses,
+        };
+        if let Some(row) = self.axial_row(pair) {
+            self.rotor_velocity = row.velocity(&pair.va, &pair.vb, 0.0);
+        }
+        self.refresh_rows(pair);
+        self.row_impulses = self.rows_from_world(&impulses);
+    }
+
+    /// Current arms.
+    #[inline(always)]
+    fn arms(&self, pair: &BodyPair) -> (Vec3A, Vec3A) {
+        (
+            pair.a.delta_rotation * self.arm_a,
+            pair.b.delta_rotation * self.arm_b,
+        )
+    }
+
+    /// B's anchor minus A's, now.
+    #[inline(always)]
+    fn anchor_offset(&self, pair: &BodyPair, ra: Vec3A, rb: Vec3A) -> Vec3A {
+        self.base_offset + (pair.b.delta_position + rb - self.arm_b)
+            - (pair.a.delta_position + ra - self.arm_a)
+    }
+
+    /// The joint's degree of freedom as a row, with arms and axis where the bodies are now;
+    /// None for joints without one.
+    fn axial_row(&self, pair: &BodyPair) -> Option<JointRow> {
+        let axis = pair.a.delta_rotation * self.axis_a;
+        match self.kind? {
+            JointKind::Revolute => Some(JointRow::angular(axis)),
+            JointKind::Prismatic => {
+                let (ra, rb) = self.arms(pair);
+                let offset = self.anchor_offset(pair, ra, rb);
+                Some(JointRow::point(axis, ra + offset, rb))
+            }
+            _ => None,
+        }
+    }
+
+    /// q of a single-axis joint, now.
+    fn position(&self, pair: &BodyPair) -> f32 {
+        match self.kind {
+            Some(JointKind::Revolute) => revolute_angle(
+                pair.a.orientation * self.frame_a,
+                pair.b.orientation * self.frame_b,
+            ),
+            _ => {
+                let (ra, rb) = self.arms(pair);
+                (pair.a.delta_rotation * self.axis_a).dot(self.anchor_offset(pair, ra, rb))
+            }
+        }
+    }
+
+    /// Rebuilds the structural rows where the bodies are now.
+    pub fn refresh_rows(&mut self, pair: &BodyPair) {
+        let Some(kind) = self.kind else { return };
+        let (ra, rb) = self.arms(pair);
+        let [t1, t2] = self.perpendicular.map(|t| pair.a.delta_rotation * t);
+        let mut rows = [JointRow::default(); MAX_ROWS];
+        let mut n = 0;
+        let mut push = |row: JointRow| {
+            rows[n] = row;
+            n += 1;
+        };
+        if self.armature > 0.0 {
+            if let Some(axial) = self.axial_row(pair) {
+                push(JointRow::coupling(axial));
+            }
+        }
+        let axes = [Vec3A::X, Vec3A::Y, Vec3A::Z];
+        match kind {
+            JointKind::Fixed | JointKind::Prismatic => {
+                axes.iter().for_each(|&e| push(JointRow::angular(e)))
+            }
+            JointKind::Revolute => [t1, t2].iter().for_each(|&t| push(JointRow::angular(t))),
+            JointKind::Spherical | JointKind::Free => {}
+        }
+        match kind {
+            JointKind::Fixed | JointKind::Revolute | JointKind::Spherical => {
+                axes.iter().for_each(|&e| push(JointRow::point(e, ra, rb)))
+            }
+            JointKind::Prismatic => {
+                let offset = self.anchor_offset(pair, ra, rb);
+                [t1, t2]
+                    .iter()
+                    .for_each(|&t| push(JointRow::point(t, ra + offset, rb)));
+            }
+            JointKind::Free => {}
+        }
+        self.rows = rows;
+        self.row_count = n;
+    }
+
+    /// The position error of each structural row, now (zero for the coupling row).
+    pub fn row_errors(&self, pair: &BodyPair) -> RowValues {
+        let mut errors = [0.0; MAX_ROWS];
+        let Some(kind) = self.kind else {
+            return errors;
+        };
+        let first = usize::from(self.row_count > 0 && self.rows[0].rotor != 0.0);
+        let (ra, rb) = self.arms(pair);
+        let offset = self.anchor_offset(pair, ra, rb);
+        let (angular, angular_count) = match kind {
+            JointKind::Fixed | JointKind::Prismatic => {
+                // The rotation vector of B's frame relative to A's.
+                let fa = pair.a.orientation * self.frame_a;
+                let fb = pair.b.orientation * self.frame_b;
+                let mut e = fb * fa.conjugate();
+                if e.w < 0.0 {
+                    e = -e;
+                }
+                ([2.0 * e.x, 2.0 * e.y, 2.0 * e.z], 3)
+            }
+            JointKind::Revolute => {
+                let misalignment = (pair.a.delta_rotation * self.axis_a)
+                    .cross(pair.b.delta_rotation * self.axis_b);
+                let along = |k: usize| self.rows[first + k].angular_b.dot(misalignment);
+                ([along(0), along(1), 0.0], 2)
+            }
+            JointKind::Spherical | JointKind::Free => ([0.0; 3], 0),
+        };
+        let linear_start = first + angular_count;
+        let (linear, linear_count) = match kind {
+            JointKind::Fixed | JointKind::Revolute | JointKind::Spherical => (offset.to_array(), 3),
+            JointKind::Prismatic => {
+                let along = |k: usize| self.rows[linear_start + k].linear.dot(offset);
+                ([along(0), along(1), 0.0], 2)
+            }
+            JointKind::Free => ([0.0; 3], 0),
+        };
+        errors[first..linear_start].copy_from_slice(&angular[..angular_count]);
+        errors[linear_start..linear_start + linear_count].copy_from_slice(&linear[..linear_count]);
+        errors
+    }
+
+    /// The warm-start impulses, world vectors, projected on this step's rows.
+    fn rows_from_world(&self, impulses: &JointImpulses) -> RowValues {
+        let mut lambda = [0.0; MAX_ROWS];
+        let (linear, angular) = (Vec3A::from(impulses.linear), Vec3A::from(impulses.angular));
+        for (k, row) in self.rows[..self.row_count].iter().enumerate() {
+            lambda[k] = if row.rotor != 0.0 {
+                impulses.coupling
+            } else if row.linear != Vec3A::ZERO {
+                row.linear.dot(linear)
+            } else {
+                row.angular_b.dot(angular)
+            };
+        }
+        lambda
+    }
+
+    /// This step's row impulses back as world vectors, for the next step.
+    pub fn store_impulses(&mut self) {
+        let (mut linear, mut angular) = (Vec3A::ZERO, Vec3A::ZERO);
+        let mut coupling = 0.0;
+        for (row, &lambda) in self.rows[..self.row_count].iter().zip(&self.row_impulses) {
+            if row.rotor != 0.0 {
+                coupling = lambda;
+            } else if row.linear != Vec3A::ZERO {
+                linear += row.linear * lambda;
+            } else {
+                angular += row.angular_b * lambda;
+            }
+        }
+        self.impulses.linear = linear.into();
+        // A ball joint's angular impulse is its damper's, kept as it is.
+        if self.kind != Some(JointKind::Spherical) {
+            self.impulses.angular = angular.into();
+        }
+        self.impulses.coupling = coupling;
+    }
+
+    /// Applies `lambda` along structural row `k`, rotor included.
+    #[inline(always)]
+    pub fn apply_row(&mut self, k: usize, pair: &mut BodyPair, lambda: f32) {
+        let row = self.rows[k];
+        row.apply(pair.a, pair.b, &mut pair.va, &mut pair.vb, lambda);
+        if row.rotor != 0.0 {
+            self.rotor_velocity += row.rotor * lambda / self.armature;
+        }
+    }
+
+    /// Relative velocity along structural row `k`.
+    #[inline(always)]
+    pub fn row_velocity(&self, k: usize, pair: &BodyPair) -> f32 {
+        self.rows[k].velocity(&pair.va, &pair.vb, self.rotor_velocity)
+    }
+
+    /// Applies an axial impulse to bodies and rotor together: the degree of freedom, of mass
+    /// m + armature, changes speed by λ / (m + armature).
+    #[inline(always)]
+    fn apply_axial(&mut self, pair: &mut BodyPair, row: &JointRow, body_mass: f32, lambda: f32) {
+        let share = if self.armature > 0.0 {
+            let total = body_mass + self.armature;
+            self.rotor_velocity += lambda / total;
+            body_mass / total
+        } else {
+            1.0
+        };
+        row.apply(pair.a, pair.b, &mut pair.va, &mut pair.vb, lambda * share);
+    }
+
+    /// Re-applies the impulses of the last substep, and a motor's impulse for this one.
+    pub fn warm_start(&mut self, pair: &mut BodyPair, h: f32) {
+        for k in 0..self.row_count {
+            self.apply_row(k, pair, self.row_impulses[k]);
+        }
+        if self.ball_damping > 0.0 {
+            let l = Vec3A::from(self.impulses.angular);
+            pair.va.angular -= pair.a.inverse_inertia * l;
+            pair.vb.angular += pair.b.inverse_inertia * l;
+        }
+        if let (Some(drive), Some(row)) = (self.drive, self.axial_row(pair)) {
+            let response = row.response(&row, pair.a, pair.b, 0.0);
+            if response > 0.0 {
+                let i = &self.impulses;
+                let axial = i.spring + i.servo + i.lower - i.upper + drive.motor_force * h;
+                self.apply_axial(pair, &row, 1.0 / response, axial);
+            }
+        }
+    }
+
+    /// The joint's own structural rows solved together (a joint outside the articulation
+    /// tree, which closes a loop).
+    pub fn solve_rows(&mut self, pair: &mut BodyPair, pass: &JointPass) {
+        let n = self.row_count;
+        if n == 0 {
+            return;
+        }
+        let mut k = SmallMatrix::zeros(n, n);
+        for i in 0..n {
+            for j in 0..n {
+                k.m[i][j] =
+                    self.rows[i].response(&self.rows[j], pair.a, pair.b, self.armature) as Real;
+            }
+        }
+        let Some(mass) = k.inverse() else { return };
+        let errors = self.row_errors(pair);
+        let mut rhs = [0.0; MAX_ROWS];
+        for (i, r) in rhs.iter_mut().enumerate().take(n) {
+            let (rate, _, _) = pass.coefficients(self.rows[i].soft);
+            *r = -(self.row_velocity(i, pair) + rate * errors[i]) as Real;
+        }
+        let rigid = mass.mul_vec(&rhs);
+        for (i, &x) in rigid.iter().enumerate().take(n) {
+            let delta = self.soften(i, x as f32, pass);
+            self.apply_row(i, pair, delta);
+        }
+    }
+
+    /// Turns row `i`'s rigid impulse change `x` into the soft one of this pass, and
+    /// accumulates it: Δλ = mass_scale · x − impulse_scale · λ.
+    #[inline(always)]
+    pub fn soften(&mut self, i: usize, x: f32, pass: &JointPass) -> f32 {
+        let (_, mass_scale, impulse_scale) = pass.coefficients(self.rows[i].soft);
+        let delta = mass_scale * x - impulse_scale * self.row_impulses[i];
+        self.row_impulses[i] += delta;
+        delta
+    }
+
+    /// A ball joint's damper on the relative spin: Δλ = −(K + γ)⁻¹ (ω_rel + γ λ) with
+    /// γ = 1 / (h c), the implicit damper in impulse form (Catto, GDC 2011). Both passes: it
+    /// is a physical force.
+    pub fn solve_ball_damping(&mut self, pair: &mut BodyPair, h: f32) {
+        if self.ball_damping <= 0.0 {
+            return;
+        }
+        let gamma = 1.0 / (h * self.ball_damping);
+        let k = pair.a.inverse_inertia
+            + pair.b.inverse_inertia
+            + glam::Mat3A::from_diagonal(Vec3::splat(gamma));
+        let spin = pair.vb.angular - pair.va.angular;
+        let accumulated = Vec3A::from(self.impulses.angular);
+        let impulse = -(k.inverse() * (spin + accumulated * gamma));
+        self.impulses.angular = (accumulated + impulse).into();
+        pair.va.angular -= pair.a.inverse_inertia * impulse;
+        pair.vb.angular += pair.b.inverse_inertia * impulse;
+    }
+
+    /// The degree of freedom's drive: spring and damper, servo, limits.
+    pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
+        let Some(drive) = self.drive else { return };
+        let Some(row) = self.axial_row(pair) else {
+            return;
+        };
+        let response = row.response(&row, pair.a, pair.b, 0.0);
+        if response <= 0.0 {
+            return;
+        }
+        let body_mass = 1.0 / response;
+        let mass = body_mass + self.armature;
+        // The speed of the degree of freedom: of bodies and rotor together, weighted by
+        // their inertia (they differ only by what other rows did since the coupling).
+        let armature = self.armature;
+        let velocity = |j: &Self, pair: &BodyPair| {
+            let v = row.velocity(&pair.va, &pair.vb, 0.0);
+            (body_mass * v + armature * j.rotor_velocity) / mass
+        };
+        let q = if drive.needs_position() {
+            self.position(pair)
+        } else {
+            0.0
+        };
+        let h = pass.h;
+        if drive.stiffness > 0.0 || drive.damping > 0.0 {
+            let soft = Softness::spring(drive.stiffness, drive.damping, mass, h);
+            let c = q - drive.spring_reference;
+            let impulse = -mass * soft.mass_scale * (velocity(self, pair) + soft.bias_rate * c)
+                - soft.impulse_scale * self.impulses.spring;
+            self.impulses.spring += impulse;
+            self.apply_axial(pair, &row, body_mass, impulse);
+        }
+        if let Some(servo) = drive.servo {
+            let soft = Softness::spring(servo.stiffness, servo.damping, mass, h);
+            let v = velocity(self, pair) - servo.target_velocity;
+            let c = q - servo.target_position;
+            let old = self.impulses.servo;
+            let impulse =
+                -mass * soft.mass_scale * (v + soft.bias_rate * c) - soft.impulse_scale * old;
+            let limit = servo.max_force * h;
+            let total = (old + impulse).clamp(-limit, limit);
+            self.impulses.servo = total;
+            self.apply_axial(pair, &row, body_mass, total - old);
+        }
+        if let Some((lower, upper)) = drive.limits {
+            // Like a contact: speculative while inside the range, soft when past it.
+            let coefficients = |c: f32| {
+                if c > 0.0 {
+                    (c * pass.inv_h, 1.0, 0.0)
+                } else {
+                    let (rate, ms, is) = pass.coefficients(true);
+                    (rate * c, ms, is)
+                }
+            };
+            let (bias, ms, is) = coefficients(q - lower);
+            let old = self.impulses.lower;
+            let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
+            let total = (old + impulse).max(0.0);
+            self.impulses.lower = total;
+            self.apply_axial(pair, &row, body_mass, total - old);
+
+            let (bias, ms, is) = coefficients(upper - q);
+            let old = self.impulses.upper;
+            let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
+            let total = (old + impulse).max(0.0);
+            self.impulses.upper = total;
+            self.apply_axial(pair, &row, body_mass, old - total);
+        }
+    }
+
+    /// The joint force of the servo in the last substep.
+    pub fn servo_force(&self, h: f32) -> f32 {
+        self.impulses.servo / h
+    }
+}
