@@ -21,9 +21,9 @@ pub struct StepParams {
     /// Default 10.
     pub contact_damping_ratio: f32,
     /// Stiffness of the joints' position correction (anchors apart, axes misaligned, limits
-    /// passed) as a natural frequency, Hz, capped at half the substep rate: drift is closed at
-    /// the rate ω / (2ζ + hω) of a soft constraint of that frequency. Velocities are
-    /// constrained rigidly. Default 100.
+    /// passed) as a natural frequency, Hz, capped at a quarter of the substep rate as for
+    /// contacts: drift is closed at the rate ω / (2ζ + hω) of a soft constraint of that
+    /// frequency. Velocities are constrained rigidly. Default 100.
     pub joint_hertz: f32,
     /// Damping ratio of the joints' position correction. Default 1.
     pub joint_damping_ratio: f32,

@@ -22,7 +22,7 @@ use crate::contact_solver::BodyPair;
 use crate::joint_rows::jacobian_of;
 use crate::joint_rows::MAX_ROWS;
 use crate::joint_solver::{JointConstraint, RowValues};
-use crate::small_matrix::{Real, SmallMatrix, SmallVector, MAX_DIM};
+use crate::small_matrix::{DefiniteFactor, SmallMatrix, SmallVector, MAX_DIM};
 use crate::solver_body::{SolverBody, Velocity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,8 +182,9 @@ impl JointTree {
 /// One world's factorisation of its tree system, reused by every pass of a substep.
 #[derive(Default)]
 pub struct TreeFactor {
-    /// D⁻¹ per node.
-    inverse_pivot: Vec<SmallMatrix>,
+    /// Each node's pivot block D while it is being eliminated, then its factor.
+    pivot_blocks: Vec<SmallMatrix>,
+    pivots: Vec<DefiniteFactor>,
     /// H between each node and its parent, and L = D⁻¹ H.
     coupling: Vec<SmallMatrix>,
     link: Vec<SmallMatrix>,
@@ -195,49 +196,52 @@ fn side_b(joint: &JointConstraint, body: usize) -> bool {
     joint.body_b as usize == body
 }
 
-/// The block of H between node `i` and its parent `p` (rows: i's dimension).
-fn coupling_block(kind: NodeKind, parent: NodeKind, joints: &[JointConstraint]) -> SmallMatrix {
+/// The block of H between node `i` and its parent `p` (rows: i's dimension), into `h`.
+fn coupling_block(
+    kind: NodeKind,
+    parent: NodeKind,
+    joints: &[JointConstraint],
+    h: &mut SmallMatrix,
+) {
     match (kind, parent) {
         (NodeKind::Body(b), NodeKind::Joint(j)) => {
             let joint = &joints[j];
-            let mut h = SmallMatrix::zeros(6, joint.row_count);
+            *h = SmallMatrix::ZERO;
             for r in 0..joint.row_count {
                 let jac = jacobian_of(&joint.rows[r], side_b(joint, b));
                 for (k, &v) in jac.iter().enumerate() {
-                    h.m[k][r] = -v as Real;
+                    h.m[k][r] = -v;
                 }
             }
-            h
         }
         (NodeKind::Joint(j), NodeKind::Body(b)) => {
             let joint = &joints[j];
-            let mut h = SmallMatrix::zeros(joint.row_count, 6);
+            *h = SmallMatrix::ZERO;
             for r in 0..joint.row_count {
                 let jac = jacobian_of(&joint.rows[r], side_b(joint, b));
                 for (k, &v) in jac.iter().enumerate() {
-                    h.m[r][k] = -v as Real;
+                    h.m[r][k] = -v;
                 }
             }
-            h
         }
         (NodeKind::Rotor(_), NodeKind::Joint(j)) => {
             let joint = &joints[j];
-            let mut h = SmallMatrix::zeros(1, joint.row_count);
+            *h = SmallMatrix::ZERO;
             for r in 0..joint.row_count {
-                h.m[0][r] = -joint.rows[r].rotor as Real;
+                h.m[0][r] = -joint.rows[r].rotor;
             }
-            h
         }
         _ => unreachable!("the tree alternates bodies and joints; rotors hang off joints"),
     }
 }
 
-/// A body's mass block: m on the linear part, its world inertia on the angular part.
-fn mass_block(body: &SolverBody) -> SmallMatrix {
-    let mut d = SmallMatrix::zeros(6, 6);
+/// A body's mass block, into `d`: m on the linear part, its world inertia on the angular
+/// part.
+fn mass_block(body: &SolverBody, d: &mut SmallMatrix) {
+    *d = SmallMatrix::ZERO;
     let mass = 1.0 / body.inverse_mass;
     for k in 0..3 {
-        d.m[k][k] = mass as Real;
+        d.m[k][k] = mass;
     }
     let inertia = body.inverse_inertia.inverse();
     for (c, column) in [inertia.x_axis, inertia.y_axis, inertia.z_axis]
@@ -245,10 +249,9 @@ fn mass_block(body: &SolverBody) -> SmallMatrix {
         .enumerate()
     {
         for (r, v) in column.to_array().iter().enumerate() {
-            d.m[3 + r][3 + c] = *v as Real;
+            d.m[3 + r][3 + c] = *v;
         }
     }
-    d
 }
 
 impl TreeFactor {
@@ -261,35 +264,38 @@ impl TreeFactor {
         bodies: &[SolverBody],
     ) -> bool {
         let n = tree.nodes.len();
-        self.inverse_pivot.clear();
-        self.inverse_pivot
-            .extend(tree.nodes.iter().map(|node| match node.kind {
-                NodeKind::Body(b) => mass_block(&bodies[b]),
-                NodeKind::Joint(j) => {
-                    let m = joints[j].row_count;
-                    SmallMatrix::zeros(m, m)
-                }
-                NodeKind::Rotor(j) => {
-                    let mut d = SmallMatrix::zeros(1, 1);
-                    d.m[0][0] = joints[j].armature as Real;
-                    d
-                }
-            }));
+        self.pivot_blocks.resize(n, SmallMatrix::default());
+        self.pivots.resize(n, DefiniteFactor::default());
         self.coupling.resize(n, SmallMatrix::default());
         self.link.resize(n, SmallMatrix::default());
+        for (node, block) in tree.nodes.iter().zip(self.pivot_blocks.iter_mut()) {
+            match node.kind {
+                NodeKind::Body(b) => mass_block(&bodies[b], block),
+                NodeKind::Joint(j) => *block = SmallMatrix::padded(joints[j].row_count, -1.0),
+                NodeKind::Rotor(j) => {
+                    *block = SmallMatrix::padded(1, 1.0);
+                    block.m[0][0] = joints[j].armature;
+                }
+            }
+        }
         // Children before parents: each node's pivot has all its children's eliminations.
+        // Bodies' and rotors' pivots stay positive definite (articulated inertias), joints'
+        // negative definite.
         for i in (0..n).rev() {
             let node = tree.nodes[i];
-            let Some(inverse) = self.inverse_pivot[i].inverse() else {
-                return false;
+            let positive = !matches!(node.kind, NodeKind::Joint(_));
+            let dim = match node.kind {
+                NodeKind::Body(_) => 6,
+                NodeKind::Joint(j) => joints[j].row_count,
+                NodeKind::Rotor(_) => 1,
             };
-            self.inverse_pivot[i] = inverse;
+            if !self.pivots[i].factor(&self.pivot_blocks[i], dim, positive) {
+                return false;
+            }
             if let Some(p) = node.parent {
-                let h = coupling_block(node.kind, tree.nodes[p].kind, joints);
-                let link = self.inverse_pivot[i].mul(&h);
-                self.inverse_pivot[p].sub_transpose_mul(&h, &link);
-                self.coupling[i] = h;
-                self.link[i] = link;
+                coupling_block(node.kind, tree.nodes[p].kind, joints, &mut self.coupling[i]);
+                self.pivots[i].solve_block(&self.coupling[i], &mut self.link[i]);
+                self.pivot_blocks[p].sub_transpose_mul(&self.coupling[i], &self.link[i]);
             }
         }
         true
@@ -308,16 +314,9 @@ impl TreeFactor {
         out.resize(bodies, None);
         let mut sigma: Vec<SmallMatrix> = Vec::with_capacity(tree.nodes.len());
         for (i, node) in tree.nodes.iter().enumerate() {
-            let mut s = self.inverse_pivot[i];
+            let mut s = self.pivots[i].inverse();
             if let Some(p) = node.parent {
-                let l = &self.link[i];
-                let ls = l.mul(&sigma[p]);
-                let lslt = ls.mul(&l.transpose());
-                for r in 0..s.rows {
-                    for c in 0..s.cols {
-                        s.m[r][c] += lslt.m[r][c];
-                    }
-                }
+                s.add_congruence(&self.link[i], &sigma[p]);
             }
             if let NodeKind::Body(b) = node.kind {
                 out[b] = Some(s);
@@ -340,7 +339,8 @@ impl TreeFactor {
         }
         // Back: from the roots down.
         for i in 0..n {
-            let mut x = self.inverse_pivot[i].mul_vec(&self.work[i]);
+            let mut x = self.work[i];
+            self.pivots[i].solve(&mut x);
             if let Some(p) = tree.nodes[i].parent {
                 let from_parent = self.link[i].mul_vec(&self.work[p]);
                 for (xi, f) in x.iter_mut().zip(from_parent) {
@@ -369,7 +369,7 @@ impl TreeFactor {
                 let pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
                 let values = target(joint, &pair);
                 for (w, v) in self.work[i].iter_mut().zip(&values[..joint.row_count]) {
-                    *w = *v as Real;
+                    *w = *v;
                 }
             }
         }
@@ -411,7 +411,7 @@ impl TreeFactor {
                 let mut pair =
                     BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
                 for r in 0..joint.row_count {
-                    let lambda = self.work[i][r] as f32;
+                    let lambda = self.work[i][r];
                     joint.row_impulses[r] += lambda;
                     joint.apply_row(r, &mut pair, lambda);
                 }

@@ -12,7 +12,7 @@ use manyworlds_core::Material;
 
 use crate::contact_cache::{CachedManifold, CachedPoint};
 use crate::narrowphase::{Manifold, MAX_POINTS};
-use crate::small_matrix::{Real, SmallMatrix};
+use crate::small_matrix::SmallMatrix;
 use crate::solver_body::{SolverBody, Velocity};
 use manyworlds_core::Softness;
 
@@ -39,9 +39,9 @@ pub struct Articulated<'a> {
 
 /// jᵀ Σ j for the 6-vector j = (d, r × d).
 fn articulated_response(sigma: &SmallMatrix, d: Vec3A, arm: Vec3A) -> f32 {
-    let j = [d.x, d.y, d.z, arm.x, arm.y, arm.z].map(|v| v as Real);
+    let j = [d.x, d.y, d.z, arm.x, arm.y, arm.z].map(|v| v);
     let sj = sigma.mul_vec(&j);
-    j.iter().zip(sj).map(|(a, b)| a * b).sum::<Real>() as f32
+    j.iter().zip(sj).map(|(a, b)| a * b).sum::<f32>()
 }
 
 impl ImpulseRow {

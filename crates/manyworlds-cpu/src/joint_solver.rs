@@ -23,7 +23,7 @@ use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
 use crate::joint_rows::{JointRow, MAX_ROWS};
-use crate::small_matrix::{Real, SmallMatrix};
+use crate::small_matrix::SmallMatrix;
 
 /// A joint's per-row values.
 pub type RowValues = [f32; MAX_ROWS];
@@ -432,11 +432,10 @@ impl JointConstraint {
         if n == 0 {
             return;
         }
-        let mut k = SmallMatrix::zeros(n, n);
+        let mut k = SmallMatrix::padded(n, 1.0);
         for i in 0..n {
             for j in 0..n {
-                k.m[i][j] =
-                    self.rows[i].response(&self.rows[j], pair.a, pair.b, self.armature) as Real;
+                k.m[i][j] = self.rows[i].response(&self.rows[j], pair.a, pair.b, self.armature);
             }
         }
         let Some(mass) = k.inverse() else { return };
@@ -444,11 +443,11 @@ impl JointConstraint {
         let mut rhs = [0.0; MAX_ROWS];
         for (i, r) in rhs.iter_mut().enumerate().take(n) {
             let (rate, _, _) = pass.coefficients(self.rows[i].soft);
-            *r = -(self.row_velocity(i, pair) + rate * errors[i]) as Real;
+            *r = -(self.row_velocity(i, pair) + rate * errors[i]);
         }
         let rigid = mass.mul_vec(&rhs);
         for (i, &x) in rigid.iter().enumerate().take(n) {
-            let delta = self.soften(i, x as f32, pass);
+            let delta = self.soften(i, x, pass);
             self.apply_row(i, pair, delta);
         }
     }

@@ -5,34 +5,41 @@
 
 pub const MAX_DIM: usize = 6;
 
-/// The blocks' scalar.
-pub type Real = f64;
-
+/// A 6×6 block. Smaller blocks are padded: zeros off their range, and a ±1 on the unused
+/// diagonal of a pivot, which keeps it definite and decoupled. Fixed-size loops unroll and
+/// vectorise.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SmallMatrix {
-    pub rows: usize,
-    pub cols: usize,
-    pub m: [[Real; MAX_DIM]; MAX_DIM],
+    pub m: [[f32; MAX_DIM]; MAX_DIM],
 }
 
-pub type SmallVector = [Real; MAX_DIM];
+pub type SmallVector = [f32; MAX_DIM];
 
 impl SmallMatrix {
-    pub fn zeros(rows: usize, cols: usize) -> Self {
-        SmallMatrix {
-            rows,
-            cols,
-            m: [[0.0; MAX_DIM]; MAX_DIM],
+    pub const ZERO: SmallMatrix = SmallMatrix {
+        m: [[0.0; MAX_DIM]; MAX_DIM],
+    };
+
+    /// Zero, with `value` on the diagonal from index `used` on (padding).
+    #[inline]
+    pub fn padded(used: usize, value: f32) -> Self {
+        let mut out = Self::ZERO;
+        for i in used..MAX_DIM {
+            out.m[i][i] = value;
         }
+        out
     }
 
     /// `self · x`.
     #[inline]
     pub fn mul_vec(&self, x: &SmallVector) -> SmallVector {
         let mut y = [0.0; MAX_DIM];
-        for (i, yi) in y.iter_mut().enumerate().take(self.rows) {
-            let row = &self.m[i];
-            *yi = (0..self.cols).map(|j| row[j] * x[j]).sum();
+        for i in 0..MAX_DIM {
+            let mut sum = 0.0;
+            for j in 0..MAX_DIM {
+                sum += self.m[i][j] * x[j];
+            }
+            y[i] = sum;
         }
         y
     }
@@ -41,67 +48,55 @@ impl SmallMatrix {
     #[inline]
     pub fn transpose_mul_vec(&self, x: &SmallVector) -> SmallVector {
         let mut y = [0.0; MAX_DIM];
-        for i in 0..self.rows {
-            let (row, xi) = (&self.m[i], x[i]);
-            for j in 0..self.cols {
-                y[j] += row[j] * xi;
+        for i in 0..MAX_DIM {
+            for j in 0..MAX_DIM {
+                y[j] += self.m[i][j] * x[i];
             }
         }
         y
     }
 
-    /// `self · other`.
-    pub fn mul(&self, other: &SmallMatrix) -> SmallMatrix {
-        let mut out = SmallMatrix::zeros(self.rows, other.cols);
-        for i in 0..self.rows {
-            for k in 0..self.cols {
-                let a = self.m[i][k];
-                if a == 0.0 {
-                    continue;
-                }
-                for j in 0..other.cols {
-                    out.m[i][j] += a * other.m[k][j];
-                }
-            }
-        }
-        out
-    }
-
-    pub fn transpose(&self) -> SmallMatrix {
-        let mut t = SmallMatrix::zeros(self.cols, self.rows);
-        for i in 0..self.rows {
-            for j in 0..self.cols {
-                t.m[j][i] = self.m[i][j];
-            }
-        }
-        t
-    }
-
     /// `self -= aᵀ · b`.
+    #[inline]
     pub fn sub_transpose_mul(&mut self, a: &SmallMatrix, b: &SmallMatrix) {
-        for k in 0..a.rows {
-            for i in 0..a.cols {
+        for k in 0..MAX_DIM {
+            for i in 0..MAX_DIM {
                 let aki = a.m[k][i];
-                if aki == 0.0 {
-                    continue;
-                }
-                for j in 0..b.cols {
+                for j in 0..MAX_DIM {
                     self.m[i][j] -= aki * b.m[k][j];
                 }
             }
         }
     }
 
-    /// The inverse by Gauss–Jordan elimination with partial pivoting (the blocks may be
-    /// indefinite), or None when singular.
-    pub fn inverse(&self) -> Option<SmallMatrix> {
-        let n = self.rows;
-        let mut a = self.m;
-        let mut inv = SmallMatrix::zeros(n, n);
-        for i in 0..n {
-            inv.m[i][i] = 1.0;
+    /// `self += a · s · aᵀ`.
+    pub fn add_congruence(&mut self, a: &SmallMatrix, s: &SmallMatrix) {
+        let mut a_s = Self::ZERO;
+        for i in 0..MAX_DIM {
+            for k in 0..MAX_DIM {
+                let aik = a.m[i][k];
+                for j in 0..MAX_DIM {
+                    a_s.m[i][j] += aik * s.m[k][j];
+                }
+            }
         }
-        let scale = (0..n).map(|i| a[i][i].abs()).fold(0.0, Real::max);
+        for i in 0..MAX_DIM {
+            for j in 0..MAX_DIM {
+                let mut sum = 0.0;
+                for k in 0..MAX_DIM {
+                    sum += a_s.m[i][k] * a.m[j][k];
+                }
+                self.m[i][j] += sum;
+            }
+        }
+    }
+
+    /// The inverse by Gauss–Jordan elimination with partial pivoting, or None when singular.
+    pub fn inverse(&self) -> Option<SmallMatrix> {
+        let n = MAX_DIM;
+        let mut a = self.m;
+        let mut inv = Self::padded(0, 1.0);
+        let scale = (0..n).map(|i| a[i][i].abs()).fold(0.0, f32::max);
         for col in 0..n {
             let pivot = (col..n)
                 .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
@@ -135,24 +130,196 @@ impl SmallMatrix {
     }
 }
 
+/// A definite symmetric block, factored: `sign · L Lᵀ` with L lower triangular (the diagonal
+/// stored inverted). Bodies' pivots are positive definite, joints' negative definite.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DefiniteFactor {
+    /// The used size; the padding beyond it is sign × identity.
+    dim: usize,
+    sign: f32,
+    l: [[f32; MAX_DIM]; MAX_DIM],
+}
+
+impl DefiniteFactor {
+    /// Factors `d`, positive definite when `positive`, else negative definite. None when it
+    /// is not (numerically).
+    #[cfg(test)]
+    pub fn new(d: &SmallMatrix, positive: bool) -> Option<Self> {
+        let mut f = DefiniteFactor::default();
+        f.factor(d, MAX_DIM, positive).then_some(f)
+    }
+
+    /// Factors the leading `dim` × `dim` of `d` in place (the rest is padding); false when
+    /// it is not definite with the expected sign.
+    pub fn factor(&mut self, d: &SmallMatrix, dim: usize, positive: bool) -> bool {
+        let sign: f32 = if positive { 1.0 } else { -1.0 };
+        self.sign = sign;
+        self.dim = dim;
+        let l = &mut self.l;
+        if dim == 1 {
+            let value = sign * d.m[0][0];
+            l[0][0] = 1.0 / value.sqrt();
+            return value > 0.0;
+        }
+        let mut scale: f32 = 0.0;
+        for i in 0..dim {
+            scale = scale.max(d.m[i][i].abs());
+        }
+        for j in 0..dim {
+            let mut diagonal = sign * d.m[j][j];
+            for k in 0..j {
+                diagonal -= l[j][k] * l[j][k];
+            }
+            if diagonal.is_nan() || diagonal <= 1e-9 * scale {
+                return false;
+            }
+            let inverse_root = 1.0 / diagonal.sqrt();
+            l[j][j] = inverse_root;
+            for i in j + 1..dim {
+                let mut sum = sign * d.m[i][j];
+                for k in 0..j {
+                    sum -= l[i][k] * l[j][k];
+                }
+                l[i][j] = sum * inverse_root;
+            }
+        }
+        true
+    }
+
+    /// `x ← D⁻¹ x`.
+    #[inline]
+    pub fn solve(&self, x: &mut SmallVector) {
+        let l = &self.l;
+        let n = self.dim;
+        if n == 1 {
+            x[0] *= l[0][0] * l[0][0] * self.sign;
+            return;
+        }
+        for i in 0..n {
+            let mut sum = x[i];
+            for k in 0..i {
+                sum -= l[i][k] * x[k];
+            }
+            x[i] = sum * l[i][i];
+        }
+        for i in (0..n).rev() {
+            let mut sum = x[i];
+            for k in i + 1..n {
+                sum -= l[k][i] * x[k];
+            }
+            x[i] = sum * l[i][i];
+        }
+        if self.sign < 0.0 {
+            for v in x.iter_mut() {
+                *v = -*v;
+            }
+        }
+    }
+
+    /// `out = D⁻¹ h`: both triangular solves on whole rows at once (all of `h`'s columns
+    /// together, which vectorises).
+    pub fn solve_block(&self, h: &SmallMatrix, out: &mut SmallMatrix) {
+        let l = &self.l;
+        let n = self.dim;
+        let y = &mut out.m;
+        for i in n..MAX_DIM {
+            for c in 0..MAX_DIM {
+                y[i][c] = h.m[i][c] * self.sign;
+            }
+        }
+        if n == 1 {
+            let scale = l[0][0] * l[0][0] * self.sign;
+            for c in 0..MAX_DIM {
+                y[0][c] = h.m[0][c] * scale;
+            }
+            return;
+        }
+        for i in 0..n {
+            let mut row = h.m[i];
+            for k in 0..i {
+                let f = l[i][k];
+                for c in 0..MAX_DIM {
+                    row[c] -= f * y[k][c];
+                }
+            }
+            for c in 0..MAX_DIM {
+                y[i][c] = row[c] * l[i][i];
+            }
+        }
+        for i in (0..n).rev() {
+            let mut row = y[i];
+            for k in i + 1..n {
+                let f = l[k][i];
+                for c in 0..MAX_DIM {
+                    row[c] -= f * y[k][c];
+                }
+            }
+            for c in 0..MAX_DIM {
+                y[i][c] = row[c] * l[i][i];
+            }
+        }
+        if self.sign < 0.0 {
+            for row in y[..n].iter_mut() {
+                for v in row.iter_mut() {
+                    *v = -*v;
+                }
+            }
+        }
+    }
+
+    /// D⁻¹ as a matrix.
+    pub fn inverse(&self) -> SmallMatrix {
+        let mut out = SmallMatrix::ZERO;
+        self.solve_block(&SmallMatrix::padded(0, 1.0), &mut out);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn close_to_identity(m: &SmallMatrix) {
+        for i in 0..MAX_DIM {
+            for j in 0..MAX_DIM {
+                let expected = if i == j { 1.0 } else { 0.0 };
+                assert!((m.m[i][j] - expected).abs() < 1e-4, "{m:?}");
+            }
+        }
+    }
+
+    fn product(a: &SmallMatrix, b: &SmallMatrix) -> SmallMatrix {
+        let mut out = SmallMatrix::ZERO;
+        for i in 0..MAX_DIM {
+            for j in 0..MAX_DIM {
+                out.m[i][j] = (0..MAX_DIM).map(|k| a.m[i][k] * b.m[k][j]).sum();
+            }
+        }
+        out
+    }
+
     #[test]
     fn inverse_of_an_indefinite_block() {
-        let mut a = SmallMatrix::zeros(3, 3);
+        let mut a = SmallMatrix::padded(3, 1.0);
         a.m[0][..3].copy_from_slice(&[2.0, 1.0, 0.0]);
         a.m[1][..3].copy_from_slice(&[1.0, -3.0, 1.0]);
         a.m[2][..3].copy_from_slice(&[0.0, 1.0, 0.5]);
-        let inv = a.inverse().unwrap();
-        let id = a.mul(&inv);
-        for i in 0..3 {
-            for j in 0..3 {
-                let expected = if i == j { 1.0 } else { 0.0 };
-                assert!((id.m[i][j] - expected).abs() < 1e-5, "{id:?}");
-            }
-        }
-        assert!(SmallMatrix::zeros(2, 2).inverse().is_none());
+        close_to_identity(&product(&a, &a.inverse().unwrap()));
+        assert!(SmallMatrix::ZERO.inverse().is_none());
+    }
+
+    #[test]
+    fn definite_factors_solve_both_signs() {
+        let mut a = SmallMatrix::padded(3, 1.0);
+        a.m[0][..3].copy_from_slice(&[4.0, 1.0, 0.5]);
+        a.m[1][..3].copy_from_slice(&[1.0, 3.0, 0.2]);
+        a.m[2][..3].copy_from_slice(&[0.5, 0.2, 2.0]);
+        let f = DefiniteFactor::new(&a, true).unwrap();
+        close_to_identity(&product(&a, &f.inverse()));
+        let mut negative = a;
+        negative.m.iter_mut().flatten().for_each(|v| *v = -*v);
+        let f = DefiniteFactor::new(&negative, false).unwrap();
+        close_to_identity(&product(&negative, &f.inverse()));
+        assert!(DefiniteFactor::new(&negative, true).is_none());
     }
 }

@@ -202,13 +202,7 @@ pub fn step_world(
         && scratch
             .tree_factor
             .factor(tree, &scratch.joints[..joint_count], &scratch.bodies);
-    if tree_factored {
-        scratch
-            .tree_factor
-            .body_responses(tree, &mut scratch.responses, scratch.bodies.len());
-    } else {
-        scratch.responses.clear();
-    }
+    scratch.responses.clear();
 
     // Narrow phase and constraint preparation, warm-started from the cache.
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
@@ -240,6 +234,12 @@ pub fn step_world(
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let (va, vb) = (&scratch.velocities[ca.body], &scratch.velocities[cb.body]);
         let softness = if a.is_dynamic() { soft } else { static_soft };
+        if tree_factored && scratch.responses.is_empty() {
+            // Only worlds with contacts pay for the responses.
+            scratch
+                .tree_factor
+                .body_responses(tree, &mut scratch.responses, scratch.bodies.len());
+        }
         let response = |body: usize| scratch.responses.get(body).and_then(Option::as_ref);
         let articulated = Articulated {
             a: response(ca.body),
@@ -314,7 +314,7 @@ pub fn step_world(
         inv_h,
         use_bias: true,
         softness: Softness::new(
-            params.joint_hertz.min(0.5 * inv_h),
+            params.joint_hertz.min(0.25 * inv_h),
             params.joint_damping_ratio,
             h,
         ),
