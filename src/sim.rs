@@ -1,6 +1,7 @@
 //! `Sim`: N worlds of one scene on the backend the user asks for, behind one API.
 
 use glam::{Quat, Vec3};
+use manyworlds_core::joint_space::joint_separation;
 use manyworlds_core::scenes::BuiltinScene;
 use manyworlds_core::{BatchError, Plausibility, Scene, StepParams};
 use manyworlds_cpu::CpuBatch;
@@ -252,6 +253,20 @@ impl Sim {
     pub fn root_velocities(&mut self, out: &mut [f32]) -> Result<(), SimError> {
         let (scene, bodies) = self.batch.bodies()?;
         Ok(read_root_velocities(scene, &bodies, out)?)
+    }
+
+    /// The largest anchor separation of any joint in any world, m: how well the joints hold
+    /// (zero without joints).
+    pub fn max_joint_separation(&mut self) -> Result<f32, SimError> {
+        let (scene, bodies) = self.batch.bodies()?;
+        let mut worst: f32 = 0.0;
+        for w in 0..bodies.world_count() {
+            let world = bodies.world(w);
+            for joint in scene.joints() {
+                worst = worst.max(joint_separation(joint, &world));
+            }
+        }
+        Ok(worst)
     }
 
     /// Puts `world` back in its initial state (and clears a fault).

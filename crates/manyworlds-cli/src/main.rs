@@ -4,6 +4,7 @@
 //! module.
 
 mod backend;
+mod controls;
 mod devices;
 mod error;
 mod run;
@@ -77,6 +78,11 @@ pub struct RunArgs {
     /// Print the summary as one JSON object on stdout (and nothing else there).
     #[arg(long)]
     pub json: bool,
+
+    /// Seed of the random controls of scenes with actuators (uniform in each actuator's
+    /// range, fresh every step).
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// The largest `--threads`: far more threads than cores only makes rayon's idle workers spin

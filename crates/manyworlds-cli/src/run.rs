@@ -8,6 +8,7 @@ use manyworlds::plausibility::REST_SPEED;
 use manyworlds::scenes::{builtin, BuiltinScene};
 use manyworlds::{Sim, SimOptions};
 
+use crate::controls::RandomControls;
 use crate::error::CliError;
 use crate::summary::Summary;
 use crate::RunArgs;
@@ -60,7 +61,22 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
             sim.choice(),
         );
     }
-    sim.step()?;
+    // Scenes with actuators take fresh random controls every step (one step per call);
+    // the others go in chunks (one submit each on a GPU).
+    let mut controls = RandomControls::new(sim.scene(), args.worlds, args.seed);
+    let mut step = |sim: &mut Sim, index: u32, k: u32| -> Result<(), CliError> {
+        if controls.is_empty() {
+            sim.step_n(k as usize)?;
+        } else {
+            for i in 0..k {
+                controls.draw(u64::from(index + i));
+                sim.set_controls(&controls.values)?;
+                sim.step()?;
+            }
+        }
+        Ok(())
+    };
+    step(&mut sim, 0, 1)?;
     // Wait for the first step's state, as a user would before acting on it.
     sim.positions()?;
     let cold_start = setup_start.elapsed();
@@ -70,14 +86,14 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
     let timed_steps = if steps > 1 { steps - 1 } else { 1 };
     let start = Instant::now();
     if steps == 1 {
-        sim.step()?;
+        step(&mut sim, 1, 1)?;
     } else {
-        let mut left = steps - 1;
-        while left > 0 {
-            let k = left.min(STEPS_PER_CHUNK);
-            sim.step_n(k as usize)?;
+        let mut done = 1;
+        while done < steps {
+            let k = (steps - done).min(STEPS_PER_CHUNK);
+            step(&mut sim, done, k)?;
             bar.inc(u64::from(k));
-            left -= k;
+            done += k;
         }
     }
     sim.positions()?;
@@ -86,6 +102,13 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
 
     let stats = sim.stats();
     let state = sim.plausibility()?;
+    let joints = sim.scene().joints().len();
+    let max_joint_separation_m = if joints > 0 {
+        Some(sim.max_joint_separation()?)
+    } else {
+        None
+    };
+    let actuators = sim.scene().actuators().len();
     let non_finite_worlds = state.non_finite_worlds;
 
     let worlds = sim.world_count();
@@ -122,6 +145,10 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
         non_finite_worlds,
         contact_points_last_step: stats.contact_points,
         contact_capacity_per_world: stats.contact_capacity,
+        joints_per_world: joints,
+        max_joint_separation_m,
+        actuators_per_world: actuators,
+        control_seed: (actuators > 0).then_some(args.seed),
         capacity_growths: stats.capacity_growths,
     })
 }

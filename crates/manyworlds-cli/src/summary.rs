@@ -56,6 +56,12 @@ pub struct Summary {
     /// GPU: constraint slots per world, and how often they had to grow during the run.
     pub contact_capacity_per_world: Option<usize>,
     pub capacity_growths: u32,
+    pub joints_per_world: usize,
+    /// Largest anchor separation of any joint in any world at the end (scenes with joints).
+    pub max_joint_separation_m: Option<f32>,
+    pub actuators_per_world: usize,
+    /// Seed of the random controls (scenes with actuators).
+    pub control_seed: Option<u64>,
 }
 
 /// `x` with three significant digits and an SI prefix: 1234567 → "1.23 M".
@@ -183,6 +189,21 @@ impl fmt::Display for Summary {
                 f,
                 "\ncontact slots     {capacity} per world (grown {} times)",
                 self.capacity_growths
+            )?;
+        }
+        if let Some(separation) = self.max_joint_separation_m {
+            write!(
+                f,
+                "\njoints            {} per world, largest anchor separation {:.3} mm",
+                self.joints_per_world,
+                separation * 1e3
+            )?;
+        }
+        if let Some(seed) = self.control_seed {
+            write!(
+                f,
+                "\ncontrols          {} actuators, uniform random in range every step (seed {seed})",
+                self.actuators_per_world
             )?;
         }
         Ok(())

@@ -19,6 +19,16 @@ pub fn joint_frames(joint: &Joint, bodies: &WorldBodies) -> (Pose, Pose) {
     )
 }
 
+/// How far apart the joint's anchor is as carried by the parent and by the child (zero when
+/// the joint holds; always zero for a free joint).
+pub fn joint_separation(joint: &Joint, bodies: &WorldBodies) -> f32 {
+    if joint.kind == JointKind::Free {
+        return 0.0;
+    }
+    let (parent, child) = joint_frames(joint, bodies);
+    (child.position - parent.position).length()
+}
+
 /// The motion a joint at position `q` (its entries of a world's q) puts between its parent's
 /// frame and its child's.
 fn joint_motion(kind: JointKind, q: &[f32]) -> Pose {
