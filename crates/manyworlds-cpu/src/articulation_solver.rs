@@ -301,30 +301,6 @@ impl TreeFactor {
         true
     }
 
-    /// Each tree body's articulated response Σ_bb, the body's block of the inverse of the
-    /// factored system (how the body moves, joints and all, under an impulse on it), by the
-    /// tree recursion Σ_cc = D_c⁻¹ + L_c Σ_pp L_cᵀ from the roots down. Other bodies: None.
-    pub fn body_responses(
-        &self,
-        tree: &JointTree,
-        out: &mut Vec<Option<SmallMatrix>>,
-        bodies: usize,
-    ) {
-        out.clear();
-        out.resize(bodies, None);
-        let mut sigma: Vec<SmallMatrix> = Vec::with_capacity(tree.nodes.len());
-        for (i, node) in tree.nodes.iter().enumerate() {
-            let mut s = self.pivots[i].inverse();
-            if let Some(p) = node.parent {
-                s.add_congruence(&self.link[i], &sigma[p]);
-            }
-            if let NodeKind::Body(b) = node.kind {
-                out[b] = Some(s);
-            }
-            sigma.push(s);
-        }
-    }
-
     /// Solves H x = work in place (forward then back substitution).
     fn substitute(&mut self, tree: &JointTree) {
         let n = tree.nodes.len();

@@ -12,7 +12,6 @@ use manyworlds_core::Material;
 
 use crate::contact_cache::{CachedManifold, CachedPoint};
 use crate::narrowphase::{Manifold, MAX_POINTS};
-use crate::small_matrix::SmallMatrix;
 use crate::solver_body::{SolverBody, Velocity};
 use manyworlds_core::Softness;
 
@@ -26,45 +25,13 @@ struct ImpulseRow {
     mass: f32,
 }
 
-/// How a body answers an impulse: on its own (its inverse mass and inertia), or, for a body
-/// of a robot, as part of it: the articulated response Σ, a 6×6 block (linear, angular) of
-/// the inverse of the tree system (articulation_solver.rs). Contacts take their effective
-/// mass from it; their impulse goes to the body alone and the joints' solve that ends each
-/// pass carries it through the robot.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Articulated<'a> {
-    pub a: Option<&'a SmallMatrix>,
-    pub b: Option<&'a SmallMatrix>,
-}
-
-/// jᵀ Σ j for the 6-vector j = (d, r × d).
-fn articulated_response(sigma: &SmallMatrix, d: Vec3A, arm: Vec3A) -> f32 {
-    let j = [d.x, d.y, d.z, arm.x, arm.y, arm.z].map(|v| v);
-    let sj = sigma.mul_vec(&j);
-    j.iter().zip(sj).map(|(a, b)| a * b).sum::<f32>()
-}
-
 impl ImpulseRow {
     /// The row and its angular Jacobian parts `r_a × d`, `r_b × d`.
-    fn new(
-        a: &SolverBody,
-        b: &SolverBody,
-        articulated: &Articulated,
-        ra: Vec3A,
-        rb: Vec3A,
-        d: Vec3A,
-    ) -> (Self, Vec3A, Vec3A) {
+    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, d: Vec3A) -> (Self, Vec3A, Vec3A) {
         let (arm_a, arm_b) = (ra.cross(d), rb.cross(d));
         let (inertia_arm_a, inertia_arm_b) = (a.inverse_inertia * arm_a, b.inverse_inertia * arm_b);
-        let side =
-            |body: &SolverBody, sigma: Option<&SmallMatrix>, arm: Vec3A, inertia_arm: Vec3A| {
-                match sigma {
-                    Some(sigma) => articulated_response(sigma, d, arm),
-                    None => body.inverse_mass + arm.dot(inertia_arm),
-                }
-            };
-        let k = side(a, articulated.a, arm_a, inertia_arm_a)
-            + side(b, articulated.b, arm_b, inertia_arm_b);
+        let k =
+            a.inverse_mass + b.inverse_mass + arm_a.dot(inertia_arm_a) + arm_b.dot(inertia_arm_b);
         let row = ImpulseRow {
             inertia_arm_a,
             inertia_arm_b,
@@ -97,15 +64,8 @@ struct NormalRow {
 }
 
 impl NormalRow {
-    fn new(
-        a: &SolverBody,
-        b: &SolverBody,
-        articulated: &Articulated,
-        ra: Vec3A,
-        rb: Vec3A,
-        n: Vec3A,
-    ) -> Self {
-        let (impulse, arm_a, arm_b) = ImpulseRow::new(a, b, articulated, ra, rb, n);
+    fn new(a: &SolverBody, b: &SolverBody, ra: Vec3A, rb: Vec3A, n: Vec3A) -> Self {
+        let (impulse, arm_a, arm_b) = ImpulseRow::new(a, b, ra, rb, n);
         NormalRow {
             arm_a,
             arm_b,
@@ -209,7 +169,6 @@ impl ContactConstraint {
         ib: u32,
         a: &SolverBody,
         b: &SolverBody,
-        articulated: &Articulated,
         va: &Velocity,
         vb: &Velocity,
         material_a: &Material,
@@ -251,10 +210,10 @@ impl ContactConstraint {
                 curvature_anchor_a: curvature_a - a.center,
                 curvature_anchor_b: curvature_b - b.center,
                 base_separation: contact.separation,
-                normal_row: NormalRow::new(a, b, articulated, ra, rb, normal),
+                normal_row: NormalRow::new(a, b, ra, rb, normal),
                 tangent_rows: [
-                    ImpulseRow::new(a, b, articulated, ra, rb, t1).0,
-                    ImpulseRow::new(a, b, articulated, ra, rb, t2).0,
+                    ImpulseRow::new(a, b, ra, rb, t1).0,
+                    ImpulseRow::new(a, b, ra, rb, t2).0,
                 ],
                 normal_impulse: warm.normal_impulse,
                 tangent_impulse: [

@@ -69,28 +69,6 @@ impl SmallMatrix {
         }
     }
 
-    /// `self += a · s · aᵀ`.
-    pub fn add_congruence(&mut self, a: &SmallMatrix, s: &SmallMatrix) {
-        let mut a_s = Self::ZERO;
-        for i in 0..MAX_DIM {
-            for k in 0..MAX_DIM {
-                let aik = a.m[i][k];
-                for j in 0..MAX_DIM {
-                    a_s.m[i][j] += aik * s.m[k][j];
-                }
-            }
-        }
-        for i in 0..MAX_DIM {
-            for j in 0..MAX_DIM {
-                let mut sum = 0.0;
-                for k in 0..MAX_DIM {
-                    sum += a_s.m[i][k] * a.m[j][k];
-                }
-                self.m[i][j] += sum;
-            }
-        }
-    }
-
     /// The inverse by Gauss–Jordan elimination with partial pivoting, or None when singular.
     pub fn inverse(&self) -> Option<SmallMatrix> {
         let n = MAX_DIM;
@@ -268,6 +246,7 @@ impl DefiniteFactor {
     }
 
     /// D⁻¹ as a matrix.
+    #[cfg(test)]
     pub fn inverse(&self) -> SmallMatrix {
         let mut out = SmallMatrix::ZERO;
         self.solve_block(&SmallMatrix::padded(0, 1.0), &mut out);

@@ -18,10 +18,9 @@ use crate::articulation_solver::{JointTree, TreeFactor};
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
 use crate::contact_cache::{pair_key, ContactCache};
-use crate::contact_solver::{Articulated, BodyPair, ContactConstraint, SolvePass};
+use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
 use crate::joint_solver::{AxialDrive, JointConstraint, JointImpulses, JointPass, Servo};
 use crate::narrowphase::collide;
-use crate::small_matrix::SmallMatrix;
 use crate::solver_body::{SolverBody, Velocity};
 use crate::substep_solver::SubstepSolver;
 use manyworlds_core::Softness;
@@ -55,8 +54,6 @@ pub struct Scratch {
     joints: Vec<JointConstraint>,
     drives: Vec<Option<AxialDrive>>,
     tree_factor: TreeFactor,
-    /// Each body's articulated response when it belongs to a tree (for contacts).
-    responses: Vec<Option<SmallMatrix>>,
     coloring: Coloring,
 }
 
@@ -196,13 +193,11 @@ pub fn step_world(
             state.joint_impulses[k],
         );
     }
-    // The trees' system, factored where the step starts; contacts on a robot's bodies take
-    // their effective mass from its articulated response.
+    // The trees' system, factored where the step starts.
     let tree_factored = joint_count > 0
         && scratch
             .tree_factor
             .factor(tree, &scratch.joints[..joint_count], &scratch.bodies);
-    scratch.responses.clear();
 
     // Narrow phase and constraint preparation, warm-started from the cache.
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
@@ -234,17 +229,6 @@ pub fn step_world(
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let (va, vb) = (&scratch.velocities[ca.body], &scratch.velocities[cb.body]);
         let softness = if a.is_dynamic() { soft } else { static_soft };
-        if tree_factored && scratch.responses.is_empty() {
-            // Only worlds with contacts pay for the responses.
-            scratch
-                .tree_factor
-                .body_responses(tree, &mut scratch.responses, scratch.bodies.len());
-        }
-        let response = |body: usize| scratch.responses.get(body).and_then(Option::as_ref);
-        let articulated = Articulated {
-            a: response(ca.body),
-            b: response(cb.body),
-        };
         if scratch.constraints.len() == constraint_count {
             scratch.constraints.push(ContactConstraint::default());
         }
@@ -255,7 +239,6 @@ pub fn step_world(
             cb.body as u32,
             a,
             b,
-            &articulated,
             va,
             vb,
             &ca.material,
