@@ -96,7 +96,16 @@ fn unknown_scene_is_refused_with_the_valid_names() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("domino"), "{err}");
-    for name in ["boxes", "tower", "pyramid"] {
+    for name in [
+        "boxes",
+        "tower",
+        "pyramid",
+        "pendulum",
+        "double_pendulum",
+        "chain10",
+        "cartpole",
+        "ant",
+    ] {
         assert!(err.contains(name), "{err}");
     }
     assert!(!err.contains("panicked"), "{err}");
@@ -125,12 +134,57 @@ fn scenes_lists_the_builtin_scenes() {
     let out = manyworlds(&["scenes"]);
     assert!(out.status.success(), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    for name in ["boxes", "tower", "pyramid"] {
+    for name in [
+        "boxes",
+        "tower",
+        "pyramid",
+        "pendulum",
+        "double_pendulum",
+        "chain10",
+        "cartpole",
+        "ant",
+    ] {
         assert!(
             text.lines().any(|l| l.starts_with(name)),
             "no line for {name} in:\n{text}"
         );
     }
+}
+
+/// `run` on a scene with actuators drives them with random controls and reports how well the
+/// joints held.
+#[test]
+fn robots_run_with_random_controls() {
+    for (scene, joints, actuators) in [("cartpole", 2, 1), ("ant", 9, 8)] {
+        let out = manyworlds(&[
+            "run",
+            scene,
+            "--worlds",
+            "16",
+            "--steps",
+            "300",
+            "--backend",
+            "cpu",
+            "--seed",
+            "7",
+            "--json",
+        ]);
+        assert!(out.status.success(), "{scene}: {}", stderr(&out));
+        let text = stdout(&out);
+        let summary: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(summary["joints_per_world"], joints, "{text}");
+        assert_eq!(summary["actuators_per_world"], actuators, "{text}");
+        assert_eq!(summary["control_seed"], 7, "{text}");
+        assert_eq!(summary["non_finite_worlds"], 0, "{text}");
+        let separation = summary["max_joint_separation_m"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("a separation in {text}"));
+        assert!(separation < 0.01, "{scene}: joints apart by {separation} m");
+    }
+    // Without actuators there is no seed to report.
+    let out = manyworlds(&["run", "chain10", "--worlds", "2", "--steps", "10", "--json"]);
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert!(summary["control_seed"].is_null(), "{}", stdout(&out));
 }
 
 /// Whether the GPU half of a test can run: a loud skip without an adapter, a failure when

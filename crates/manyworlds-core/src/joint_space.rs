@@ -19,14 +19,20 @@ pub fn joint_frames(joint: &Joint, bodies: &WorldBodies) -> (Pose, Pose) {
     )
 }
 
-/// How far apart the joint's anchor is as carried by the parent and by the child (zero when
-/// the joint holds; always zero for a free joint).
+/// How far the child's anchor is from where the joint allows it (zero when the joint holds):
+/// from the parent's anchor, or for a prismatic joint from the parent's slide line. Always
+/// zero for a free joint.
 pub fn joint_separation(joint: &Joint, bodies: &WorldBodies) -> f32 {
-    if joint.kind == JointKind::Free {
-        return 0.0;
-    }
     let (parent, child) = joint_frames(joint, bodies);
-    (child.position - parent.position).length()
+    let offset = child.position - parent.position;
+    match joint.kind {
+        JointKind::Free => 0.0,
+        JointKind::Prismatic => {
+            let axis = parent.orientation * Vec3::X;
+            (offset - axis * offset.dot(axis)).length()
+        }
+        _ => offset.length(),
+    }
 }
 
 /// The motion a joint at position `q` (its entries of a world's q) puts between its parent's
