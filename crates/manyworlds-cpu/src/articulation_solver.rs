@@ -16,11 +16,11 @@
 //! with no fill-in, into one small dense block per node. Joints that close a loop, and all but
 //! one joint to the static world per tree, are left out and solved one by one.
 
+use glam::{Mat3A, Vec3A};
 use manyworlds_core::{JointKind, Scene};
 
 use crate::contact_solver::BodyPair;
-use crate::joint_rows::jacobian_of;
-use crate::joint_rows::MAX_ROWS;
+use crate::joint_rows::{jacobian_of, MAX_ROWS};
 use crate::joint_solver::{JointConstraint, RowValues};
 use crate::small_matrix::{DefiniteFactor, SmallMatrix, SmallVector, MAX_DIM};
 use crate::solver_body::{SolverBody, Velocity};
@@ -45,6 +45,8 @@ struct Node {
 pub struct JointTree {
     /// Parents before children; elimination runs backwards.
     nodes: Vec<Node>,
+    /// Whether each node has children (a body without any keeps its plain mass as pivot).
+    has_children: Vec<bool>,
     /// Joints with rows that are not in a tree, solved one by one.
     pub loose_joints: Vec<usize>,
     /// The joints in the tree, in node order.
@@ -107,6 +109,12 @@ impl JointTree {
         for body in 0..body_count {
             if !visited[body] && !adjacent[body].is_empty() {
                 tree.grow(scene, body, None, &adjacent, &mut visited, &mut used);
+            }
+        }
+        tree.has_children = vec![false; tree.nodes.len()];
+        for node in &tree.nodes {
+            if let Some(p) = node.parent {
+                tree.has_children[p] = true;
             }
         }
         tree.loose_joints = (0..joint_count)
@@ -179,12 +187,78 @@ impl JointTree {
     }
 }
 
+/// A node's pivot: a factored block, or the plain mass of a body at a leaf of its tree,
+/// inverted directly.
+#[derive(Clone, Copy, Debug)]
+enum Pivot {
+    Factor(DefiniteFactor),
+    Mass {
+        inverse_mass: f32,
+        inverse_inertia: Mat3A,
+    },
+}
+
+impl Default for Pivot {
+    fn default() -> Self {
+        Pivot::Factor(DefiniteFactor::default())
+    }
+}
+
+impl Pivot {
+    /// `x ← D⁻¹ x`.
+    #[inline]
+    fn solve(&self, x: &mut SmallVector) {
+        match self {
+            Pivot::Factor(f) => f.solve(x),
+            Pivot::Mass {
+                inverse_mass,
+                inverse_inertia,
+            } => {
+                let w = *inverse_inertia * Vec3A::new(x[3], x[4], x[5]);
+                *x = [
+                    x[0] * inverse_mass,
+                    x[1] * inverse_mass,
+                    x[2] * inverse_mass,
+                    w.x,
+                    w.y,
+                    w.z,
+                ];
+            }
+        }
+    }
+
+    /// `out = D⁻¹ h`.
+    #[inline]
+    fn solve_block(&self, h: &SmallMatrix, out: &mut SmallMatrix) {
+        match self {
+            Pivot::Factor(f) => f.solve_block(h, out),
+            Pivot::Mass {
+                inverse_mass,
+                inverse_inertia,
+            } => {
+                for r in 0..3 {
+                    for c in 0..MAX_DIM {
+                        out.m[r][c] = h.m[r][c] * inverse_mass;
+                    }
+                }
+                let i = inverse_inertia.to_cols_array_2d();
+                for r in 0..3 {
+                    for c in 0..MAX_DIM {
+                        out.m[3 + r][c] =
+                            i[0][r] * h.m[3][c] + i[1][r] * h.m[4][c] + i[2][r] * h.m[5][c];
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One world's factorisation of its tree system, reused by every pass of a substep.
 #[derive(Default)]
 pub struct TreeFactor {
     /// Each node's pivot block D while it is being eliminated, then its factor.
     pivot_blocks: Vec<SmallMatrix>,
-    pivots: Vec<DefiniteFactor>,
+    pivots: Vec<Pivot>,
     /// H between each node and its parent, and L = D⁻¹ H.
     coupling: Vec<SmallMatrix>,
     link: Vec<SmallMatrix>,
@@ -265,12 +339,14 @@ impl TreeFactor {
     ) -> bool {
         let n = tree.nodes.len();
         self.pivot_blocks.resize(n, SmallMatrix::default());
-        self.pivots.resize(n, DefiniteFactor::default());
+        self.pivots.resize(n, Pivot::default());
         self.coupling.resize(n, SmallMatrix::default());
         self.link.resize(n, SmallMatrix::default());
-        for (node, block) in tree.nodes.iter().zip(self.pivot_blocks.iter_mut()) {
+        let blocks = self.pivot_blocks.iter_mut().zip(&tree.has_children);
+        for (node, (block, &has_children)) in tree.nodes.iter().zip(blocks) {
             match node.kind {
-                NodeKind::Body(b) => mass_block(&bodies[b], block),
+                NodeKind::Body(b) if has_children => mass_block(&bodies[b], block),
+                NodeKind::Body(_) => {}
                 NodeKind::Joint(j) => *block = SmallMatrix::padded(joints[j].row_count, -1.0),
                 NodeKind::Rotor(j) => {
                     *block = SmallMatrix::padded(1, 1.0);
@@ -289,9 +365,19 @@ impl TreeFactor {
                 NodeKind::Joint(j) => joints[j].row_count,
                 NodeKind::Rotor(_) => 1,
             };
-            if !self.pivots[i].factor(&self.pivot_blocks[i], dim, positive) {
-                return false;
-            }
+            self.pivots[i] = match node.kind {
+                NodeKind::Body(b) if !tree.has_children[i] => Pivot::Mass {
+                    inverse_mass: bodies[b].inverse_mass,
+                    inverse_inertia: bodies[b].inverse_inertia,
+                },
+                _ => {
+                    let mut f = DefiniteFactor::default();
+                    if !f.factor(&self.pivot_blocks[i], dim, positive) {
+                        return false;
+                    }
+                    Pivot::Factor(f)
+                }
+            };
             if let Some(p) = node.parent {
                 coupling_block(node.kind, tree.nodes[p].kind, joints, &mut self.coupling[i]);
                 self.pivots[i].solve_block(&self.coupling[i], &mut self.link[i]);
