@@ -241,12 +241,11 @@ impl Pivot {
                         out.m[r][c] = h.m[r][c] * inverse_mass;
                     }
                 }
-                let i = inverse_inertia.to_cols_array_2d();
-                for r in 0..3 {
-                    for c in 0..MAX_DIM {
-                        out.m[3 + r][c] =
-                            i[0][r] * h.m[3][c] + i[1][r] * h.m[4][c] + i[2][r] * h.m[5][c];
-                    }
+                for c in 0..MAX_DIM {
+                    let w = *inverse_inertia * Vec3A::new(h.m[3][c], h.m[4][c], h.m[5][c]);
+                    out.m[3][c] = w.x;
+                    out.m[4][c] = w.y;
+                    out.m[5][c] = w.z;
                 }
             }
         }
