@@ -26,6 +26,40 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! A robot is built link by link in local frames; actuators take a `[worlds × actuators]`
+//! control array and joint-space state comes back in caller-owned slices (the README's robot
+//! example):
+//!
+//! ```
+//! use manyworlds::{Actuator, BodyDesc, ColliderDesc, JointDesc, Pose, SceneBuilder, Sim, SimOptions, StepParams, Vec3};
+//!
+//! let mut robot = SceneBuilder::new();
+//! let upper = robot.add_link(
+//!     None, // hung from the world
+//!     Pose::from_position(Vec3::new(0.0, 0.0, 2.0)),
+//!     BodyDesc::dynamic("upper")
+//!         .collider(ColliderDesc::capsule_from_to(Vec3::ZERO, Vec3::new(0.0, 0.0, -0.5), 0.03)),
+//!     JointDesc::revolute("shoulder", Vec3::Y).limits(-1.5, 1.5).damping(0.1),
+//! );
+//! let lower = robot.add_link(
+//!     Some(upper.body),
+//!     Pose::from_position(Vec3::new(0.0, 0.0, -0.5)), // relative to the parent's frame
+//!     BodyDesc::dynamic("lower")
+//!         .collider(ColliderDesc::capsule_from_to(Vec3::ZERO, Vec3::new(0.0, 0.0, -0.5), 0.03)),
+//!     JointDesc::revolute("elbow", Vec3::Y).armature(0.01),
+//! );
+//! robot.add_actuator(Actuator::position("elbow_servo", lower.joint, 20.0, 2.0).force_limit(5.0));
+//! let worlds = 64;
+//! let mut sim = Sim::new(robot.build()?, StepParams::default(), worlds, &SimOptions::default())?;
+//! sim.set_controls(&vec![0.5; worlds])?; // elbow to 0.5 rad in every world
+//! sim.step_n(100)?;
+//! let mut q = vec![0.0; worlds * sim.scene().joint_position_count()];
+//! sim.joint_positions(&mut q)?; // [worlds × q]: shoulder, elbow of world 0, then world 1, …
+//! // The servo has bent the elbow most of the way (gravity on the forearm holds it back).
+//! assert!(q[1] > 0.3 && q[1] < 0.55, "elbow at {} rad", q[1]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Built-in scenes come with their own step parameters and per-world initial poses. The
 //! backends can also be used directly ([`CpuBatch`], [`GpuBatch`]):
 //!
