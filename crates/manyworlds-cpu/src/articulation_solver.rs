@@ -47,6 +47,8 @@ pub struct JointTree {
     nodes: Vec<Node>,
     /// Whether each node has children (a body without any keeps its plain mass as pivot).
     has_children: Vec<bool>,
+    /// For each tree joint (by joint index): the body node below it.
+    body_below: Vec<Option<usize>>,
     /// Joints with rows that are not in a tree, solved one by one.
     pub loose_joints: Vec<usize>,
     /// The joints in the tree, in node order.
@@ -112,9 +114,13 @@ impl JointTree {
             }
         }
         tree.has_children = vec![false; tree.nodes.len()];
-        for node in &tree.nodes {
+        tree.body_below = vec![None; joint_count];
+        for (i, node) in tree.nodes.iter().enumerate() {
             if let Some(p) = node.parent {
                 tree.has_children[p] = true;
+                if let (NodeKind::Body(_), NodeKind::Joint(j)) = (node.kind, tree.nodes[p].kind) {
+                    tree.body_below[j] = Some(i);
+                }
             }
         }
         tree.loose_joints = (0..joint_count)
@@ -384,6 +390,43 @@ impl TreeFactor {
             }
         }
         true
+    }
+
+    /// Each tree joint's subtree mass: the articulated inertia about the joint's axis of the
+    /// bodies below it in the tree (Featherstone's Sᵀ Iᴬ S, with Iᴬ the body's pivot once its
+    /// subtree is eliminated), for the drives' effective mass.
+    pub fn subtree_masses(
+        &self,
+        tree: &JointTree,
+        joints: &mut [JointConstraint],
+        bodies: &[SolverBody],
+    ) {
+        for &j in &tree.tree_joints {
+            let joint = &mut joints[j];
+            joint.subtree_mass = 0.0;
+            let Some(i) = tree.body_below[j] else {
+                continue;
+            };
+            let NodeKind::Body(b) = tree.nodes[i].kind else {
+                continue;
+            };
+            let Some(motion) = joint.axial_motion(b) else {
+                continue;
+            };
+            joint.subtree_is_b = joint.body_b as usize == b;
+            let mass = if tree.has_children[i] {
+                let d = &self.pivot_blocks[i];
+                let dm = d.mul_vec(&motion);
+                motion.iter().zip(dm).map(|(a, b)| a * b).sum::<f32>()
+            } else {
+                let body = &bodies[b];
+                let linear = Vec3A::new(motion[0], motion[1], motion[2]);
+                let angular = Vec3A::new(motion[3], motion[4], motion[5]);
+                linear.length_squared() / body.inverse_mass
+                    + angular.dot(body.inverse_inertia.inverse() * angular)
+            };
+            joint.subtree_mass = mass;
+        }
     }
 
     /// Solves H x = work in place (forward then back substitution).

@@ -144,6 +144,14 @@ pub struct JointConstraint {
     drive: Option<AxialDrive>,
     /// The armature rotor's speed (tracks q̇).
     pub rotor_velocity: f32,
+    /// For a joint of a tree: the articulated inertia about the joint's axis of the bodies
+    /// on one side of it (which side: `subtree_is_b`), from the factorisation; zero when
+    /// unknown. Drives take their effective mass from it.
+    pub subtree_mass: f32,
+    pub subtree_is_b: bool,
+    /// Arms and axis where `refresh_rows` last found them.
+    current_arms: (Vec3A, Vec3A),
+    current_axis: Vec3A,
     /// Structural rows where the bodies were when last refreshed, and their accumulated
     /// impulses this step.
     pub rows: [JointRow; MAX_ROWS],
@@ -199,6 +207,10 @@ impl JointConstraint {
             },
             drive: drive.filter(|d| !d.is_idle()),
             rotor_velocity: 0.0,
+            subtree_mass: 0.0,
+            subtree_is_b: true,
+            current_arms: (arm_a, arm_b),
+            current_axis: axis_a,
             rows: [JointRow::default(); MAX_ROWS],
             row_count: 0,
             row_impulses: [0.0; MAX_ROWS],
@@ -256,10 +268,36 @@ impl JointConstraint {
         }
     }
 
+    /// How body `body` (one of the joint's two) moves per unit q̇, as a 6-vector (linear
+    /// velocity of its centre of mass, angular velocity), where the bodies are now; None
+    /// for joints without a single axis.
+    pub fn axial_motion(&self, body: usize) -> Option<[f32; 6]> {
+        let kind = self.kind?;
+        if !kind.is_single_axis() || self.row_count == 0 {
+            return None;
+        }
+        let on_b = self.body_b as usize == body;
+        let axis = self.current_axis;
+        let arm = if on_b {
+            self.current_arms.1
+        } else {
+            self.current_arms.0
+        };
+        let (linear, angular) = match kind {
+            JointKind::Revolute => (arm.cross(axis), axis),
+            _ => (axis, Vec3A::ZERO),
+        };
+        Some([
+            linear.x, linear.y, linear.z, angular.x, angular.y, angular.z,
+        ])
+    }
+
     /// Rebuilds the structural rows where the bodies are now.
     pub fn refresh_rows(&mut self, pair: &BodyPair) {
         let Some(kind) = self.kind else { return };
         let (ra, rb) = self.arms(pair);
+        self.current_arms = (ra, rb);
+        self.current_axis = pair.a.delta_rotation * self.axis_a;
         let [t1, t2] = self.perpendicular.map(|t| pair.a.delta_rotation * t);
         let mut rows = [JointRow::default(); MAX_ROWS];
         let mut n = 0;
@@ -481,13 +519,31 @@ impl JointConstraint {
         pair.vb.angular += pair.b.inverse_inertia * impulse;
     }
 
+    /// How fast q̇ answers an axial impulse: the free response of the body on one side plus
+    /// the articulated response of the subtree on the other (a hinge carrying a loaded arm
+    /// turns the whole arm about its axis, not one link about its own centre of mass), or the
+    /// two bodies' free responses when the joint is not in a tree.
+    fn drive_response(&self, row: &JointRow, pair: &BodyPair) -> f32 {
+        if self.subtree_mass <= 0.0 {
+            return row.response(row, pair.a, pair.b, 0.0);
+        }
+        let (other, angular) = if self.subtree_is_b {
+            (pair.a, row.angular_a)
+        } else {
+            (pair.b, row.angular_b)
+        };
+        other.inverse_mass * row.linear.length_squared()
+            + angular.dot(other.inverse_inertia * angular)
+            + 1.0 / self.subtree_mass
+    }
+
     /// The degree of freedom's drive: spring and damper, servo, limits.
     pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
         let Some(drive) = self.drive else { return };
         let Some(row) = self.axial_row(pair) else {
             return;
         };
-        let response = row.response(&row, pair.a, pair.b, 0.0);
+        let response = self.drive_response(&row, pair);
         if response <= 0.0 {
             return;
         }

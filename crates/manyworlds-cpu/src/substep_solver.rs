@@ -66,6 +66,10 @@ impl SubstepSolver<'_> {
             j.refresh_rows(pair)
         });
         self.tree_factored = self.factor.factor(self.tree, self.joints, self.bodies);
+        if self.tree_factored {
+            self.factor
+                .subtree_masses(self.tree, self.joints, self.bodies);
+        }
     }
 
     /// The joints' part of a pass: drives, then the structural rows (a tree's exactly, with

@@ -198,6 +198,13 @@ pub fn step_world(
         && scratch
             .tree_factor
             .factor(tree, &scratch.joints[..joint_count], &scratch.bodies);
+    if tree_factored {
+        scratch.tree_factor.subtree_masses(
+            tree,
+            &mut scratch.joints[..joint_count],
+            &scratch.bodies,
+        );
+    }
 
     // Narrow phase and constraint preparation, warm-started from the cache.
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
