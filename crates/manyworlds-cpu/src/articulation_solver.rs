@@ -285,7 +285,7 @@ fn coupling_block(
     match (kind, parent) {
         (NodeKind::Body(b), NodeKind::Joint(j)) => {
             let joint = &joints[j];
-            *h = SmallMatrix::ZERO;
+            h.set_padded(MAX_DIM, 0.0);
             for r in 0..joint.row_count {
                 let jac = jacobian_of(&joint.rows[r], side_b(joint, b));
                 for (k, &v) in jac.iter().enumerate() {
@@ -295,7 +295,7 @@ fn coupling_block(
         }
         (NodeKind::Joint(j), NodeKind::Body(b)) => {
             let joint = &joints[j];
-            *h = SmallMatrix::ZERO;
+            h.set_padded(MAX_DIM, 0.0);
             for r in 0..joint.row_count {
                 let jac = jacobian_of(&joint.rows[r], side_b(joint, b));
                 for (k, &v) in jac.iter().enumerate() {
@@ -305,7 +305,7 @@ fn coupling_block(
         }
         (NodeKind::Rotor(_), NodeKind::Joint(j)) => {
             let joint = &joints[j];
-            *h = SmallMatrix::ZERO;
+            h.set_padded(MAX_DIM, 0.0);
             for r in 0..joint.row_count {
                 h.m[0][r] = -joint.rows[r].rotor;
             }
@@ -317,7 +317,7 @@ fn coupling_block(
 /// A body's mass block, into `d`: m on the linear part, its world inertia on the angular
 /// part.
 fn mass_block(body: &SolverBody, d: &mut SmallMatrix) {
-    *d = SmallMatrix::ZERO;
+    d.set_padded(MAX_DIM, 0.0);
     let mass = 1.0 / body.inverse_mass;
     for k in 0..3 {
         d.m[k][k] = mass;
@@ -352,9 +352,9 @@ impl TreeFactor {
             match node.kind {
                 NodeKind::Body(b) if has_children => mass_block(&bodies[b], block),
                 NodeKind::Body(_) => {}
-                NodeKind::Joint(j) => *block = SmallMatrix::padded(joints[j].row_count, -1.0),
+                NodeKind::Joint(j) => block.set_padded(joints[j].row_count, -1.0),
                 NodeKind::Rotor(j) => {
-                    *block = SmallMatrix::padded(1, 1.0);
+                    block.set_padded(1, 1.0);
                     block.m[0][0] = joints[j].armature;
                 }
             }
@@ -370,19 +370,26 @@ impl TreeFactor {
                 NodeKind::Joint(j) => joints[j].row_count,
                 NodeKind::Rotor(_) => 1,
             };
-            self.pivots[i] = match node.kind {
-                NodeKind::Body(b) if !tree.has_children[i] => Pivot::Mass {
-                    inverse_mass: bodies[b].inverse_mass,
-                    inverse_inertia: bodies[b].inverse_inertia,
-                },
+            match node.kind {
+                NodeKind::Body(b) if !tree.has_children[i] => {
+                    self.pivots[i] = Pivot::Mass {
+                        inverse_mass: bodies[b].inverse_mass,
+                        inverse_inertia: bodies[b].inverse_inertia,
+                    }
+                }
                 _ => {
-                    let mut f = DefiniteFactor::default();
+                    // Factored in place (the blocks are large to move).
+                    if !matches!(self.pivots[i], Pivot::Factor(_)) {
+                        self.pivots[i] = Pivot::default();
+                    }
+                    let Pivot::Factor(f) = &mut self.pivots[i] else {
+                        unreachable!("set just above");
+                    };
                     if !f.factor(&self.pivot_blocks[i], dim, positive) {
                         return false;
                     }
-                    Pivot::Factor(f)
                 }
-            };
+            }
             if let Some(p) = node.parent {
                 coupling_block(node.kind, tree.nodes[p].kind, joints, &mut self.coupling[i]);
                 self.pivots[i].solve_block(&self.coupling[i], &mut self.link[i]);
@@ -495,15 +502,17 @@ impl TreeFactor {
         rate: f32,
     ) {
         self.load(tree, joints, bodies, velocities, |joint, pair| {
-            let errors = joint.row_errors(pair);
             let mut v = [0.0; MAX_ROWS];
             for (r, value) in v.iter_mut().enumerate().take(joint.row_count) {
-                let bias = if joint.rows[r].soft {
-                    rate * errors[r]
-                } else {
-                    0.0
-                };
-                *value = joint.row_velocity(r, pair) + bias;
+                *value = joint.row_velocity(r, pair);
+            }
+            if rate > 0.0 {
+                let errors = joint.row_errors(pair);
+                for (r, value) in v.iter_mut().enumerate().take(joint.row_count) {
+                    if joint.rows[r].soft {
+                        *value += rate * errors[r];
+                    }
+                }
             }
             v
         });

@@ -30,6 +30,17 @@ impl SmallMatrix {
         out
     }
 
+    /// Sets `self` to `padded(used, value)` in place.
+    #[inline]
+    pub fn set_padded(&mut self, used: usize, value: f32) {
+        for (i, row) in self.m.iter_mut().enumerate() {
+            *row = [0.0; MAX_DIM];
+            if i >= used {
+                row[i] = value;
+            }
+        }
+    }
+
     /// `self · x`.
     #[inline]
     pub fn mul_vec(&self, x: &SmallVector) -> SmallVector {
