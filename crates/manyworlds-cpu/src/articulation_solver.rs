@@ -411,6 +411,9 @@ impl TreeFactor {
         for &j in &tree.tree_joints {
             let joint = &mut joints[j];
             joint.subtree_mass = 0.0;
+            if !joint.drive_needs_mass() {
+                continue;
+            }
             let Some(i) = tree.body_below[j] else {
                 continue;
             };

@@ -268,6 +268,14 @@ impl JointConstraint {
         }
     }
 
+    /// Whether the drive needs an effective mass (a motor alone on a joint without armature
+    /// does not).
+    pub fn drive_needs_mass(&self) -> bool {
+        self.drive.is_some_and(|d| {
+            d.needs_position() || d.damping > 0.0 || d.servo.is_some() || self.armature > 0.0
+        })
+    }
+
     /// How body `body` (one of the joint's two) moves per unit q̇, as a 6-vector (linear
     /// velocity of its centre of mass, angular velocity), where the bodies are now; None
     /// for joints without a single axis.

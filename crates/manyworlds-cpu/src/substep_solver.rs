@@ -117,6 +117,9 @@ impl SubstepSolver<'_> {
     /// dependency chains overlap; the last, overflow colour, whose members may share bodies,
     /// goes one by one.
     pub fn solve(&mut self, pass: SolvePass) {
+        if self.constraints.is_empty() {
+            return;
+        }
         let (bodies, velocities) = (&*self.bodies, &mut *self.velocities);
         for color in 0..=MAX_COLORS {
             let members = &self.order
