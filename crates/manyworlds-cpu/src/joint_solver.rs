@@ -6,9 +6,9 @@
 //!   constrained rigidly; the drift of positions is corrected in the biased pass only. The
 //!   joints of a tree are solved together, exactly (articulation_solver.rs); a joint that
 //!   closes a loop is solved on its own, block-wise, with Box2D v3's soft correction.
-//! - the axial drive of a revolute or prismatic joint: spring and damper, servo, limits,
-//!   motor. Inequalities and clamped forces, solved one row at a time before the structural
-//!   rows.
+//! - the axial drive of a revolute or prismatic joint (joint_drive.rs): spring and damper,
+//!   servo, limits, motor. Inequalities and clamped forces, solved one row at a time before the
+//!   structural rows.
 //!
 //! Armature (MuJoCo's rotor inertia on a degree of freedom) is a rotor of that inertia whose
 //! speed is tied rigidly to q̇ by a structural coupling row; the drive rows push bodies and
@@ -18,10 +18,10 @@
 //! since the step began); inverse inertias are those of the step's start, as for contacts.
 
 use glam::{Quat, Vec3, Vec3A};
-use manyworlds_core::joint_space::revolute_angle;
 use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
+use crate::joint_drive::AxialDrive;
 use crate::joint_rows::{JointRow, MAX_ROWS};
 use crate::small_matrix::SmallMatrix;
 
@@ -41,57 +41,6 @@ pub struct JointImpulses {
     pub servo: f32,
     pub lower: f32,
     pub upper: f32,
-}
-
-/// A servo on a joint's axis, in joint space (gains already multiplied by gear²).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Servo {
-    pub stiffness: f32,
-    pub damping: f32,
-    pub target_position: f32,
-    pub target_velocity: f32,
-    /// Largest |joint force|.
-    pub max_force: f32,
-}
-
-/// What acts on a single-axis joint's degree of freedom this step.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AxialDrive {
-    pub stiffness: f32,
-    pub damping: f32,
-    pub spring_reference: f32,
-    pub limits: Option<(f32, f32)>,
-    pub servo: Option<Servo>,
-    /// A motor's joint force (gear × control), applied as a fixed impulse every substep.
-    pub motor_force: f32,
-}
-
-impl AxialDrive {
-    /// The passive parts of `joint`; actuators add theirs.
-    pub fn of(joint: &Joint) -> Self {
-        AxialDrive {
-            stiffness: joint.stiffness,
-            damping: joint.damping,
-            spring_reference: joint.spring_reference,
-            limits: joint.limits,
-            servo: None,
-            motor_force: 0.0,
-        }
-    }
-
-    fn needs_position(&self) -> bool {
-        self.stiffness > 0.0
-            || self.limits.is_some()
-            || self.servo.is_some_and(|s| s.stiffness > 0.0)
-    }
-
-    fn is_idle(&self) -> bool {
-        self.stiffness == 0.0
-            && self.damping == 0.0
-            && self.limits.is_none()
-            && self.servo.is_none()
-            && self.motor_force == 0.0
-    }
 }
 
 /// The parameters of one pass over the joints.
@@ -123,17 +72,17 @@ impl JointPass {
 pub struct JointConstraint {
     pub body_a: u32,
     pub body_b: u32,
-    kind: Option<JointKind>,
+    pub(crate) kind: Option<JointKind>,
     /// From each centre of mass to the anchor, world, at the start of the step.
     arm_a: Vec3A,
     arm_b: Vec3A,
     /// B's anchor minus A's at the start of the step (zero when the joint holds).
     base_offset: Vec3A,
     /// The joint frame's orientation in each body's frame.
-    frame_a: Quat,
-    frame_b: Quat,
+    pub(crate) frame_a: Quat,
+    pub(crate) frame_b: Quat,
     /// The joint axis carried by A and by B, world, at the start of the step.
-    axis_a: Vec3A,
+    pub(crate) axis_a: Vec3A,
     axis_b: Vec3A,
     /// Two directions perpendicular to A's axis, at the start of the step.
     perpendicular: [Vec3A; 2],
@@ -141,7 +90,7 @@ pub struct JointConstraint {
     pub armature: f32,
     /// A ball joint's damper, N·m·s/rad.
     ball_damping: f32,
-    drive: Option<AxialDrive>,
+    pub(crate) drive: Option<AxialDrive>,
     /// The armature rotor's speed (tracks q̇).
     pub rotor_velocity: f32,
     /// For a joint of a tree: the articulated inertia about the joint's axis of the bodies
@@ -225,7 +174,7 @@ impl JointConstraint {
 
     /// Current arms.
     #[inline(always)]
-    fn arms(&self, pair: &BodyPair) -> (Vec3A, Vec3A) {
+    pub(crate) fn arms(&self, pair: &BodyPair) -> (Vec3A, Vec3A) {
         (
             pair.a.delta_rotation * self.arm_a,
             pair.b.delta_rotation * self.arm_b,
@@ -234,14 +183,14 @@ impl JointConstraint {
 
     /// B's anchor minus A's, now.
     #[inline(always)]
-    fn anchor_offset(&self, pair: &BodyPair, ra: Vec3A, rb: Vec3A) -> Vec3A {
+    pub(crate) fn anchor_offset(&self, pair: &BodyPair, ra: Vec3A, rb: Vec3A) -> Vec3A {
         self.base_offset + (pair.b.delta_position + rb - self.arm_b)
             - (pair.a.delta_position + ra - self.arm_a)
     }
 
     /// The joint's degree of freedom as a row, with arms and axis where the bodies are now;
     /// None for joints without one.
-    fn axial_row(&self, pair: &BodyPair) -> Option<JointRow> {
+    pub(crate) fn axial_row(&self, pair: &BodyPair) -> Option<JointRow> {
         let axis = pair.a.delta_rotation * self.axis_a;
         match self.kind? {
             JointKind::Revolute => Some(JointRow::angular(axis)),
@@ -252,28 +201,6 @@ impl JointConstraint {
             }
             _ => None,
         }
-    }
-
-    /// q of a single-axis joint, now.
-    fn position(&self, pair: &BodyPair) -> f32 {
-        match self.kind {
-            Some(JointKind::Revolute) => revolute_angle(
-                pair.a.orientation * self.frame_a,
-                pair.b.orientation * self.frame_b,
-            ),
-            _ => {
-                let (ra, rb) = self.arms(pair);
-                (pair.a.delta_rotation * self.axis_a).dot(self.anchor_offset(pair, ra, rb))
-            }
-        }
-    }
-
-    /// Whether the drive needs an effective mass (a motor alone on a joint without armature
-    /// does not).
-    pub fn drive_needs_mass(&self) -> bool {
-        self.drive.is_some_and(|d| {
-            d.needs_position() || d.damping > 0.0 || d.servo.is_some() || self.armature > 0.0
-        })
     }
 
     /// How body `body` (one of the joint's two) moves per unit q̇, as a 6-vector (linear
@@ -437,20 +364,6 @@ impl JointConstraint {
         self.rows[k].velocity(&pair.va, &pair.vb, self.rotor_velocity)
     }
 
-    /// Applies an axial impulse to bodies and rotor together: the degree of freedom, of mass
-    /// m + armature, changes speed by λ / (m + armature).
-    #[inline(always)]
-    fn apply_axial(&mut self, pair: &mut BodyPair, row: &JointRow, body_mass: f32, lambda: f32) {
-        let share = if self.armature > 0.0 {
-            let total = body_mass + self.armature;
-            self.rotor_velocity += lambda / total;
-            body_mass / total
-        } else {
-            1.0
-        };
-        row.apply(pair.a, pair.b, &mut pair.va, &mut pair.vb, lambda * share);
-    }
-
     /// Re-applies the impulses of the last substep, and a motor's impulse for this one.
     pub fn warm_start(&mut self, pair: &mut BodyPair, h: f32) {
         for k in 0..self.row_count {
@@ -525,99 +438,5 @@ impl JointConstraint {
         self.impulses.angular = (accumulated + impulse).into();
         pair.va.angular -= pair.a.inverse_inertia * impulse;
         pair.vb.angular += pair.b.inverse_inertia * impulse;
-    }
-
-    /// How fast q̇ answers an axial impulse: the free response of the body on one side plus
-    /// the articulated response of the subtree on the other (a hinge carrying a loaded arm
-    /// turns the whole arm about its axis, not one link about its own centre of mass), or the
-    /// two bodies' free responses when the joint is not in a tree.
-    fn drive_response(&self, row: &JointRow, pair: &BodyPair) -> f32 {
-        if self.subtree_mass <= 0.0 {
-            return row.response(row, pair.a, pair.b, 0.0);
-        }
-        let (other, angular) = if self.subtree_is_b {
-            (pair.a, row.angular_a)
-        } else {
-            (pair.b, row.angular_b)
-        };
-        other.inverse_mass * row.linear.length_squared()
-            + angular.dot(other.inverse_inertia * angular)
-            + 1.0 / self.subtree_mass
-    }
-
-    /// The degree of freedom's drive: spring and damper, servo, limits.
-    pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
-        let Some(drive) = self.drive else { return };
-        let Some(row) = self.axial_row(pair) else {
-            return;
-        };
-        let response = self.drive_response(&row, pair);
-        if response <= 0.0 {
-            return;
-        }
-        let body_mass = 1.0 / response;
-        let mass = body_mass + self.armature;
-        // The speed of the degree of freedom: of bodies and rotor together, weighted by
-        // their inertia (they differ only by what other rows did since the coupling).
-        let armature = self.armature;
-        let velocity = |j: &Self, pair: &BodyPair| {
-            let v = row.velocity(&pair.va, &pair.vb, 0.0);
-            (body_mass * v + armature * j.rotor_velocity) / mass
-        };
-        let q = if drive.needs_position() {
-            self.position(pair)
-        } else {
-            0.0
-        };
-        let h = pass.h;
-        if drive.stiffness > 0.0 || drive.damping > 0.0 {
-            let soft = Softness::spring(drive.stiffness, drive.damping, mass, h);
-            let c = q - drive.spring_reference;
-            let impulse = -mass * soft.mass_scale * (velocity(self, pair) + soft.bias_rate * c)
-                - soft.impulse_scale * self.impulses.spring;
-            self.impulses.spring += impulse;
-            self.apply_axial(pair, &row, body_mass, impulse);
-        }
-        if let Some(servo) = drive.servo {
-            let soft = Softness::spring(servo.stiffness, servo.damping, mass, h);
-            let v = velocity(self, pair) - servo.target_velocity;
-            let c = q - servo.target_position;
-            let old = self.impulses.servo;
-            let impulse =
-                -mass * soft.mass_scale * (v + soft.bias_rate * c) - soft.impulse_scale * old;
-            let limit = servo.max_force * h;
-            let total = (old + impulse).clamp(-limit, limit);
-            self.impulses.servo = total;
-            self.apply_axial(pair, &row, body_mass, total - old);
-        }
-        if let Some((lower, upper)) = drive.limits {
-            // Like a contact: speculative while inside the range, soft when past it.
-            let coefficients = |c: f32| {
-                if c > 0.0 {
-                    (c * pass.inv_h, 1.0, 0.0)
-                } else {
-                    let (rate, ms, is) = pass.coefficients(true);
-                    (rate * c, ms, is)
-                }
-            };
-            let (bias, ms, is) = coefficients(q - lower);
-            let old = self.impulses.lower;
-            let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
-            let total = (old + impulse).max(0.0);
-            self.impulses.lower = total;
-            self.apply_axial(pair, &row, body_mass, total - old);
-
-            let (bias, ms, is) = coefficients(upper - q);
-            let old = self.impulses.upper;
-            let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
-            let total = (old + impulse).max(0.0);
-            self.impulses.upper = total;
-            self.apply_axial(pair, &row, body_mass, old - total);
-        }
-    }
-
-    /// The joint force of the servo in the last substep.
-    pub fn servo_force(&self, h: f32) -> f32 {
-        self.impulses.servo / h
     }
 }
