@@ -11,6 +11,7 @@ pub mod error;
 pub mod filter;
 pub mod joint;
 pub mod joint_space;
+pub mod joint_tree;
 pub mod mass;
 pub mod material;
 pub mod params;

@@ -9,7 +9,7 @@ use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
 use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
 use rayon::prelude::*;
 
-use crate::articulation_solver::JointTree;
+use manyworlds_core::joint_tree::JointTree;
 use crate::contact_cache::{CachedManifold, ContactCache};
 use crate::joint_solver::JointImpulses;
 use crate::world_step::{step_world, Scratch, WorldState};

@@ -7,7 +7,8 @@
 
 use glam::Vec3;
 
-use crate::articulation_solver::{JointTree, TreeFactor};
+use crate::articulation_solver::TreeFactor;
+use manyworlds_core::joint_tree::JointTree;
 use crate::coloring::MAX_COLORS;
 use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
 use crate::joint_solver::{JointConstraint, JointPass};

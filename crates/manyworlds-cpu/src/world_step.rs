@@ -14,7 +14,8 @@
 use glam::{Quat, Vec3, Vec3A};
 use manyworlds_core::{ActuatorKind, Pose, Scene, Shape, StepParams};
 
-use crate::articulation_solver::{JointTree, TreeFactor};
+use crate::articulation_solver::TreeFactor;
+use manyworlds_core::joint_tree::JointTree;
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
 use crate::contact_cache::{pair_key, ContactCache};
