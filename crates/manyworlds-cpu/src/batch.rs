@@ -9,10 +9,10 @@ use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
 use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
 use rayon::prelude::*;
 
-use manyworlds_core::joint_tree::JointTree;
 use crate::contact_cache::{CachedManifold, ContactCache};
 use crate::joint_solver::JointImpulses;
 use crate::world_step::{step_world, Scratch, WorldState};
+use manyworlds_core::joint_tree::JointTree;
 
 /// Counters of the last step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

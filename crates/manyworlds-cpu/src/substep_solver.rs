@@ -8,11 +8,11 @@
 use glam::Vec3;
 
 use crate::articulation_solver::TreeFactor;
-use manyworlds_core::joint_tree::JointTree;
 use crate::coloring::MAX_COLORS;
 use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
 use crate::joint_solver::{JointConstraint, JointPass};
 use crate::solver_body::{SolverBody, Velocity};
+use manyworlds_core::joint_tree::JointTree;
 
 pub struct SubstepSolver<'a> {
     /// Constraint indices sorted by colour; colour c is

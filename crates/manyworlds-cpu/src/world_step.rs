@@ -15,7 +15,6 @@ use glam::{Quat, Vec3, Vec3A};
 use manyworlds_core::{ActuatorKind, Pose, Scene, Shape, StepParams};
 
 use crate::articulation_solver::TreeFactor;
-use manyworlds_core::joint_tree::JointTree;
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
 use crate::contact_cache::{pair_key, ContactCache};
@@ -25,6 +24,7 @@ use crate::joint_solver::{JointConstraint, JointImpulses, JointPass};
 use crate::narrowphase::collide;
 use crate::solver_body::{SolverBody, Velocity};
 use crate::substep_solver::SubstepSolver;
+use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::Softness;
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
