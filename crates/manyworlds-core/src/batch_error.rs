@@ -39,3 +39,24 @@ pub enum BatchError {
         value: f32,
     },
 }
+
+/// Checks a `[worlds × actuators]` controls slice: its length, and that every value is finite.
+pub fn check_controls(controls: &[f32], worlds: usize, actuators: usize) -> Result<(), BatchError> {
+    let expected = worlds * actuators;
+    if controls.len() != expected {
+        return Err(BatchError::SliceLength {
+            field: "controls",
+            layout: "worlds × actuators",
+            expected,
+            got: controls.len(),
+        });
+    }
+    match controls.iter().position(|c| !c.is_finite()) {
+        Some(k) => Err(BatchError::NonFiniteControl {
+            world: k / actuators,
+            actuator: k % actuators,
+            value: controls[k],
+        }),
+        None => Ok(()),
+    }
+}

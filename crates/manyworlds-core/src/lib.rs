@@ -25,7 +25,7 @@ pub mod softness;
 mod validate;
 
 pub use actuator::{Actuator, ActuatorKind};
-pub use batch_error::{BatchError, MAX_WORLDS};
+pub use batch_error::{check_controls, BatchError, MAX_WORLDS};
 pub use body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
 pub use body_states::{BatchBodies, WorldBodies};
 pub use error::SceneError;

@@ -6,7 +6,9 @@ use std::cell::RefCell;
 
 use glam::{Quat, Vec3};
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
+use manyworlds_core::{
+    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS,
+};
 use rayon::prelude::*;
 
 use crate::contact_cache::{CachedManifold, ContactCache};
@@ -349,23 +351,8 @@ impl CpuBatch {
     /// length is wrong or a value is not finite.
     pub fn set_controls(&mut self, controls: &[f32]) -> Result<(), BatchError> {
         let actuators = self.scene.actuators().len();
-        let expected = self.worlds * actuators;
-        if controls.len() != expected {
-            return Err(BatchError::SliceLength {
-                field: "controls",
-                layout: "worlds × actuators",
-                expected,
-                got: controls.len(),
-            });
-        }
-        if let Some(k) = controls.iter().position(|c| !c.is_finite()) {
-            return Err(BatchError::NonFiniteControl {
-                world: k / actuators,
-                actuator: k % actuators,
-                value: controls[k],
-            });
-        }
-        self.controls[..expected].copy_from_slice(controls);
+        check_controls(controls, self.worlds, actuators)?;
+        self.controls[..controls.len()].copy_from_slice(controls);
         Ok(())
     }
 

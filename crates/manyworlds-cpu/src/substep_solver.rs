@@ -70,6 +70,11 @@ impl SubstepSolver<'_> {
         if self.tree_factored {
             self.factor
                 .subtree_masses(self.tree, self.joints, self.bodies);
+        } else {
+            // No subtree is known this substep: the drives take their free responses.
+            for &j in &self.tree.tree_joints {
+                self.joints[j].subtree_mass = 0.0;
+            }
         }
     }
 
