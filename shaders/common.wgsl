@@ -172,6 +172,17 @@ struct StepUniforms {
     static_impulse_scale: f32,
     // world_count * body_count: the length of one field's region of the body state.
     state_stride: u32,
+    // Joint softness (joint_hertz, joint_damping_ratio): the drift correction's coefficients.
+    joint_bias_rate: f32,
+    joint_mass_scale: f32,
+    joint_impulse_scale: f32,
+    // Where the joint regions of the state start (vec4f index): warm-start impulses
+    // (JOINT_IMPULSE_VEC4S per joint), controls and actuator forces (four to a vec4f).
+    joint_impulse_offset: u32,
+    control_offset: u32,
+    actuator_force_offset: u32,
+    // The trip count of the kernel's loop-limit check (LOOP_CHECK_TRIPS on the host).
+    loop_check_trips: u32,
 }
 
 // Which worlds one dispatch steps: constraint slots are scratch shared by the worlds of one
@@ -202,6 +213,67 @@ struct SceneCollider {
     bounding_radius: f32,
 }
 
+// Joint kinds (JointKind).
+const JOINT_FIXED: u32 = 0u;
+const JOINT_REVOLUTE: u32 = 1u;
+const JOINT_PRISMATIC: u32 = 2u;
+const JOINT_SPHERICAL: u32 = 3u;
+const JOINT_FREE: u32 = 4u;
+
+// SceneJoint.ids.w flags.
+// The joint is a node of a joint tree (solved exactly with it), else it is solved on its own.
+const JOINT_IN_TREE: u32 = 1u;
+const JOINT_LIMITED: u32 = 2u;
+
+// A joint of the scene template. The world, for a joint without parent, is the static body
+// slot WORLD_BODY after the scene's bodies.
+struct SceneJoint {
+    // The joint frame's orientation in the parent's body frame (the world's when there is no
+    // parent) and in the child's; a single-axis joint's axis is the frame's x axis.
+    frame_a: vec4f,
+    frame_b: vec4f,
+    // The anchor relative to each body's centre of mass, in the body's frame (xyz).
+    anchor_a: vec4f,
+    anchor_b: vec4f,
+    // Parent body (A), child body (B), JOINT_* kind, JOINT_IN_TREE | JOINT_LIMITED.
+    ids: vec4u,
+    // Lower and upper limit, damping (revolute, prismatic, spherical), armature (single-axis
+    // joints; 0 otherwise).
+    range_damping: vec4f,
+    // Spring stiffness and the q where it is relaxed (xy).
+    spring: vec4f,
+}
+
+// Actuator kinds (ActuatorKind).
+const ACTUATOR_MOTOR: u32 = 0u;
+const ACTUATOR_POSITION: u32 = 1u;
+const ACTUATOR_VELOCITY: u32 = 2u;
+
+// An actuator of the scene template.
+struct SceneActuator {
+    // Joint driven, ACTUATOR_* kind (xy).
+    ids: vec4u,
+    // Gear, kp, kv, the largest joint force (force limit × |gear|; f32 max without one).
+    gains: vec4f,
+    // The control range (xy; ± f32 max without one).
+    control_range: vec4f,
+}
+
+// Tree node kinds (joint_tree.rs; the host leaves armature rotors out, folded into their
+// joints).
+const NODE_BODY: u32 = 0u;
+const NODE_JOINT: u32 = 1u;
+const NO_PARENT: u32 = 0xffffffffu;
+
+// A node of the joint trees, parents before children: NODE_* kind, its body or joint,
+// parent node (NO_PARENT for a root), whether it has children.
+struct TreeNode {
+    ids: vec4u,
+}
+
+// The vec4f a joint's warm-start impulses take in the state (joint_solver.wgsl).
+const JOINT_IMPULSE_VEC4S: u32 = 3u;
+
 // Body state is stored field by field (so a readback copies only the fields asked for): four
 // regions of `state_stride` vec4f each, body b of world w at w * body_count + b.
 const STATE_POSITION: u32 = 0u;
@@ -229,6 +301,7 @@ struct CachedManifold {
 // WorldStatus.flags
 const WORLD_STALLED: u32 = 1u;
 const WORLD_NON_FINITE: u32 = 2u;
+const WORLD_LOOP_LIMIT: u32 = 4u;
 
 // What a world reports, and its step count.
 struct WorldStatus {
@@ -237,6 +310,8 @@ struct WorldStatus {
     // world was not advanced and waits for the host to grow the capacity.
     // WORLD_NON_FINITE: a step produced a non-finite state; the world keeps its last finite
     // state and is not stepped until reset.
+    // WORLD_LOOP_LIMIT: the implementation cut the kernel's loops short (see step.wgsl); the
+    // world keeps its last state and is not stepped until reset.
     flags: u32,
     contact_points: u32,
     // Valid entries of the world's contact cache.

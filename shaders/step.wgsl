@@ -1,21 +1,28 @@
 // One step of every world, one workgroup per world (world_step.rs): load the bodies into
 // workgroup memory, broad phase, narrow phase and constraint preparation with warm start,
-// graph colouring, the substeps (integrate velocities → warm start → solve with bias →
-// integrate positions → relax), restitution, and the write-back of state and contact memory.
+// graph colouring, joints and drives prepared, the substeps (integrate velocities → warm start
+// → solve with bias → integrate positions → relax), restitution, and the write-back of state,
+// joint impulses, actuator forces and contact memory.
 //
-// Lanes take bodies, colliders, pair rows or constraints; the constraints of one colour are
-// solved side by side and colours are separated by barriers, so the result does not depend on
-// how lanes are scheduled. No floating-point atomics.
+// Lanes take bodies, colliders, pair rows, constraints or joints; the constraints of one
+// colour are solved side by side and colours are separated by barriers, so the result does
+// not depend on how lanes are scheduled. The joints of a world are solved by one lane, in
+// order (their drives Gauss–Seidel, their trees exactly), after the contacts of each pass, as
+// on the CPU (substep_solver.rs). No floating-point atomics.
 //!include common.wgsl
 //!include narrowphase.wgsl
 //!include step_bindings.wgsl
 //!include contact_solver.wgsl
+//!include articulation_solver.wgsl
 
 // Colours tracked per body; constraints finding all taken go to one last overflow colour,
 // solved one by one (coloring.rs).
 const MAX_COLORS: u32 = 32u;
 // The largest rotation a body may make in one substep (solver_body.rs).
 const MAX_ROTATION_PER_SUBSTEP: f32 = 0.78539816;
+// `faults` bits.
+const NON_FINITE_FOUND: u32 = 1u;
+const LOOPS_CUT_FOUND: u32 = 2u;
 
 var<workgroup> collider_pose: array<Pose, MAX_COLLIDERS>;
 var<workgroup> collider_reach: array<f32, MAX_COLLIDERS>;
@@ -28,7 +35,11 @@ var<workgroup> color_start: array<u32, 34>;
 var<workgroup> color_masks: array<u32, MAX_BODIES>;
 // A value lane 0 computed for all (read with workgroupUniformLoad).
 var<workgroup> shared_value: u32;
-var<workgroup> non_finite: atomic<u32>;
+// What the write-back check found: NON_FINITE_FOUND, LOOPS_CUT_FOUND.
+var<workgroup> faults: atomic<u32>;
+// Whether the joint trees' factorisation of this substep succeeded (lane 0's, which solves
+// the joints).
+var<private> tree_factored: bool;
 
 fn is_finite_f32(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
@@ -46,12 +57,13 @@ fn is_dynamic(body: u32) -> bool {
     return body_inverse_mass[body] > 0.0;
 }
 
-// Whether colliders i and j may touch: different bodies, at least one dynamic, filters
-// agreeing, boxes overlapping (a plane's box is everything).
+// Whether colliders i and j may touch: different bodies, at least one dynamic, not excluded
+// (joined by a joint), filters agreeing, boxes overlapping (a plane's box is everything).
 fn may_touch(i: u32, j: u32) -> bool {
     let a = scene_colliders[i];
     let b = scene_colliders[j];
-    if a.body == b.body || !(is_dynamic(a.body) || is_dynamic(b.body)) {
+    if a.body == b.body || !(is_dynamic(a.body) || is_dynamic(b.body))
+        || collision_excluded(a.body, b.body) {
         return false;
     }
     if (a.memberships & b.collides_with) == 0u || (b.memberships & a.collides_with) == 0u {
@@ -102,6 +114,64 @@ fn solve_colors(lane: u32, order_base: u32, constraint_base: u32, color_slots: u
     }
 }
 
+// The joints' part of the warm start: their impulses of the last substep, motors' of this one.
+fn warm_start_joints(h: f32) {
+    for (var j = 0u; j < SCENE_JOINTS; j++) {
+        warm_start_joint(j, h);
+    }
+}
+
+// The joints' part of a pass: drives, then the structural rows (the trees' exactly, with
+// Baumgarte drift correction in the biased pass; the other joints on their own, first). When
+// the trees could not be factored, their joints go one by one too, before the others.
+fn solve_joints(use_bias: bool) {
+    for (var j = 0u; j < SCENE_JOINTS; j++) {
+        solve_drive(j, use_bias);
+        solve_ball_damping(j, params.h);
+        if use_bias {
+            compute_row_errors(j);
+        }
+    }
+    // One loop (so one copy of the solver in the kernel) over the tree's joints in node order,
+    // then the others.
+    for (var k = 0u; k < TREE_NODES + SCENE_JOINTS; k++) {
+        var alone = false;
+        var j = 0u;
+        if k < TREE_NODES {
+            let ids = articulation.nodes[k].ids;
+            alone = !tree_factored && ids.x == NODE_JOINT;
+            j = ids.y;
+        } else {
+            j = k - TREE_NODES;
+            alone = (articulation.joints[j].ids.w & JOINT_IN_TREE) == 0u;
+        }
+        if alone {
+            solve_joint_rows(j, use_bias);
+        }
+    }
+    if tree_factored {
+        solve_tree_velocities(use_bias);
+    }
+}
+
+// Rebuilds the joints' rows where the bodies are now (a lane per joint; at the step's start
+// they also take their warm-start impulses) and factors the trees' system (lane 0).
+fn refresh_joints(lane: u32, world: u32, step_start: bool) {
+    for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+        refresh_joint_rows(j);
+        if step_start {
+            project_warm_start(world, j);
+        }
+    }
+    storageBarrier();
+    workgroupBarrier();
+    if lane == 0u {
+        tree_factored = factor_tree();
+    }
+    storageBarrier();
+    workgroupBarrier();
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn step_worlds(
     @builtin(workgroup_id) group: vec3u,
@@ -121,13 +191,14 @@ fn step_worlds(
     let dt = params.dt;
     let h = params.h;
     let gravity = params.gravity;
+    joint_world = local_world;
 
     // Does this world step? Not when stalled, faulted, or already at the target.
     if lane == 0u {
         let status = world_status[world];
-        let waiting = (status.flags & (WORLD_STALLED | WORLD_NON_FINITE)) != 0u;
+        let waiting = (status.flags & (WORLD_STALLED | WORLD_NON_FINITE | WORLD_LOOP_LIMIT)) != 0u;
         shared_value = select(1u, 0u, waiting || status.steps_done >= params.target_steps);
-        atomicStore(&non_finite, 0u);
+        atomicStore(&faults, 0u);
     }
     if workgroupUniformLoad(&shared_value) == 0u {
         return;
@@ -149,6 +220,19 @@ fn step_worlds(
         body_in_contact[i] = 0u;
         body_linear_velocity[i] = body_state[state_index(STATE_LINEAR_VELOCITY, body_base + i)].xyz;
         body_angular_velocity[i] = body_state[state_index(STATE_ANGULAR_VELOCITY, body_base + i)].xyz;
+    }
+    if lane == 0u {
+        // The world's stand-in: static, at the origin.
+        body_center[WORLD_BODY] = vec3f(0.0);
+        body_orientation[WORLD_BODY] = vec4f(0.0, 0.0, 0.0, 1.0);
+        body_start_orientation[WORLD_BODY] = vec4f(0.0, 0.0, 0.0, 1.0);
+        body_inverse_mass[WORLD_BODY] = 0.0;
+        body_inverse_inertia[WORLD_BODY] = mat3x3f();
+        body_delta_position[WORLD_BODY] = vec3f(0.0);
+        body_delta_rotation[WORLD_BODY] = mat3x3f(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0);
+        body_in_contact[WORLD_BODY] = 0u;
+        body_linear_velocity[WORLD_BODY] = vec3f(0.0);
+        body_angular_velocity[WORLD_BODY] = vec3f(0.0);
     }
     workgroupBarrier();
 
@@ -317,6 +401,23 @@ fn step_worlds(
     storageBarrier();
     let color_slots = workgroupUniformLoad(&shared_value);
 
+    // Joints, with what the actuators make of this step's controls; their bodies count as in
+    // contact (their motion is constrained). Their rows are built in the first pass.
+    if SCENE_JOINTS > 0u {
+        for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+            prepare_joint(world, j);
+        }
+        if lane == 0u {
+            for (var j = 0u; j < SCENE_JOINTS; j++) {
+                let ids = articulation.joints[j].ids;
+                body_in_contact[ids.x] = 1u;
+                body_in_contact[ids.y] = 1u;
+            }
+        }
+        storageBarrier();
+        workgroupBarrier();
+    }
+
     // The substeps, as one loop over passes so that each solver function appears once in the
     // compiled kernel: per substep, the velocity update then pass 0 (warm start) and pass 1
     // (solve with bias), the position update then pass 2 (relax); at the end one restitution
@@ -342,21 +443,50 @@ fn step_worlds(
             }
             workgroupBarrier();
         }
+        // The joints' rows follow the bodies: built where the step starts and rebuilt after
+        // every position update (one call, so one copy of the factorisation in the kernel).
+        if SCENE_JOINTS > 0u && (p == 0u || phase == 2u) {
+            refresh_joints(lane, world, p == 0u);
+        }
         solve_colors(lane, order_base, constraint_base, color_slots, phase);
+        if SCENE_JOINTS > 0u && phase != 3u {
+            if lane == 0u {
+                if phase == 0u {
+                    warm_start_joints(h);
+                } else {
+                    solve_joints(phase == 1u);
+                }
+            }
+            storageBarrier();
+            workgroupBarrier();
+        }
     }
 
-    // Write back, unless something turned non-finite.
+    // Write back, unless something turned non-finite or a loop was cut short.
     for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
         let finite = is_finite_vec3(body_center[i]) && is_finite_vec4(body_orientation[i])
             && is_finite_vec3(body_linear_velocity[i]) && is_finite_vec3(body_angular_velocity[i]);
         if !finite {
-            atomicOr(&non_finite, 1u);
+            atomicOr(&faults, NON_FINITE_FOUND);
         }
     }
+    // An implementation may bound the loop iterations of a whole kernel invocation and, past
+    // the bound, end every loop after one trip without a word: llvmpipe (lavapipe) allows
+    // 65,535 shared by all loops (gallivm's LP_MAX_TGSI_LOOP_ITERATIONS). A loop of known trip
+    // count run last shows whether that happened to this invocation.
+    var trips = 0u;
+    for (var k = 0u; k < params.loop_check_trips; k++) {
+        trips++;
+    }
+    if trips != params.loop_check_trips {
+        atomicOr(&faults, LOOPS_CUT_FOUND);
+    }
     workgroupBarrier();
-    if atomicLoad(&non_finite) != 0u {
+    let found = atomicLoad(&faults);
+    if found != 0u {
         if lane == 0u {
-            world_status[world].flags |= WORLD_NON_FINITE;
+            world_status[world].flags |= select(0u, WORLD_NON_FINITE, (found & NON_FINITE_FOUND) != 0u)
+                | select(0u, WORLD_LOOP_LIMIT, (found & LOOPS_CUT_FOUND) != 0u);
         }
         return;
     }
@@ -373,6 +503,18 @@ fn step_worlds(
     }
     for (var k = lane; k < pair_count; k += WORKGROUP_SIZE) {
         contact_cache[cache_base + k] = cached_manifold(constraint_base + k);
+    }
+    for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+        store_joint_impulses(world, j);
+    }
+    for (var g = lane; g < ACTUATOR_VEC4S; g += WORKGROUP_SIZE) {
+        var forces = vec4f(0.0);
+        for (var k = 0u; k < 4u; k++) {
+            if 4u * g + k < SCENE_ACTUATORS {
+                forces[k] = actuator_force(world, 4u * g + k);
+            }
+        }
+        body_state[actuator_index(params.actuator_force_offset, world, 4u * g)] = forces;
     }
     if lane == 0u {
         world_status[world].cache_count = pair_count;

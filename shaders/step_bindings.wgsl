@@ -16,8 +16,23 @@
 @group(0) @binding(6) var<storage, read_write> solve_order: array<u32>;
 @group(0) @binding(7) var<storage, read_write> world_status: array<WorldStatus>;
 @group(0) @binding(8) var<uniform> dispatch_range: DispatchRange;
+// Binding 10, the joints' scratch, is declared with the joint solver (joint_solver.wgsl).
 
-// The world's bodies as the solver sees them (solver_body.rs), kept here across substeps.
+// The scene's joints, actuators and joint trees, and the body pairs that never collide (joined
+// by a joint, or excluded). SCENE_JOINTS, SCENE_ACTUATORS and TREE_NODES (the counts), MAX_*
+// (the same, at least 1) and EXCLUSION_VEC4S come from the prelude.
+struct Articulation {
+    joints: array<SceneJoint, MAX_JOINTS>,
+    actuators: array<SceneActuator, MAX_ACTUATORS>,
+    nodes: array<TreeNode, MAX_TREE_NODES>,
+    // Bit lower · body_count + higher of each excluded pair (lower < higher), 128 to a vec4u.
+    excluded: array<vec4u, EXCLUSION_VEC4S>,
+}
+@group(0) @binding(9) var<uniform> articulation: Articulation;
+
+// The world's bodies as the solver sees them (solver_body.rs), kept here across substeps;
+// slot WORLD_BODY, after the scene's bodies, is a static stand-in for the world (the parent of
+// joints that have none).
 var<workgroup> body_center: array<vec3f, MAX_BODIES>;
 var<workgroup> body_orientation: array<vec4f, MAX_BODIES>;
 var<workgroup> body_start_orientation: array<vec4f, MAX_BODIES>;
@@ -32,4 +47,23 @@ var<workgroup> body_angular_velocity: array<vec3f, MAX_BODIES>;
 
 fn state_index(field: u32, body: u32) -> u32 {
     return field * params.state_stride + body;
+}
+
+// Controls and actuator forces are packed four to a vec4f per world.
+const ACTUATOR_VEC4S: u32 = (SCENE_ACTUATORS + 3u) / 4u;
+
+// The state index of world `world`'s joint `j`'s warm-start impulses, part `k`.
+fn joint_impulse_index(world: u32, j: u32, k: u32) -> u32 {
+    return params.joint_impulse_offset + (world * SCENE_JOINTS + j) * JOINT_IMPULSE_VEC4S + k;
+}
+
+// The state index of the vec4f holding world `world`'s actuator `a` in the region at `offset`.
+fn actuator_index(offset: u32, world: u32, a: u32) -> u32 {
+    return offset + world * ACTUATOR_VEC4S + a / 4u;
+}
+
+// Whether bodies a and b never collide.
+fn collision_excluded(a: u32, b: u32) -> bool {
+    let bit = min(a, b) * params.body_count + max(a, b);
+    return (articulation.excluded[bit / 128u][(bit / 32u) % 4u] & (1u << (bit % 32u))) != 0u;
 }

@@ -2,7 +2,7 @@
 //! its state back as `[worlds × bodies]` slices and takes state in.
 
 use glam::{Quat, Vec3};
-use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams};
+use manyworlds_core::{BatchBodies, Plausibility, Scene, StepParams};
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::GpuBatch;
 
@@ -199,23 +199,11 @@ impl WorldBatch for GpuBatch {
     fn bodies(&mut self) -> Result<(&Scene, BatchBodies<'_>), SimError> {
         Ok(GpuBatch::bodies(self)?)
     }
-    // The GPU batch refuses scenes with actuators (no joints on the GPU yet): the only
-    // valid control array is empty.
     fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError> {
-        if controls.is_empty() {
-            Ok(())
-        } else {
-            Err(BatchError::SliceLength {
-                layout: "worlds × actuators",
-                field: "controls",
-                expected: 0,
-                got: controls.len(),
-            }
-            .into())
-        }
+        Ok(GpuBatch::set_controls(self, controls)?)
     }
     fn actuator_forces(&mut self) -> Result<&[f32], SimError> {
-        Ok(&[])
+        Ok(GpuBatch::actuator_forces(self)?)
     }
     fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
         Ok(GpuBatch::reset_world(self, world)?)

@@ -129,10 +129,6 @@ impl Sim {
                     cpu(scene)?,
                     format!("auto: the scene does not fit the GPU kernel ({why})"),
                 ),
-                Err(SimError::Gpu(GpuError::Unsupported(why))) => (
-                    cpu(scene)?,
-                    format!("auto: the GPU kernel cannot run this scene ({why})"),
-                ),
                 Err(e) => return Err(e),
             },
         };

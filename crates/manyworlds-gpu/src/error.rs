@@ -16,8 +16,14 @@ pub enum GpuError {
     Shader { file: String, message: String },
     #[error("the scene does not fit one workgroup: {0}")]
     SceneTooLarge(String),
-    #[error("the GPU backend cannot run this scene yet: {0}")]
-    Unsupported(String),
+    /// The implementation ended the step kernel's loops early (llvmpipe bounds the loop
+    /// iterations of one invocation); those worlds kept their last state.
+    #[error(
+        "{adapter} cut the step kernel's loops short in {worlds} world(s), which were not \
+         stepped: the scene needs more loop iterations per world than this implementation \
+         allows (llvmpipe: 65,535); use the CPU backend or fewer substeps"
+    )]
+    LoopLimit { worlds: usize, adapter: String },
     #[error(transparent)]
     Batch(#[from] BatchError),
     #[error("GPU error: {0}")]

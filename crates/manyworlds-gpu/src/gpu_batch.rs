@@ -14,18 +14,24 @@ use std::sync::Arc;
 
 use bytemuck::Zeroable;
 use glam::{Quat, Vec3};
+use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
-use manyworlds_core::{BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS};
+use manyworlds_core::{
+    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS,
+};
 use wgpu::util::DeviceExt;
 
 use crate::context::{AdapterChoice, AdapterSummary, GpuContext};
 use crate::error::GpuError;
 use crate::layout::{
-    GpuCachedManifold, GpuDispatchRange, GpuStepUniforms, GpuWorldStatus, STATE_FIELDS,
-    WORLD_NON_FINITE, WORLD_STALLED,
+    GpuCachedManifold, GpuDispatchRange, GpuStepUniforms, GpuWorldStatus, JOINT_IMPULSE_VEC4S,
+    STATE_FIELDS, WORLD_LOOP_LIMIT, WORLD_NON_FINITE, WORLD_STALLED,
 };
 use crate::readback::{PendingRead, Readback};
-use crate::scene_upload::{scene_bodies, scene_colliders, step_uniforms};
+use crate::scene_upload::{
+    excluded_pair_bits, scene_actuators, scene_bodies, scene_colliders, scene_joints,
+    step_uniforms, tree_nodes, StateLayout,
+};
 use crate::step_kernel::StepKernel;
 
 /// Bytes of constraint scratch, shared by the worlds of one dispatch: on a GPU enough worlds
@@ -92,6 +98,8 @@ struct DeviceBuffers {
     constraints: wgpu::Buffer,
     order: wgpu::Buffer,
     status: wgpu::Buffer,
+    articulation: wgpu::Buffer,
+    joint_scratch: wgpu::Buffer,
 }
 
 /// The host's copy of the state, as of the last readback of each field.
@@ -101,6 +109,8 @@ struct HostState {
     orientations: Vec<Quat>,
     linear_velocities: Vec<Vec3>,
     angular_velocities: Vec<Vec3>,
+    /// `[worlds × actuators]`.
+    actuator_forces: Vec<f32>,
 }
 
 pub struct GpuBatch {
@@ -111,6 +121,7 @@ pub struct GpuBatch {
     worlds: usize,
     stride: usize,
     uniforms: GpuStepUniforms,
+    state_layout: StateLayout,
     buffers: DeviceBuffers,
     bind_group: wgpu::BindGroup,
     capacity: usize,
@@ -188,21 +199,22 @@ impl GpuBatch {
         if stride == 0 {
             return Err(BatchError::EmptyScene.into());
         }
-        if !scene.joints().is_empty() || !scene.actuators().is_empty() {
-            return Err(GpuError::Unsupported(format!(
-                "{} joints and {} actuators (the GPU kernel has no joints yet; use the CPU backend)",
-                scene.joints().len(),
-                scene.actuators().len()
-            )));
-        }
         let device = &context.device;
-        let kernel = StepKernel::new(device, &context.limits, &scene, context.workgroup_size)?;
+        let tree = JointTree::new(&scene);
+        let kernel = StepKernel::new(
+            device,
+            &context.limits,
+            &scene,
+            &tree,
+            context.workgroup_size,
+        )?;
         let capacity = initial_capacity
             .unwrap_or(2 * scene.colliders().len())
             .max(if initial_capacity.is_some() { 1 } else { 16 });
         let dispatch_alignment = context.limits.min_uniform_buffer_offset_alignment as u64;
         let uniforms = step_uniforms(&params, &scene, worlds);
-        let state_bytes = (STATE_FIELDS * worlds * stride * 16) as u64;
+        let state_layout = StateLayout::new(&scene, worlds);
+        let state_bytes = (state_layout.total * 16) as u64;
         let largest = context
             .limits
             .max_storage_buffer_binding_size
@@ -246,6 +258,12 @@ impl GpuBatch {
                 "world status",
                 (worlds * std::mem::size_of::<GpuWorldStatus>()) as u64,
             ),
+            articulation: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("articulation"),
+                contents: &articulation_bytes(&scene, &tree, &kernel),
+                usage: wgpu::BufferUsages::UNIFORM,
+            }),
+            joint_scratch: storage_buffer(device, "joint scratch", kernel.joint_scratch_size),
         };
         let bind_group = Self::make_bind_group(device, &kernel, &buffers, 16);
         let mut batch = GpuBatch {
@@ -255,6 +273,7 @@ impl GpuBatch {
             worlds,
             stride,
             uniforms,
+            state_layout,
             buffers,
             bind_group,
             capacity: 0,
@@ -314,6 +333,8 @@ impl GpuBatch {
                         size: wgpu::BufferSize::new(std::mem::size_of::<GpuDispatchRange>() as u64),
                     }),
                 },
+                whole(9, &b.articulation),
+                whole(10, &b.joint_scratch),
             ],
         })
     }
@@ -327,9 +348,14 @@ impl GpuBatch {
             .min(limits.max_buffer_size);
         let cache_entry = std::mem::size_of::<GpuCachedManifold>() as u64;
         let per_world_cache = capacity as u64 * cache_entry;
-        let per_world_scratch = capacity as u64 * self.kernel.constraint_size;
+        let per_world_constraints = capacity as u64 * self.kernel.constraint_size;
+        let per_world_joints = self.kernel.joint_scratch_size;
+        let per_world_scratch = per_world_constraints + per_world_joints;
         // What one binding can hold bounds the worlds of a dispatch.
-        let fitting = (largest / per_world_scratch.max(per_world_cache).max(1)) as usize;
+        let widest = per_world_constraints
+            .max(per_world_cache)
+            .max(per_world_joints);
+        let fitting = (largest / widest.max(1)) as usize;
         // A dispatch's contact memory is bound at a dynamic offset, which must be aligned:
         // dispatches hold a multiple of `step` worlds.
         let alignment = u64::from(limits.min_storage_buffer_offset_alignment);
@@ -389,7 +415,12 @@ impl GpuBatch {
         self.buffers.constraints = storage_buffer(
             device,
             "constraint slots",
-            chunk_worlds as u64 * per_world_scratch,
+            chunk_worlds as u64 * per_world_constraints,
+        );
+        self.buffers.joint_scratch = storage_buffer(
+            device,
+            "joint scratch",
+            chunk_worlds as u64 * per_world_joints,
         );
         self.buffers.order =
             storage_buffer(device, "solve order", (chunk_worlds * capacity * 4) as u64);
@@ -454,6 +485,22 @@ impl GpuBatch {
                 self.field_offset(f) + (worlds.start * n * 16) as u64,
                 bytemuck::cast_slice(&fields[f * count..(f + 1) * count]),
             );
+        }
+        // Joints start without warm-start impulses and actuators without force; controls stay.
+        let layout = self.state_layout;
+        let per_world_impulses = self.scene.joints().len() * JOINT_IMPULSE_VEC4S;
+        for (start, per_world) in [
+            (layout.joint_impulses, per_world_impulses),
+            (layout.actuator_forces, layout.actuator_vec4s),
+        ] {
+            if per_world > 0 {
+                let zeros = vec![[0f32; 4]; worlds.len() * per_world];
+                self.context.queue.write_buffer(
+                    &self.buffers.state,
+                    ((start + worlds.start * per_world) * 16) as u64,
+                    bytemuck::cast_slice(&zeros),
+                );
+            }
         }
         for w in worlds.clone() {
             self.status[w] = GpuWorldStatus {
@@ -545,6 +592,7 @@ impl GpuBatch {
         self.host.orientations.clear();
         self.host.linear_velocities.clear();
         self.host.angular_velocities.clear();
+        self.host.actuator_forces.clear();
         self.stats = GpuStepStats {
             contact_points: self.status.iter().map(|s| s.contact_points as u64).sum(),
             non_finite_worlds: self
@@ -556,6 +604,17 @@ impl GpuBatch {
             capacity_growths: self.stats.capacity_growths,
             deferred_world_steps: self.stats.deferred_world_steps + deferred,
         };
+        let cut_short = self
+            .status
+            .iter()
+            .filter(|s| s.flags & WORLD_LOOP_LIMIT != 0)
+            .count();
+        if cut_short > 0 {
+            return Err(GpuError::LoopLimit {
+                worlds: cut_short,
+                adapter: self.context.adapter.name.clone(),
+            });
+        }
         Ok(())
     }
 
@@ -600,15 +659,12 @@ impl GpuBatch {
     }
 
     fn read_buffer(&self, buffer: &wgpu::Buffer, size: u64) -> Result<Vec<u8>, GpuError> {
-        let mut readback = Readback::default();
-        let device = &self.context.device;
-        let mut encoder = device.create_command_encoder(&Default::default());
-        let copy = readback.copy(device, &mut encoder, buffer, &[(0, size)]);
-        self.context.queue.submit([encoder.finish()]);
-        let pending = readback.map(copy);
-        let mut out = Vec::new();
-        readback.finish(device, pending, |bytes| out.extend_from_slice(bytes))?;
-        Ok(out)
+        read_range(&self.context, buffer, 0, size)
+    }
+
+    /// `size` bytes of the state buffer from `offset`.
+    fn read_region(&self, offset: u64, size: u64) -> Result<Vec<u8>, GpuError> {
+        read_range(&self.context, &self.buffers.state, offset, size)
     }
 
     fn read_status(&mut self) -> Result<(), GpuError> {
@@ -788,6 +844,52 @@ impl GpuBatch {
         self.write_field(StateField::AngularVelocities, &v)
     }
 
+    /// Every world's controls, `[worlds × actuators]`: used from the next step on, held over
+    /// its substeps, clamped to each actuator's range. Refused (nothing changed) when the
+    /// length is wrong or a value is not finite.
+    pub fn set_controls(&mut self, controls: &[f32]) -> Result<(), GpuError> {
+        let actuators = self.scene.actuators().len();
+        check_controls(controls, self.worlds, actuators)?;
+        if actuators == 0 {
+            return Ok(());
+        }
+        let per_world = self.state_layout.actuator_vec4s;
+        let mut packed = vec![[0f32; 4]; self.worlds * per_world];
+        for (world, values) in controls.chunks_exact(actuators).enumerate() {
+            for (a, &u) in values.iter().enumerate() {
+                packed[world * per_world + a / 4][a % 4] = u;
+            }
+        }
+        self.context.queue.write_buffer(
+            &self.buffers.state,
+            (self.state_layout.controls * 16) as u64,
+            bytemuck::cast_slice(&packed),
+        );
+        Ok(())
+    }
+
+    /// Each actuator's force in the last step (actuator space, as MuJoCo's
+    /// `actuator_force`: the joint receives gear × force), `[worlds × actuators]`, read back
+    /// if not read since the last step.
+    pub fn actuator_forces(&mut self) -> Result<&[f32], GpuError> {
+        let actuators = self.scene.actuators().len();
+        if self.host.actuator_forces.is_empty() && actuators > 0 {
+            let per_world = self.state_layout.actuator_vec4s;
+            let bytes = self.read_region(
+                (self.state_layout.actuator_forces * 16) as u64,
+                (self.worlds * per_world * 16) as u64,
+            )?;
+            let packed: Vec<[f32; 4]> = bytemuck::pod_collect_to_vec(&bytes);
+            self.host.actuator_forces = (0..self.worlds * actuators)
+                .map(|k| {
+                    let (world, a) = (k / actuators, k % actuators);
+                    packed[world * per_world + a / 4][a % 4]
+                })
+                .collect();
+        }
+        Ok(&self.host.actuator_forces)
+    }
+
     /// The plausibility figures of the current state (reads every field back).
     pub fn plausibility(&mut self) -> Result<Plausibility, GpuError> {
         self.read(&StateField::ALL)?;
@@ -825,6 +927,14 @@ impl GpuBatch {
     /// found, colours used.
     pub fn world_status(&self) -> &[GpuWorldStatus] {
         &self.status
+    }
+
+    /// Sets the trip count of the kernel's loop-limit check (`LOOP_CHECK_TRIPS` by default).
+    /// Only for testing the check: a count past the implementation's bound makes every world
+    /// report its loops cut short.
+    #[doc(hidden)]
+    pub fn set_loop_check_trips(&mut self, trips: u32) {
+        self.uniforms.loop_check_trips = trips;
     }
 
     /// Worlds whose state stopped being finite; frozen until reset.
@@ -871,6 +981,8 @@ impl GpuBatch {
             &b.status,
             &b.scene_bodies,
             &b.scene_colliders,
+            &b.articulation,
+            &b.joint_scratch,
         ]
         .iter()
         .map(|buffer| buffer.size())
@@ -883,6 +995,41 @@ impl GpuBatch {
 pub struct StateRead {
     fields: Vec<StateField>,
     pending: PendingRead,
+}
+
+/// Copies `size` bytes of `buffer` from `offset` back to the host, waiting for them.
+fn read_range(
+    context: &GpuContext,
+    buffer: &wgpu::Buffer,
+    offset: u64,
+    size: u64,
+) -> Result<Vec<u8>, GpuError> {
+    let mut readback = Readback::default();
+    let device = &context.device;
+    let mut encoder = device.create_command_encoder(&Default::default());
+    let copy = readback.copy(device, &mut encoder, buffer, &[(offset, size)]);
+    context.queue.submit([encoder.finish()]);
+    let pending = readback.map(copy);
+    let mut out = Vec::new();
+    readback.finish(device, pending, |bytes| out.extend_from_slice(bytes))?;
+    Ok(out)
+}
+
+/// The `Articulation` uniform: joints, actuators, tree nodes and excluded pairs at the offsets
+/// naga gives them, zeros where a scene has none (the arrays have at least one entry).
+fn articulation_bytes(scene: &Scene, tree: &JointTree, kernel: &StepKernel) -> Vec<u8> {
+    let mut bytes = vec![0u8; kernel.articulation_size as usize];
+    let parts: [Vec<u8>; 4] = [
+        bytemuck::cast_slice(&scene_joints(scene, tree)).to_vec(),
+        bytemuck::cast_slice(&scene_actuators(scene)).to_vec(),
+        bytemuck::cast_slice(&tree_nodes(tree)).to_vec(),
+        bytemuck::cast_slice(&excluded_pair_bits(scene)).to_vec(),
+    ];
+    for (part, &offset) in parts.iter().zip(&kernel.articulation_offsets) {
+        let at = offset as usize;
+        bytes[at..at + part.len()].copy_from_slice(part);
+    }
+    bytes
 }
 
 fn gcd(a: u64, b: u64) -> u64 {

@@ -106,7 +106,14 @@ pub struct GpuStepUniforms {
     pub static_mass_scale: f32,
     pub static_impulse_scale: f32,
     pub state_stride: u32,
-    pub _pad: u32,
+    pub joint_bias_rate: f32,
+    pub joint_mass_scale: f32,
+    pub joint_impulse_scale: f32,
+    pub joint_impulse_offset: u32,
+    pub control_offset: u32,
+    pub actuator_force_offset: u32,
+    pub loop_check_trips: u32,
+    pub _pad: [u32; 2],
 }
 
 /// WGSL `DispatchRange`: the worlds one dispatch steps.
@@ -141,6 +148,55 @@ pub struct GpuSceneCollider {
     pub bounding_radius: f32,
     pub _pad: [u32; 2],
 }
+
+/// WGSL `SceneJoint`: a joint of the scene template (see common.wgsl for the packing).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuSceneJoint {
+    /// The joint frame's orientation in the parent's (or the world's) frame and the child's.
+    pub frame_a: [f32; 4],
+    pub frame_b: [f32; 4],
+    /// The anchor relative to each body's centre of mass, body frame (xyz).
+    pub anchor_a: [f32; 4],
+    pub anchor_b: [f32; 4],
+    /// Parent body (the world's slot when none), child body, `JOINT_*` kind, flags.
+    pub ids: [u32; 4],
+    /// Lower and upper limit, damping, armature.
+    pub range_damping: [f32; 4],
+    /// Spring stiffness and reference (xy).
+    pub spring: [f32; 4],
+}
+
+/// WGSL `SceneActuator`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuSceneActuator {
+    /// Joint driven, `ACTUATOR_*` kind.
+    pub ids: [u32; 4],
+    /// Gear, kp, kv, the largest joint force.
+    pub gains: [f32; 4],
+    /// Control range (xy).
+    pub control_range: [f32; 4],
+}
+
+/// WGSL `TreeNode`: kind, body or joint, parent node, has children.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
+pub struct GpuTreeNode {
+    pub ids: [u32; 4],
+}
+
+/// `GpuSceneJoint::ids[3]`: the joint is solved with its tree.
+pub const JOINT_IN_TREE: u32 = 1;
+/// `GpuSceneJoint::ids[3]`: the joint has limits.
+pub const JOINT_LIMITED: u32 = 2;
+/// `GpuTreeNode::ids[0]`: a body node, a joint node.
+pub const NODE_BODY: u32 = 0;
+pub const NODE_JOINT: u32 = 1;
+/// `GpuTreeNode::ids[2]` of a root.
+pub const NO_PARENT: u32 = u32::MAX;
+/// vec4f of warm-start impulses per joint in the state (`JOINT_IMPULSE_VEC4S`).
+pub const JOINT_IMPULSE_VEC4S: usize = 3;
 
 /// WGSL `CachedPoint`.
 #[repr(C)]
@@ -183,9 +239,16 @@ pub const STATE_FIELDS: usize = 4;
 pub const WORLD_STALLED: u32 = 1;
 /// `GpuWorldStatus::flags`: the state went non-finite; the world is frozen until reset.
 pub const WORLD_NON_FINITE: u32 = 2;
+/// `GpuWorldStatus::flags`: the implementation cut the kernel's loops short (step.wgsl).
+pub const WORLD_LOOP_LIMIT: u32 = 4;
+/// Trips of the kernel's loop-limit check: any loop cut short runs once.
+pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
-    assert!(std::mem::size_of::<GpuStepUniforms>() == 96);
+    assert!(std::mem::size_of::<GpuStepUniforms>() == 128);
+    assert!(std::mem::size_of::<GpuSceneJoint>() == 112);
+    assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
+    assert!(std::mem::size_of::<GpuTreeNode>() == 16);
     assert!(std::mem::size_of::<GpuSceneBody>() == 64);
     assert!(std::mem::size_of::<GpuDispatchRange>() == 8);
     assert!(std::mem::size_of::<GpuSceneCollider>() == 80);
@@ -256,8 +319,34 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 static_mass_scale,
                 static_impulse_scale,
                 state_stride,
+                joint_bias_rate,
+                joint_mass_scale,
+                joint_impulse_scale,
+                joint_impulse_offset,
+                control_offset,
+                actuator_force_offset,
+                loop_check_trips,
             ]
         ),
+        layout!(
+            "SceneJoint",
+            GpuSceneJoint,
+            [
+                frame_a,
+                frame_b,
+                anchor_a,
+                anchor_b,
+                ids,
+                range_damping,
+                spring
+            ]
+        ),
+        layout!(
+            "SceneActuator",
+            GpuSceneActuator,
+            [ids, gains, control_range]
+        ),
+        layout!("TreeNode", GpuTreeNode, [ids]),
         layout!("DispatchRange", GpuDispatchRange, [world_offset, world_end]),
         layout!(
             "SceneBody",

@@ -1,8 +1,14 @@
 //! The scene template and the step parameters in the form the kernels read them.
 
-use manyworlds_core::{Scene, Shape, Softness, StepParams};
+use glam::Vec3;
+use manyworlds_core::joint_tree::{JointTree, NodeKind};
+use manyworlds_core::{ActuatorKind, JointKind, Scene, Shape, Softness, StepParams};
 
-use crate::layout::{GpuSceneBody, GpuSceneCollider, GpuShape, GpuStepUniforms};
+use crate::layout::{
+    GpuSceneActuator, GpuSceneBody, GpuSceneCollider, GpuSceneJoint, GpuShape, GpuStepUniforms,
+    GpuTreeNode, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED, LOOP_CHECK_TRIPS, NODE_BODY,
+    NODE_JOINT, NO_PARENT,
+};
 
 pub fn scene_bodies(scene: &Scene) -> Vec<GpuSceneBody> {
     scene
@@ -41,14 +47,164 @@ pub fn scene_colliders(scene: &Scene) -> Vec<GpuSceneCollider> {
         .collect()
 }
 
+fn joint_kind(kind: JointKind) -> u32 {
+    match kind {
+        JointKind::Fixed => 0,
+        JointKind::Revolute => 1,
+        JointKind::Prismatic => 2,
+        JointKind::Spherical => 3,
+        JointKind::Free => 4,
+    }
+}
+
+/// The scene's joints as the kernel reads them: anchors relative to the bodies' centres of
+/// mass, the world's stand-in (slot `body_count`) as the parent of joints without one.
+pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
+    let com =
+        |body: Option<usize>| body.map_or(Vec3::ZERO, |b| scene.bodies()[b].mass.center_of_mass);
+    let world_body = scene.body_count() as u32;
+    scene
+        .joints()
+        .iter()
+        .enumerate()
+        .map(|(j, joint)| {
+            let anchor_a = joint.frame_in_parent.position - com(joint.parent);
+            let anchor_b = joint.frame_in_child.position - com(Some(joint.child));
+            let mut flags = 0;
+            if tree.tree_joints.contains(&j) {
+                flags |= JOINT_IN_TREE;
+            }
+            if joint.limits.is_some() {
+                flags |= JOINT_LIMITED;
+            }
+            let (lower, upper) = joint.limits.unwrap_or((0.0, 0.0));
+            let armature = if joint.kind.is_single_axis() {
+                joint.armature
+            } else {
+                0.0
+            };
+            GpuSceneJoint {
+                frame_a: joint.frame_in_parent.orientation.to_array(),
+                frame_b: joint.frame_in_child.orientation.to_array(),
+                anchor_a: anchor_a.extend(0.0).to_array(),
+                anchor_b: anchor_b.extend(0.0).to_array(),
+                ids: [
+                    joint.parent.map_or(world_body, |p| p as u32),
+                    joint.child as u32,
+                    joint_kind(joint.kind),
+                    flags,
+                ],
+                range_damping: [lower, upper, joint.damping, armature],
+                spring: [joint.stiffness, joint.spring_reference, 0.0, 0.0],
+            }
+        })
+        .collect()
+}
+
+/// The scene's actuators: a servo's force limit as the largest joint force (× |gear|), and
+/// f32::MAX where there is no limit or range.
+pub fn scene_actuators(scene: &Scene) -> Vec<GpuSceneActuator> {
+    scene
+        .actuators()
+        .iter()
+        .map(|a| {
+            let (kind, kp, kv) = match a.kind {
+                ActuatorKind::Motor => (0, 0.0, 0.0),
+                ActuatorKind::Position { kp, kv } => (1, kp, kv),
+                ActuatorKind::Velocity { kv } => (2, 0.0, kv),
+            };
+            let max_force = a.force_limit.map_or(f32::MAX, |f| f * a.gear.abs());
+            let (lower, upper) = a.control_range.unwrap_or((-f32::MAX, f32::MAX));
+            GpuSceneActuator {
+                ids: [a.joint as u32, kind, 0, 0],
+                gains: [a.gear, kp, kv, max_force],
+                control_range: [lower, upper, 0.0, 0.0],
+            }
+        })
+        .collect()
+}
+
+/// The joint trees' bodies and joints in elimination order (parents first). Armature rotors
+/// are left out: the kernel folds each into its joint's pivot (a rotor is always a leaf under
+/// its joint, so eliminating it first only adds −1/armature on the coupling row's diagonal).
+pub fn tree_nodes(tree: &JointTree) -> Vec<GpuTreeNode> {
+    let mut gpu_index = vec![NO_PARENT; tree.nodes.len()];
+    let mut nodes = Vec::with_capacity(tree.nodes.len());
+    for (i, (node, &has_children)) in tree.nodes.iter().zip(&tree.has_children).enumerate() {
+        let (kind, index) = match node.kind {
+            NodeKind::Body(b) => (NODE_BODY, b),
+            NodeKind::Joint(j) => (NODE_JOINT, j),
+            NodeKind::Rotor(_) => continue,
+        };
+        gpu_index[i] = nodes.len() as u32;
+        nodes.push(GpuTreeNode {
+            ids: [
+                kind,
+                index as u32,
+                // Parents come first, so theirs is already known.
+                node.parent.map_or(NO_PARENT, |p| gpu_index[p]),
+                u32::from(has_children),
+            ],
+        });
+    }
+    nodes
+}
+
+/// The scene's excluded body pairs as a bitset, bit `lower · bodies + higher`, 128 bits to a
+/// vec4u (WGSL `collision_excluded`).
+pub fn excluded_pair_bits(scene: &Scene) -> Vec<[u32; 4]> {
+    let bodies = scene.body_count();
+    let mut bits = vec![[0u32; 4]; (bodies * bodies).div_ceil(128).max(1)];
+    for &(a, b) in scene.excluded_pairs() {
+        let bit = a as usize * bodies + b as usize;
+        bits[bit / 128][(bit / 32) % 4] |= 1 << (bit % 32);
+    }
+    bits
+}
+
+/// Where the regions of the state buffer start, in vec4f: the four body fields
+/// (`worlds × bodies` each), then every joint's warm-start impulses, the controls and the
+/// actuator forces (four to a vec4f per world).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateLayout {
+    pub joint_impulses: usize,
+    pub controls: usize,
+    pub actuator_forces: usize,
+    /// vec4f of controls (and of forces) per world.
+    pub actuator_vec4s: usize,
+    pub total: usize,
+}
+
+impl StateLayout {
+    pub fn new(scene: &Scene, worlds: usize) -> Self {
+        let joint_impulses = crate::layout::STATE_FIELDS * worlds * scene.body_count();
+        let controls = joint_impulses + worlds * scene.joints().len() * JOINT_IMPULSE_VEC4S;
+        let actuator_vec4s = scene.actuators().len().div_ceil(4);
+        let actuator_forces = controls + worlds * actuator_vec4s;
+        StateLayout {
+            joint_impulses,
+            controls,
+            actuator_forces,
+            actuator_vec4s,
+            total: actuator_forces + worlds * actuator_vec4s,
+        }
+    }
+}
+
 /// Everything of `StepUniforms` but the per-dispatch fields (`target_steps`, `capacity`),
-/// with the soft-contact coefficients computed as the CPU backend does.
+/// with the soft-contact and joint coefficients computed as the CPU backend does.
 pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuStepUniforms {
     let h = params.substep_dt();
     let inv_h = 1.0 / h;
     let hertz = params.contact_hertz.min(0.25 * inv_h);
     let soft = Softness::new(hertz, params.contact_damping_ratio, h);
     let static_soft = Softness::new(2.0 * hertz, params.contact_damping_ratio, h);
+    let joint_soft = Softness::new(
+        params.joint_hertz.min(0.25 * inv_h),
+        params.joint_damping_ratio,
+        h,
+    );
+    let state = StateLayout::new(scene, worlds);
     GpuStepUniforms {
         gravity: params.gravity.to_array(),
         dt: params.dt,
@@ -71,6 +227,13 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         static_mass_scale: static_soft.mass_scale,
         static_impulse_scale: static_soft.impulse_scale,
         state_stride: (worlds * scene.body_count()) as u32,
-        _pad: 0,
+        joint_bias_rate: joint_soft.bias_rate,
+        joint_mass_scale: joint_soft.mass_scale,
+        joint_impulse_scale: joint_soft.impulse_scale,
+        joint_impulse_offset: state.joint_impulses as u32,
+        control_offset: state.controls as u32,
+        actuator_force_offset: state.actuator_forces as u32,
+        loop_check_trips: LOOP_CHECK_TRIPS,
+        _pad: [0; 2],
     }
 }

@@ -45,15 +45,44 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         "contact_solver.wgsl",
         include_str!("../../../shaders/contact_solver.wgsl"),
     ),
+    (
+        "joint_rows.wgsl",
+        include_str!("../../../shaders/joint_rows.wgsl"),
+    ),
+    (
+        "small_matrix.wgsl",
+        include_str!("../../../shaders/small_matrix.wgsl"),
+    ),
+    (
+        "joint_scratch.wgsl",
+        include_str!("../../../shaders/joint_scratch.wgsl"),
+    ),
+    (
+        "joint_drive.wgsl",
+        include_str!("../../../shaders/joint_drive.wgsl"),
+    ),
+    (
+        "joint_solver.wgsl",
+        include_str!("../../../shaders/joint_solver.wgsl"),
+    ),
+    (
+        "articulation_solver.wgsl",
+        include_str!("../../../shaders/articulation_solver.wgsl"),
+    ),
     ("step.wgsl", include_str!("../../../shaders/step.wgsl")),
 ];
 
 /// What the step kernel is specialised for: the scene's sizes (workgroup arrays are sized by
-/// them), which shape kinds it has (a bit per `SHAPE_*`: pair functions of absent kinds are
-/// compiled out) and whether it has restitution.
+/// them; the joint loops run to constant counts), which shape kinds it has (a bit per
+/// `SHAPE_*`: pair functions of absent kinds are compiled out) and whether it has
+/// restitution.
 pub struct KernelSizes {
     pub max_bodies: usize,
     pub max_colliders: usize,
+    pub joints: usize,
+    pub actuators: usize,
+    /// Nodes of the joint trees (bodies, joints and rotors).
+    pub tree_nodes: usize,
     pub workgroup_size: u32,
     pub shape_kinds: u32,
     /// Whether any collider has restitution: without, the restitution pass is left out.
@@ -64,16 +93,36 @@ impl KernelSizes {
     /// Constants for every shape kind: what the shader checks validate.
     pub const ALL_SHAPES: u32 = 0b1111;
 
+    /// vec4u of the excluded-pair bitset: a bit per (lower, higher) body pair.
+    pub fn exclusion_vec4s(&self) -> usize {
+        (self.max_bodies * self.max_bodies).div_ceil(128).max(1)
+    }
+
+    /// The constants the WGSL files take from the host. Bodies have one more slot than the
+    /// scene has bodies: the world's static stand-in (`WORLD_BODY`).
     pub fn prelude(&self) -> String {
         format!(
-            "const MAX_BODIES: u32 = {}u;\nconst MAX_COLLIDERS: u32 = {}u;\n\
+            "const MAX_BODIES: u32 = {}u;\nconst WORLD_BODY: u32 = {}u;\n\
+             const MAX_COLLIDERS: u32 = {}u;\n\
              const WORKGROUP_SIZE: u32 = {}u;\nconst SCENE_SHAPES: u32 = {}u;\n\
-             const SCENE_HAS_RESTITUTION: bool = {};\n",
-            self.max_bodies.max(1),
+             const SCENE_HAS_RESTITUTION: bool = {};\n\
+             const SCENE_JOINTS: u32 = {}u;\nconst MAX_JOINTS: u32 = {}u;\n\
+             const SCENE_ACTUATORS: u32 = {}u;\nconst MAX_ACTUATORS: u32 = {}u;\n\
+             const TREE_NODES: u32 = {}u;\nconst MAX_TREE_NODES: u32 = {}u;\n\
+             const EXCLUSION_VEC4S: u32 = {}u;\n",
+            self.max_bodies + 1,
+            self.max_bodies,
             self.max_colliders.max(1),
             self.workgroup_size,
             self.shape_kinds,
-            self.restitution
+            self.restitution,
+            self.joints,
+            self.joints.max(1),
+            self.actuators,
+            self.actuators.max(1),
+            self.tree_nodes,
+            self.tree_nodes.max(1),
+            self.exclusion_vec4s(),
         )
     }
 }

@@ -1,10 +1,12 @@
 //! The step kernel of one scene: its WGSL (sized for the scene's bodies and colliders), its
 //! pipeline and bind-group layout, created once per batch.
 
+use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::Scene;
 
 use crate::error::GpuError;
 use crate::layout::GpuShape;
+use crate::scene_upload::tree_nodes;
 use crate::shader_source::{assemble, validate, KernelSizes};
 
 /// Bytes of workgroup memory per body and per collider (step_bindings.wgsl, step.wgsl), to
@@ -17,6 +19,12 @@ pub struct StepKernel {
     pub layout: wgpu::BindGroupLayout,
     /// Size of one constraint slot (WGSL `Constraint`), as naga lays it out.
     pub constraint_size: u64,
+    /// Size of one world's joint scratch (WGSL `WorldJoints`).
+    pub joint_scratch_size: u64,
+    /// The WGSL `Articulation` uniform: its size and where its joints, actuators, tree nodes
+    /// and excluded-pair bits start.
+    pub articulation_size: u64,
+    pub articulation_offsets: [u64; 4],
 }
 
 fn storage(binding: u32, read_only: bool, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
@@ -51,11 +59,14 @@ impl StepKernel {
         device: &wgpu::Device,
         limits: &wgpu::Limits,
         scene: &Scene,
+        tree: &JointTree,
         workgroup_size: u32,
     ) -> Result<Self, GpuError> {
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
-        let workgroup_bytes =
-            bodies * WORKGROUP_BYTES_PER_BODY + colliders * WORKGROUP_BYTES_PER_COLLIDER + 1024;
+        // One body slot more: the world's stand-in.
+        let workgroup_bytes = (bodies + 1) * WORKGROUP_BYTES_PER_BODY
+            + colliders * WORKGROUP_BYTES_PER_COLLIDER
+            + 1024;
         if workgroup_bytes > limits.max_compute_workgroup_storage_size as usize {
             return Err(GpuError::SceneTooLarge(format!(
                 "{bodies} bodies and {colliders} colliders need about {workgroup_bytes} bytes of \
@@ -66,6 +77,9 @@ impl StepKernel {
         let sizes = KernelSizes {
             max_bodies: bodies,
             max_colliders: colliders,
+            joints: scene.joints().len(),
+            actuators: scene.actuators().len(),
+            tree_nodes: tree_nodes(tree).len(),
             workgroup_size,
             shape_kinds: scene
                 .colliders()
@@ -78,7 +92,27 @@ impl StepKernel {
         };
         let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
-        let constraint_size = struct_size(&module, "Constraint")?;
+        let layouter = layouter(&module)?;
+        let constraint_size = struct_layout(&module, &layouter, "Constraint")?.0;
+        let joint_scratch_size = struct_layout(&module, &layouter, "WorldJoints")?.0;
+        let (articulation_size, members) = struct_layout(&module, &layouter, "Articulation")?;
+        let [joints_at, actuators_at, nodes_at, excluded_at] = members[..] else {
+            return Err(GpuError::Shader {
+                file: "step.wgsl".to_string(),
+                message: format!("Articulation has {} members, not 4", members.len()),
+            });
+        };
+        let articulation_offsets = [joints_at, actuators_at, nodes_at, excluded_at];
+        let uniform_limit = limits.max_uniform_buffer_binding_size;
+        if articulation_size > uniform_limit {
+            return Err(GpuError::SceneTooLarge(format!(
+                "{bodies} bodies, {} joints, {} actuators and {} joint-tree nodes need \
+                 {articulation_size} bytes of uniforms; this adapter binds {uniform_limit}",
+                scene.joints().len(),
+                scene.actuators().len(),
+                tree_nodes(tree).len()
+            )));
+        }
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("step.wgsl"),
             source: wgpu::ShaderSource::Wgsl(source.into()),
@@ -96,6 +130,9 @@ impl StepKernel {
                 storage(6, false, false),
                 storage(7, false, false),
                 uniform(8, true),
+                // The scene's joints, actuators and joint trees; the joints' scratch.
+                uniform(9, false),
+                storage(10, false, false),
             ],
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -115,12 +152,14 @@ impl StepKernel {
             pipeline,
             layout,
             constraint_size,
+            joint_scratch_size,
+            articulation_size,
+            articulation_offsets,
         })
     }
 }
 
-/// The size naga gives WGSL struct `name`.
-fn struct_size(module: &naga::Module, name: &str) -> Result<u64, GpuError> {
+fn layouter(module: &naga::Module) -> Result<naga::proc::Layouter, GpuError> {
     let mut layouter = naga::proc::Layouter::default();
     layouter
         .update(module.to_ctx())
@@ -128,13 +167,28 @@ fn struct_size(module: &naga::Module, name: &str) -> Result<u64, GpuError> {
             file: "step.wgsl".to_string(),
             message: e.to_string(),
         })?;
-    module
+    Ok(layouter)
+}
+
+/// The size naga gives WGSL struct `name`, and its members' offsets.
+fn struct_layout(
+    module: &naga::Module,
+    layouter: &naga::proc::Layouter,
+    name: &str,
+) -> Result<(u64, Vec<u64>), GpuError> {
+    let (handle, ty) = module
         .types
         .iter()
         .find(|(_, t)| t.name.as_deref() == Some(name))
-        .map(|(handle, _)| layouter[handle].size as u64)
         .ok_or_else(|| GpuError::Shader {
             file: "step.wgsl".to_string(),
             message: format!("no struct {name}"),
-        })
+        })?;
+    let offsets = match &ty.inner {
+        naga::TypeInner::Struct { members, .. } => {
+            members.iter().map(|m| u64::from(m.offset)).collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok((u64::from(layouter[handle].size), offsets))
 }

@@ -12,6 +12,9 @@ fn every_shader_file_validates_with_its_includes() {
         let sizes = KernelSizes {
             max_bodies: 8,
             max_colliders: 8,
+            joints: 4,
+            actuators: 3,
+            tree_nodes: 9,
             workgroup_size: 64,
             shape_kinds: KernelSizes::ALL_SHAPES,
             restitution: true,

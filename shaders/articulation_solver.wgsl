@@ -1,0 +1,203 @@
+// The structural rows of all joints that form trees, solved together and exactly in every
+// pass (articulation_solver.rs; Baraff, "Linear-Time Dynamics using Lagrange Multipliers",
+// SIGGRAPH 1996). Bodies, joints and armature rotors are the nodes of the sparse symmetric
+// system
+//
+//   [ M   −Jᵀ ] [Δv]   [     0      ]
+//   [ −J   0  ] [Δλ] = [ J v + bias ]
+//
+// whose graph is a forest: eliminated leaves first (the node list has parents before
+// children) it factors with no fill-in into one small dense block per node. Bodies' pivots
+// stay positive definite (articulated inertias), joints' negative definite.
+//
+// Every node is a 6×6 block (small_matrix.wgsl): a body's 6 degrees of freedom, a joint's rows
+// padded with −1 on the unused diagonal. An armature rotor, a leaf under its joint on the
+// CPU, is folded into the joint's pivot here: eliminating it adds −rᵀ r / armature, r the
+// rows' rotor coefficients. One lane runs it, without loops over the blocks' entries.
+//!include joint_scratch.wgsl
+//!include joint_drive.wgsl
+//!include joint_solver.wgsl
+
+fn is_leaf_body(ids: vec4u) -> bool {
+    return ids.x == NODE_BODY && ids.w == 0u;
+}
+
+// The block H between node i and its parent: −Jᵀ for a body under a joint, −J for a joint
+// under a body (J the joint's Jacobian block for that body).
+fn coupling_block(ids: vec4u, parent: vec4u) -> Block6 {
+    if ids.x == NODE_BODY {
+        let j = parent.y;
+        let side_b = articulation.joints[j].ids.y == ids.y;
+        return block_scale(block_transpose(jacobian_block(j, side_b)), -1.0);
+    }
+    let j = ids.y;
+    let side_b = articulation.joints[j].ids.y == parent.y;
+    return block_scale(jacobian_block(j, side_b), -1.0);
+}
+
+// Node i's own block before eliminations: a body's mass (m, and its world inertia), zero for a
+// joint's rows (its padding −1) less its rotor's share.
+fn initial_pivot(ids: vec4u) -> Block6 {
+    if ids.x == NODE_BODY {
+        let zero = mat3x3f();
+        let b = ids.y;
+        return Block6(mat3_diagonal(vec3f(1.0 / body_inverse_mass[b])), zero, zero, mat3_inverse(body_inverse_inertia[b]));
+    }
+    let j = ids.y;
+    var d = row_padding(j, -1.0);
+    let armature = articulation.joints[j].range_damping.w;
+    if armature > 0.0 {
+        d = block_sub(d, block_scale(block_outer(rotor_column(j)), 1.0 / armature));
+    }
+    return d;
+}
+
+// D⁻¹ h for node i: its factor, or a leaf body's plain inverse mass.
+fn pivot_solve_block(i: u32, ids: vec4u, h: Block6) -> Block6 {
+    if is_leaf_body(ids) {
+        let b = ids.y;
+        return block_mul(inverse_mass_block(body_inverse_mass[b], body_inverse_inertia[b]), h);
+    }
+    let sign = select(1.0, -1.0, ids.x == NODE_JOINT);
+    return factor_solve_block(joint_scratch[joint_world].nodes[i].factor, sign, h);
+}
+
+fn pivot_solve(i: u32, ids: vec4u, x: Vec6) -> Vec6 {
+    if is_leaf_body(ids) {
+        let b = ids.y;
+        return Vec6(x.top * body_inverse_mass[b], body_inverse_inertia[b] * x.bottom);
+    }
+    let sign = select(1.0, -1.0, ids.x == NODE_JOINT);
+    return factor_solve(joint_scratch[joint_world].nodes[i].factor, sign, x);
+}
+
+// The drive of joint j takes its effective mass from the subtree under it: the articulated
+// inertia about the joint's axis of body node i (the body below j) with its subtree eliminated,
+// Featherstone's Sᵀ Iᴬ S, read before i's pivot is factored.
+fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
+    let t = articulation.joints[j];
+    let w = &joint_scratch[joint_world].joints[j];
+    if !drive_needs_mass(j) || !is_single_axis(t.ids.z) || (*w).row_count == 0u {
+        return;
+    }
+    let b = ids.y;
+    let on_b = t.ids.y == b;
+    (*w).subtree_is_b = select(0u, 1u, on_b);
+    let axis = (*w).current_axis;
+    let arm = select((*w).current_arm_a, (*w).current_arm_b, on_b);
+    var motion = Vec6(axis, vec3f(0.0));
+    if t.ids.z == JOINT_REVOLUTE {
+        motion = Vec6(cross(arm, axis), axis);
+    }
+    if is_leaf_body(ids) {
+        (*w).subtree_mass = dot(motion.top, motion.top) / body_inverse_mass[b]
+            + dot(motion.bottom, mat3_inverse(body_inverse_inertia[b]) * motion.bottom);
+        return;
+    }
+    let d = joint_scratch[joint_world].nodes[i].pivot;
+    (*w).subtree_mass = vec6_dot(motion, block_mul_vec(d, motion));
+}
+
+fn clear_subtree_masses() {
+    for (var j = 0u; j < SCENE_JOINTS; j++) {
+        joint_scratch[joint_world].joints[j].subtree_mass = 0.0;
+    }
+}
+
+// Factors the trees' system for the joints' current rows, and records the drives' subtree
+// masses. False when a block is singular (every tree joint is then solved on its own this
+// substep, and the drives use free responses).
+fn factor_tree() -> bool {
+    clear_subtree_masses();
+    let nodes = &joint_scratch[joint_world].nodes;
+    for (var i = 0u; i < TREE_NODES; i++) {
+        let ids = articulation.nodes[i].ids;
+        if !is_leaf_body(ids) {
+            (*nodes)[i].pivot = initial_pivot(ids);
+        }
+    }
+    // Children before parents: each node's pivot has all its children's eliminations.
+    for (var ii = TREE_NODES; ii > 0u; ii--) {
+        let i = ii - 1u;
+        let ids = articulation.nodes[i].ids;
+        let has_parent = ids.z != NO_PARENT;
+        var parent = vec4u(0u);
+        if has_parent {
+            parent = articulation.nodes[ids.z].ids;
+        }
+        if ids.x == NODE_BODY && has_parent && parent.x == NODE_JOINT {
+            record_subtree_mass(i, ids, parent.y);
+        }
+        if !is_leaf_body(ids) {
+            let factored = factor_block((*nodes)[i].pivot, select(1.0, -1.0, ids.x == NODE_JOINT));
+            if !factored.ok {
+                clear_subtree_masses();
+                return false;
+            }
+            (*nodes)[i].factor = factored.factor;
+        }
+        if has_parent {
+            // L = D⁻¹ H; the parent's pivot loses Hᵀ L.
+            let h = coupling_block(ids, parent);
+            let link = pivot_solve_block(i, ids, h);
+            (*nodes)[i].link = link;
+            (*nodes)[ids.z].pivot = block_sub((*nodes)[ids.z].pivot, block_mul(block_transpose(h), link));
+        }
+    }
+    return true;
+}
+
+// Solves the factored system for the nodes' `work` in place: forward (each node's right-hand
+// side folded into its parent's), then back from the roots down.
+fn substitute_tree() {
+    let nodes = &joint_scratch[joint_world].nodes;
+    for (var ii = TREE_NODES; ii > 0u; ii--) {
+        let i = ii - 1u;
+        let p = articulation.nodes[i].ids.z;
+        if p != NO_PARENT {
+            (*nodes)[p].work = vec6_sub((*nodes)[p].work, block_transpose_mul_vec((*nodes)[i].link, (*nodes)[i].work));
+        }
+    }
+    for (var i = 0u; i < TREE_NODES; i++) {
+        let ids = articulation.nodes[i].ids;
+        var x = pivot_solve(i, ids, (*nodes)[i].work);
+        if ids.z != NO_PARENT {
+            x = vec6_sub(x, block_mul_vec((*nodes)[i].link, (*nodes)[ids.z].work));
+        }
+        (*nodes)[i].work = x;
+    }
+}
+
+// Every tree joint's rows to their target, exactly: zero relative velocity, minus the bias
+// rate × the row's position error (Baumgarte) on structural rows in the biased pass; the
+// impulses found are accumulated and applied. (Rigid, not softened per row: per-row softening
+// breaks the coupled solution where a rotor ties rows together, and feeds energy into the
+// rotors.)
+fn solve_tree_velocities(use_bias: bool) {
+    let nodes = &joint_scratch[joint_world].nodes;
+    for (var i = 0u; i < TREE_NODES; i++) {
+        let ids = articulation.nodes[i].ids;
+        var targets = Vec6(vec3f(0.0), vec3f(0.0));
+        if ids.x == NODE_JOINT {
+            targets = row_targets(ids.y, load_joint_pair(ids.y), use_bias);
+        }
+        (*nodes)[i].work = targets;
+    }
+    substitute_tree();
+    for (var i = 0u; i < TREE_NODES; i++) {
+        let ids = articulation.nodes[i].ids;
+        if ids.x != NODE_JOINT {
+            continue;
+        }
+        let j = ids.y;
+        let w = &joint_scratch[joint_world].joints[j];
+        let lambda = (*nodes)[i].work;
+        var v = load_joint_pair(j);
+        for (var r = 0u; r < (*w).row_count; r++) {
+            let x = vec6_at(lambda, r);
+            (*w).row_impulses[r] += x;
+            apply_joint_row(j, r, &v, x);
+        }
+        store_joint_pair(j, v);
+    }
+}

@@ -1,0 +1,178 @@
+// The drive of a revolute or prismatic joint's degree of freedom (joint_drive.rs): spring and
+// damper, servo, limits and motor, with its armature. Each is one row on q̇, solved before the
+// joint's structural rows, with the effective mass of what it turns: the subtree of the
+// articulation on one side (Featherstone's Sᵀ Iᴬ S, from the factorisation), the other body's
+// own response, and the armature rotor, which moves with the bodies as one degree of freedom.
+//!include joint_scratch.wgsl
+
+fn drive_needs_position(j: u32) -> bool {
+    let t = articulation.joints[j];
+    let w = &joint_scratch[joint_world].joints[j];
+    return t.spring.x > 0.0 || (t.ids.w & JOINT_LIMITED) != 0u
+        || ((*w).has_servo != 0u && (*w).servo.x > 0.0);
+}
+
+// Whether joint j's drive needs an effective mass (a motor alone on a joint without armature
+// does not).
+fn drive_needs_mass(j: u32) -> bool {
+    let t = articulation.joints[j];
+    let w = &joint_scratch[joint_world].joints[j];
+    return (*w).drive_active != 0u
+        && (drive_needs_position(j) || t.range_damping.z > 0.0 || (*w).has_servo != 0u
+            || t.range_damping.w > 0.0);
+}
+
+// The hinge angle between two joint frames (joint_space.rs `revolute_angle`), in (−π, π].
+fn revolute_angle(parent_frame: vec4f, child_frame: vec4f) -> f32 {
+    var e = quat_mul(quat_conjugate(parent_frame), child_frame);
+    if e.w < 0.0 {
+        e = -e;
+    }
+    return 2.0 * atan2(e.x, e.w);
+}
+
+// q of single-axis joint j, now.
+fn joint_position(j: u32) -> f32 {
+    let t = articulation.joints[j];
+    if t.ids.z == JOINT_REVOLUTE {
+        return revolute_angle(
+            quat_mul(body_orientation[t.ids.x], t.frame_a),
+            quat_mul(body_orientation[t.ids.y], t.frame_b),
+        );
+    }
+    let ra = joint_arm_a(j);
+    let rb = joint_arm_b(j);
+    let axis = body_delta_rotation[t.ids.x] * joint_scratch[joint_world].joints[j].axis_a;
+    return dot(axis, joint_anchor_offset(j, ra, rb));
+}
+
+// Applies an axial impulse to bodies and rotor together: the degree of freedom, of mass
+// m + armature, changes speed by λ / (m + armature).
+fn apply_axial(j: u32, v: ptr<function, BodyPair>, row: JointRow, body_mass: f32, lambda: f32) {
+    let armature = articulation.joints[j].range_damping.w;
+    var share = 1.0;
+    if armature > 0.0 {
+        let total = body_mass + armature;
+        let w = &joint_scratch[joint_world].joints[j];
+        (*w).rotor_velocity += lambda / total;
+        share = body_mass / total;
+    }
+    joint_row_apply(row, v, lambda * share);
+}
+
+// How fast q̇ answers an axial impulse: the free response of the body on one side plus the
+// articulated response of the subtree on the other, or the two bodies' free responses when the
+// joint is not in a tree.
+fn drive_response(j: u32, row: JointRow, v: BodyPair) -> f32 {
+    let w = &joint_scratch[joint_world].joints[j];
+    let subtree_mass = (*w).subtree_mass;
+    if subtree_mass <= 0.0 {
+        return joint_row_response(row, row, v, 0.0);
+    }
+    if (*w).subtree_is_b != 0u {
+        return v.inverse_mass_a * dot(row.linear, row.linear)
+            + dot(row.angular_a, v.inverse_inertia_a * row.angular_a) + 1.0 / subtree_mass;
+    }
+    return v.inverse_mass_b * dot(row.linear, row.linear)
+        + dot(row.angular_b, v.inverse_inertia_b * row.angular_b) + 1.0 / subtree_mass;
+}
+
+// An implicit spring k and damper c on a degree of freedom of mass m, stepped with substep h
+// (softness.rs `Softness::spring`): (bias rate, mass scale, impulse scale).
+fn spring_softness(stiffness: f32, damping: f32, mass: f32, h: f32) -> vec3f {
+    let gain = damping + h * stiffness;
+    if gain <= 0.0 {
+        return vec3f(0.0, 0.0, 1.0);
+    }
+    let a = h * gain;
+    let mass_scale = a / (mass + a);
+    return vec3f(stiffness / gain, mass_scale, 1.0 - mass_scale);
+}
+
+// The speed of the degree of freedom: of bodies and rotor together, weighted by their inertia
+// (they differ only by what other rows did since the coupling).
+fn drive_velocity(j: u32, row: JointRow, v: BodyPair, body_mass: f32, mass: f32) -> f32 {
+    let armature = articulation.joints[j].range_damping.w;
+    let rotor = joint_scratch[joint_world].joints[j].rotor_velocity;
+    return (body_mass * joint_row_velocity(row, v, 0.0) + armature * rotor) / mass;
+}
+
+// Joint j's drive: spring and damper, servo, limits (like a contact: speculative inside the
+// range, soft past it).
+fn solve_drive(j: u32, use_bias: bool) {
+    let w = &joint_scratch[joint_world].joints[j];
+    if (*w).drive_active == 0u {
+        return;
+    }
+    let t = articulation.joints[j];
+    let row = joint_axial_row(j);
+    var v = load_joint_pair(j);
+    let response = drive_response(j, row, v);
+    if response <= 0.0 {
+        return;
+    }
+    let body_mass = 1.0 / response;
+    let mass = body_mass + t.range_damping.w;
+    var q = 0.0;
+    if drive_needs_position(j) {
+        q = joint_position(j);
+    }
+    let h = params.h;
+    let stiffness = t.spring.x;
+    let damping = t.range_damping.z;
+    if stiffness > 0.0 || damping > 0.0 {
+        let soft = spring_softness(stiffness, damping, mass, h);
+        let c = q - t.spring.y;
+        let impulse = -mass * soft.y * (drive_velocity(j, row, v, body_mass, mass) + soft.x * c)
+            - soft.z * (*w).impulse_spring;
+        (*w).impulse_spring += impulse;
+        apply_axial(j, &v, row, body_mass, impulse);
+    }
+    if (*w).has_servo != 0u {
+        let servo = (*w).servo;
+        let soft = spring_softness(servo.x, servo.y, mass, h);
+        let velocity = drive_velocity(j, row, v, body_mass, mass) - servo.w;
+        let c = q - servo.z;
+        let old = (*w).impulse_servo;
+        let impulse = -mass * soft.y * (velocity + soft.x * c) - soft.z * old;
+        let limit = (*w).servo_max_force * h;
+        let total = clamp(old + impulse, -limit, limit);
+        (*w).impulse_servo = total;
+        apply_axial(j, &v, row, body_mass, total - old);
+    }
+    if (t.ids.w & JOINT_LIMITED) != 0u {
+        let soft = joint_coefficients(use_bias, true);
+        var c = q - t.range_damping.x;
+        var bias = soft.x * c;
+        var mass_scale = soft.y;
+        var impulse_scale = soft.z;
+        if c > 0.0 {
+            bias = c * params.inv_h;
+            mass_scale = 1.0;
+            impulse_scale = 0.0;
+        }
+        var old = (*w).impulse_lower;
+        var impulse = -mass * mass_scale * (drive_velocity(j, row, v, body_mass, mass) + bias)
+            - impulse_scale * old;
+        var total = max(old + impulse, 0.0);
+        (*w).impulse_lower = total;
+        apply_axial(j, &v, row, body_mass, total - old);
+
+        c = t.range_damping.y - q;
+        bias = soft.x * c;
+        mass_scale = soft.y;
+        impulse_scale = soft.z;
+        if c > 0.0 {
+            bias = c * params.inv_h;
+            mass_scale = 1.0;
+            impulse_scale = 0.0;
+        }
+        old = (*w).impulse_upper;
+        impulse = -mass * mass_scale * (-drive_velocity(j, row, v, body_mass, mass) + bias)
+            - impulse_scale * old;
+        total = max(old + impulse, 0.0);
+        (*w).impulse_upper = total;
+        apply_axial(j, &v, row, body_mass, old - total);
+    }
+    store_joint_pair(j, v);
+}
