@@ -173,7 +173,7 @@ fn motor_beam() -> (Scene, f32) {
 
 #[test]
 fn bad_controls_are_refused_and_change_nothing() {
-    for backend in joint_backends("bad_controls_are_refused_and_change_nothing") {
+    for backend in backends("bad_controls_are_refused_and_change_nothing") {
         let b = name(&backend);
         let (scene, _) = motor_beam();
         let params = StepParams::default();
@@ -231,7 +231,7 @@ fn bad_controls_are_refused_and_change_nothing() {
 
 #[test]
 fn motor_force_is_its_clamped_control_and_turns_the_joint() {
-    for backend in joint_backends("motor_force_is_its_clamped_control_and_turns_the_joint") {
+    for backend in backends("motor_force_is_its_clamped_control_and_turns_the_joint") {
         let b = name(&backend);
         let (scene, inertia) = motor_beam();
         let params = StepParams::default();
@@ -271,7 +271,7 @@ fn motor_force_is_its_clamped_control_and_turns_the_joint() {
 
 #[test]
 fn joint_positions_read_back_the_initial_configuration() {
-    for backend in joint_backends("joint_positions_read_back_the_initial_configuration") {
+    for backend in backends("joint_positions_read_back_the_initial_configuration") {
         let b = name(&backend);
         // A floating base; an arm on an oblique hinge; a slide along an oblique axis; a ball
         // joint; a welded block. Anchors off the body origins.
@@ -378,7 +378,7 @@ fn control(world: usize, actuator: usize, step: usize) -> f32 {
 
 #[test]
 fn ant_worlds_evolve_the_same_bits_in_batches_of_4_and_64() {
-    for backend in joint_backends("ant_worlds_evolve_the_same_bits_in_batches_of_4_and_64") {
+    for backend in backends("ant_worlds_evolve_the_same_bits_in_batches_of_4_and_64") {
         let b = name(&backend);
         let ant = builtin("ant").expect("built-in ant");
         let actuators = ant.scene.actuators().len();

@@ -74,7 +74,7 @@ fn error_and_tolerance(measured: &[f64], reference: &[f64]) -> (f64, f64, usize)
 
 #[test]
 fn cartpole_follows_its_equations_of_motion_for_one_second() {
-    for backend in joint_backends("cartpole_follows_its_equations_of_motion_for_one_second") {
+    for backend in backends("cartpole_follows_its_equations_of_motion_for_one_second") {
         let b = name(&backend);
         let cartpole = builtin("cartpole").expect("built-in cart-pole");
         let theta0 = 0.1f32;

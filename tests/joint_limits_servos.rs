@@ -161,7 +161,7 @@ fn loaded_beam_on_a_limit(backend: &manyworlds::Backend, release: f32) -> LimitR
 
 #[test]
 fn revolute_limit_holds_a_beam_loaded_with_ten_times_its_weight() {
-    for backend in joint_backends("revolute_limit_holds_a_beam_loaded_with_ten_times_its_weight") {
+    for backend in backends("revolute_limit_holds_a_beam_loaded_with_ten_times_its_weight") {
         let b = name(&backend);
         // Starts at rest on the limit: a static load.
         let run = loaded_beam_on_a_limit(&backend, 0.0);
@@ -192,7 +192,7 @@ fn revolute_limit_holds_a_beam_loaded_with_ten_times_its_weight() {
 
 #[test]
 fn revolute_limit_stops_a_loaded_beam_swinging_onto_it() {
-    for backend in joint_backends("revolute_limit_stops_a_loaded_beam_swinging_onto_it") {
+    for backend in backends("revolute_limit_stops_a_loaded_beam_swinging_onto_it") {
         let b = name(&backend);
         let release = 0.8;
         let run = loaded_beam_on_a_limit(&backend, release);
@@ -241,8 +241,7 @@ fn settling_time(samples: &[f64], dt: f64, target: f64, band: f64) -> Option<f64
 
 #[test]
 fn position_servo_step_response_settles_as_the_analytic_pd_system() {
-    for backend in joint_backends("position_servo_step_response_settles_as_the_analytic_pd_system")
-    {
+    for backend in backends("position_servo_step_response_settles_as_the_analytic_pd_system") {
         let b = name(&backend);
         // (armature, gear): the brief's plain servo, and one with a rotor inertia and a gear.
         for (armature, gear) in [(0.0f32, 1.0f32), (0.5, 2.0)] {

@@ -89,8 +89,7 @@ fn worst_separation(scene: &Scene, bodies: &WorldBodies) -> (f32, usize) {
 
 #[test]
 fn pendulum_small_oscillation_period_matches_the_physical_pendulum() {
-    for backend in joint_backends("pendulum_small_oscillation_period_matches_the_physical_pendulum")
-    {
+    for backend in backends("pendulum_small_oscillation_period_matches_the_physical_pendulum") {
         let b = name(&backend);
         let pendulum = builtin("pendulum").expect("built-in pendulum");
         let amplitude = 0.04f32;
@@ -173,7 +172,7 @@ fn pendulum_small_oscillation_period_matches_the_physical_pendulum() {
 
 #[test]
 fn double_pendulum_conserves_energy_for_ten_seconds() {
-    for backend in joint_backends("double_pendulum_conserves_energy_for_ten_seconds") {
+    for backend in backends("double_pendulum_conserves_energy_for_ten_seconds") {
         let b = name(&backend);
         let double = builtin("double_pendulum").expect("built-in double pendulum");
         let gravity = double.params.gravity;
@@ -222,7 +221,7 @@ fn double_pendulum_conserves_energy_for_ten_seconds() {
 
 #[test]
 fn hanging_chain_holds_together_for_ten_seconds() {
-    for backend in joint_backends("hanging_chain_holds_together_for_ten_seconds") {
+    for backend in backends("hanging_chain_holds_together_for_ten_seconds") {
         let b = name(&backend);
         let chain = builtin("chain10").expect("built-in chain");
         let mut sim = builtin_sim(&chain, 1, &backend);

@@ -148,9 +148,7 @@ pub fn box_depth_below_ground(pose: &Pose, half: Vec3) -> f32 {
     (local_up.abs() * half).element_sum() - pose.position.z
 }
 
-/// The backends a joint or actuator test runs on: the CPU only for now. The GPU kernel has no
-/// joints yet (issue 4); when it has, this is the one place to switch their GPU half on.
-pub fn joint_backends(test: &str) -> Vec<Backend> {
-    eprintln!("PENDING the GPU half of {test}: the GPU kernel has no joints yet (issue 4)");
-    vec![Backend::Cpu]
+/// Whether the GPU the tests run on is a CPU implementation (lavapipe): no adapter is hardware.
+pub fn gpu_is_software() -> bool {
+    manyworlds::list_adapters().iter().all(|a| !a.is_hardware)
 }
