@@ -187,11 +187,16 @@ impl Manyworlds {
         ))
     }
 
+    /// Takes one step and resets, so that what a first step costs once (a GPU driver may
+    /// compile the kernel at its first dispatch) is part of the untimed build.
     fn new(batch: Box<dyn WorldBatch>) -> Self {
         let actuators = batch.scene().actuators().len();
         assert!(actuators > 0, "the scene has actuators to drive");
         let controls = vec![0.0; batch.world_count() * actuators];
-        Manyworlds { batch, controls }
+        let mut engine = Manyworlds { batch, controls };
+        engine.step(0);
+        engine.reset();
+        engine
     }
 }
 
