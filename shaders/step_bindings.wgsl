@@ -16,7 +16,7 @@
 @group(0) @binding(6) var<storage, read_write> solve_order: array<u32>;
 @group(0) @binding(7) var<storage, read_write> world_status: array<WorldStatus>;
 @group(0) @binding(8) var<uniform> dispatch_range: DispatchRange;
-// Binding 10, the joints' scratch, is declared with the joint solver (joint_solver.wgsl).
+// Binding 10, the joints' scratch, is declared in joint_scratch.wgsl.
 
 // The scene's joints, actuators and joint trees, and the body pairs that never collide (joined
 // by a joint, or excluded). SCENE_JOINTS, SCENE_ACTUATORS and TREE_NODES (the counts), MAX_*
