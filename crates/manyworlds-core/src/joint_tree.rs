@@ -1,7 +1,9 @@
 //! Which joints form trees (robots), and the order in which the backends' articulation
 //! solvers eliminate them (Baraff, "Linear-Time Dynamics using Lagrange Multipliers", 1996).
-//! Bodies, joints and armature rotors are the nodes; a tree's root is a joint to the static
-//! world when it has one (else a body), and every node's parent comes before it. Joints that
+//! Bodies and joints are the nodes; a tree's root is a joint to the static world when it has
+//! one (else a body), and every node's parent comes before it. A joint's armature rotor is not
+//! a node: it would be a leaf under its joint, so the solvers eliminate it in place, into the
+//! joint's pivot. Joints that
 //! close a loop, and all but one joint to the world per tree, are left out as "loose" joints,
 //! solved one by one. Depends on the scene only: built once per batch.
 
@@ -12,8 +14,6 @@ use crate::scene::Scene;
 pub enum NodeKind {
     Body(usize),
     Joint(usize),
-    /// A joint's armature rotor.
-    Rotor(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -47,11 +47,6 @@ fn joint_bodies(scene: &Scene, j: usize) -> Option<(Option<usize>, Option<usize>
     Some((joint.parent.and_then(dynamic), dynamic(joint.child)))
 }
 
-fn has_rotor(scene: &Scene, j: usize) -> bool {
-    let joint = &scene.joints()[j];
-    joint.kind.is_single_axis() && joint.armature > 0.0
-}
-
 impl JointTree {
     pub fn new(scene: &Scene) -> Self {
         let body_count = scene.body_count();
@@ -80,7 +75,7 @@ impl JointTree {
                 continue;
             }
             used[j] = true;
-            let joint_node = tree.add_joint(scene, j, None);
+            let joint_node = tree.add_joint(j, None);
             tree.grow(
                 scene,
                 body,
@@ -111,20 +106,13 @@ impl JointTree {
         tree
     }
 
-    fn add_joint(&mut self, scene: &Scene, j: usize, parent: Option<usize>) -> usize {
+    fn add_joint(&mut self, j: usize, parent: Option<usize>) -> usize {
         self.nodes.push(Node {
             kind: NodeKind::Joint(j),
             parent,
         });
         self.tree_joints.push(j);
-        let index = self.nodes.len() - 1;
-        if has_rotor(scene, j) {
-            self.nodes.push(Node {
-                kind: NodeKind::Rotor(j),
-                parent: Some(index),
-            });
-        }
-        index
+        self.nodes.len() - 1
     }
 
     /// Adds `root` (under `parent`) and everything reachable from it, breadth first.
@@ -163,7 +151,7 @@ impl JointTree {
                     Some(o) => {
                         used[j] = true;
                         visited[o] = true;
-                        let joint_node = self.add_joint(scene, j, Some(body_node));
+                        let joint_node = self.add_joint(j, Some(body_node));
                         self.nodes.push(Node {
                             kind: NodeKind::Body(o),
                             parent: Some(joint_node),

@@ -4,8 +4,8 @@
 //!
 //! Gauss–Seidel passes one joint at a time cannot carry large loads along a chain of light
 //! links (an ant's 0.05 kg legs pushing a 150 N·m motor torque into the ground): the chain
-//! drifts apart by centimetres. Here the joints' rows and the bodies (and armature rotors)
-//! form the sparse symmetric system
+//! drifts apart by centimetres. Here the joints' rows and the bodies form the sparse
+//! symmetric system
 //!
 //! ```text
 //! [ M   −Jᵀ ] [Δv]   [     0      ]
@@ -135,14 +135,7 @@ fn coupling_block(
                 }
             }
         }
-        (NodeKind::Rotor(_), NodeKind::Joint(j)) => {
-            let joint = &joints[j];
-            h.set_padded(MAX_DIM, 0.0);
-            for r in 0..joint.row_count {
-                h.m[0][r] = -joint.rows[r].rotor;
-            }
-        }
-        _ => unreachable!("the tree alternates bodies and joints; rotors hang off joints"),
+        _ => unreachable!("the tree alternates bodies and joints"),
     }
 }
 
@@ -161,6 +154,24 @@ fn mass_block(body: &SolverBody, d: &mut SmallMatrix) {
     {
         for (r, v) in column.to_array().iter().enumerate() {
             d.m[3 + r][3 + c] = *v;
+        }
+    }
+}
+
+/// A joint's own block, into `d`: zero on its rows (−1 on the padding), less its armature
+/// rotor's share. The rotor (inertia a, rows' coefficients c) is a leaf under its joint;
+/// eliminating it first subtracts c cᵀ / a.
+fn joint_block(joint: &JointConstraint, d: &mut SmallMatrix) {
+    d.set_padded(joint.row_count, -1.0);
+    if joint.armature > 0.0 {
+        let rotor: SmallVector = std::array::from_fn(|r| joint.rows[r].rotor);
+        let inverse_armature = 1.0 / joint.armature;
+        for r in 0..MAX_DIM {
+            if rotor[r] != 0.0 {
+                for c in 0..MAX_DIM {
+                    d.m[r][c] -= rotor[r] * rotor[c] * inverse_armature;
+                }
+            }
         }
     }
 }
@@ -184,23 +195,17 @@ impl TreeFactor {
             match node.kind {
                 NodeKind::Body(b) if has_children => mass_block(&bodies[b], block),
                 NodeKind::Body(_) => {}
-                NodeKind::Joint(j) => block.set_padded(joints[j].row_count, -1.0),
-                NodeKind::Rotor(j) => {
-                    block.set_padded(1, 1.0);
-                    block.m[0][0] = joints[j].armature;
-                }
+                NodeKind::Joint(j) => joint_block(&joints[j], block),
             }
         }
         // Children before parents: each node's pivot has all its children's eliminations.
-        // Bodies' and rotors' pivots stay positive definite (articulated inertias), joints'
-        // negative definite.
+        // Bodies' pivots stay positive definite (articulated inertias), joints' negative
+        // definite.
         for i in (0..n).rev() {
             let node = tree.nodes[i];
-            let positive = !matches!(node.kind, NodeKind::Joint(_));
-            let dim = match node.kind {
-                NodeKind::Body(_) => 6,
-                NodeKind::Joint(j) => joints[j].row_count,
-                NodeKind::Rotor(_) => 1,
+            let (positive, dim) = match node.kind {
+                NodeKind::Body(_) => (true, 6),
+                NodeKind::Joint(j) => (false, joints[j].row_count),
             };
             match node.kind {
                 NodeKind::Body(b) if !tree.has_children[i] => {
@@ -358,11 +363,12 @@ impl TreeFactor {
                 let (ia, ib) = (joint.body_a as usize, joint.body_b as usize);
                 let mut pair =
                     BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
-                for r in 0..joint.row_count {
-                    let lambda = self.work[i][r];
-                    joint.row_impulses[r] += lambda;
-                    joint.apply_row(r, &mut pair, lambda);
+                let mut lambdas = [0.0; MAX_ROWS];
+                lambdas[..joint.row_count].copy_from_slice(&self.work[i][..joint.row_count]);
+                for (total, lambda) in joint.row_impulses.iter_mut().zip(lambdas) {
+                    *total += lambda;
                 }
+                joint.apply_rows(&mut pair, &lambdas);
                 velocities[ia] = pair.va;
                 velocities[ib] = pair.vb;
             }

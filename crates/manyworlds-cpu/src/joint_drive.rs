@@ -48,7 +48,7 @@ impl AxialDrive {
         }
     }
 
-    fn needs_position(&self) -> bool {
+    pub(crate) fn needs_position(&self) -> bool {
         self.stiffness > 0.0
             || self.limits.is_some()
             || self.servo.is_some_and(|s| s.stiffness > 0.0)
@@ -65,7 +65,7 @@ impl AxialDrive {
 
 impl JointConstraint {
     /// q of a single-axis joint, now.
-    fn position(&self, pair: &BodyPair) -> f32 {
+    pub(crate) fn position(&self, pair: &BodyPair) -> f32 {
         match self.kind {
             Some(JointKind::Revolute) => revolute_angle(
                 pair.a.orientation * self.frame_a,
@@ -124,10 +124,11 @@ impl JointConstraint {
             + 1.0 / self.subtree_mass
     }
 
-    /// The degree of freedom's drive: spring and damper, servo, limits.
+    /// The degree of freedom's drive: spring and damper, servo, limits (with the bodies where
+    /// the rows were last refreshed).
     pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
         let Some(drive) = self.drive else { return };
-        let Some(row) = self.axial_row(pair) else {
+        let Some(row) = self.current_axial else {
             return;
         };
         let response = self.drive_response(&row, pair);
@@ -143,11 +144,7 @@ impl JointConstraint {
             let v = row.velocity(&pair.va, &pair.vb, 0.0);
             (body_mass * v + armature * j.rotor_velocity) / mass
         };
-        let q = if drive.needs_position() {
-            self.position(pair)
-        } else {
-            0.0
-        };
+        let q = self.current_position;
         let h = pass.h;
         if drive.stiffness > 0.0 || drive.damping > 0.0 {
             let soft = Softness::spring(drive.stiffness, drive.damping, mass, h);

@@ -98,9 +98,12 @@ pub struct JointConstraint {
     /// unknown. Drives take their effective mass from it.
     pub subtree_mass: f32,
     pub subtree_is_b: bool,
-    /// Arms and axis where `refresh_rows` last found them.
+    /// Arms and axis where `refresh_rows` last found them, with the axial row and q of a
+    /// driven joint (the bodies do not move again before the passes that use them).
     current_arms: (Vec3A, Vec3A),
     current_axis: Vec3A,
+    pub(crate) current_axial: Option<JointRow>,
+    pub(crate) current_position: f32,
     /// Structural rows where the bodies were when last refreshed, and their accumulated
     /// impulses this step.
     pub rows: [JointRow; MAX_ROWS],
@@ -160,6 +163,8 @@ impl JointConstraint {
             subtree_is_b: true,
             current_arms: (arm_a, arm_b),
             current_axis: axis_a,
+            current_axial: None,
+            current_position: 0.0,
             rows: [JointRow::default(); MAX_ROWS],
             row_count: 0,
             row_impulses: [0.0; MAX_ROWS],
@@ -234,6 +239,11 @@ impl JointConstraint {
         self.current_arms = (ra, rb);
         self.current_axis = pair.a.delta_rotation * self.axis_a;
         let [t1, t2] = self.perpendicular.map(|t| pair.a.delta_rotation * t);
+        let axial = self.axial_row(pair);
+        self.current_axial = axial;
+        if self.drive.is_some_and(|d| d.needs_position()) {
+            self.current_position = self.position(pair);
+        }
         let mut rows = [JointRow::default(); MAX_ROWS];
         let mut n = 0;
         let mut push = |row: JointRow| {
@@ -241,7 +251,7 @@ impl JointConstraint {
             n += 1;
         };
         if self.armature > 0.0 {
-            if let Some(axial) = self.axial_row(pair) {
+            if let Some(axial) = axial {
                 push(JointRow::coupling(axial));
             }
         }
@@ -358,23 +368,42 @@ impl JointConstraint {
         }
     }
 
+    /// Applies `lambdas` along all structural rows at once, rotor included: the rows'
+    /// impulses summed first, so each body takes one inertia product.
+    #[inline(always)]
+    pub fn apply_rows(&mut self, pair: &mut BodyPair, lambdas: &RowValues) {
+        let (mut linear, mut angular_a, mut angular_b) = (Vec3A::ZERO, Vec3A::ZERO, Vec3A::ZERO);
+        for (row, &lambda) in self.rows[..self.row_count].iter().zip(lambdas) {
+            linear += row.linear * lambda;
+            angular_a += row.angular_a * lambda;
+            angular_b += row.angular_b * lambda;
+            if row.rotor != 0.0 {
+                self.rotor_velocity += row.rotor * lambda / self.armature;
+            }
+        }
+        pair.va.linear -= linear * pair.a.inverse_mass;
+        pair.vb.linear += linear * pair.b.inverse_mass;
+        pair.va.angular += pair.a.inverse_inertia * angular_a;
+        pair.vb.angular += pair.b.inverse_inertia * angular_b;
+    }
+
     /// Relative velocity along structural row `k`.
     #[inline(always)]
     pub fn row_velocity(&self, k: usize, pair: &BodyPair) -> f32 {
         self.rows[k].velocity(&pair.va, &pair.vb, self.rotor_velocity)
     }
 
-    /// Re-applies the impulses of the last substep, and a motor's impulse for this one.
+    /// Re-applies the impulses of the last substep, and a motor's impulse for this one (the
+    /// bodies where the rows were last refreshed).
     pub fn warm_start(&mut self, pair: &mut BodyPair, h: f32) {
-        for k in 0..self.row_count {
-            self.apply_row(k, pair, self.row_impulses[k]);
-        }
+        let impulses = self.row_impulses;
+        self.apply_rows(pair, &impulses);
         if self.ball_damping > 0.0 {
             let l = Vec3A::from(self.impulses.angular);
             pair.va.angular -= pair.a.inverse_inertia * l;
             pair.vb.angular += pair.b.inverse_inertia * l;
         }
-        if let (Some(drive), Some(row)) = (self.drive, self.axial_row(pair)) {
+        if let (Some(drive), Some(row)) = (self.drive, self.current_axial) {
             let response = row.response(&row, pair.a, pair.b, 0.0);
             if response > 0.0 {
                 let i = &self.impulses;

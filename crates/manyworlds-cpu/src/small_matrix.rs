@@ -121,10 +121,11 @@ impl SmallMatrix {
 
 /// A definite symmetric block, factored: `sign · L Lᵀ` with L lower triangular (the diagonal
 /// stored inverted). Bodies' pivots are positive definite, joints' negative definite.
+///
+/// Always the whole 6×6: a smaller block's padding (sign × identity) factors into identity
+/// rows of L that leave the used part's values as they are, and fixed-size loops unroll.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DefiniteFactor {
-    /// The used size; the padding beyond it is sign × identity.
-    dim: usize,
     sign: f32,
     l: [[f32; MAX_DIM]; MAX_DIM],
 }
@@ -138,70 +139,71 @@ impl DefiniteFactor {
         f.factor(d, MAX_DIM, positive).then_some(f)
     }
 
-    /// Factors the leading `dim` × `dim` of `d` in place (the rest is padding); false when
-    /// it is not definite with the expected sign.
+    /// Factors `d`, whose leading `dim` × `dim` is used and the rest padding, in place;
+    /// false when it is not definite with the expected sign.
     pub fn factor(&mut self, d: &SmallMatrix, dim: usize, positive: bool) -> bool {
         let sign: f32 = if positive { 1.0 } else { -1.0 };
         self.sign = sign;
-        self.dim = dim;
         let l = &mut self.l;
-        if dim == 1 {
-            let value = sign * d.m[0][0];
-            l[0][0] = 1.0 / value.sqrt();
-            return value > 0.0;
-        }
         let mut scale: f32 = 0.0;
-        for i in 0..dim {
-            scale = scale.max(d.m[i][i].abs());
+        for i in 0..MAX_DIM {
+            if i < dim {
+                scale = scale.max(d.m[i][i].abs());
+            }
         }
-        for j in 0..dim {
+        // Loops over the full, constant range with the triangle as a condition: the
+        // compiler unrolls them completely and drops the conditions.
+        let mut definite = true;
+        for j in 0..MAX_DIM {
             let mut diagonal = sign * d.m[j][j];
-            for k in 0..j {
-                diagonal -= l[j][k] * l[j][k];
+            for k in 0..MAX_DIM {
+                if k < j {
+                    diagonal -= l[j][k] * l[j][k];
+                }
             }
-            if diagonal.is_nan() || diagonal <= 1e-9 * scale {
-                return false;
-            }
+            // Written to be false for NaN too.
+            definite &= diagonal > 1e-9 * scale;
             let inverse_root = 1.0 / diagonal.sqrt();
             l[j][j] = inverse_root;
-            for i in j + 1..dim {
-                let mut sum = sign * d.m[i][j];
-                for k in 0..j {
-                    sum -= l[i][k] * l[j][k];
+            for i in 0..MAX_DIM {
+                if i > j {
+                    let mut sum = sign * d.m[i][j];
+                    for k in 0..MAX_DIM {
+                        if k < j {
+                            sum -= l[i][k] * l[j][k];
+                        }
+                    }
+                    l[i][j] = sum * inverse_root;
                 }
-                l[i][j] = sum * inverse_root;
             }
         }
-        true
+        definite
     }
 
     /// `x ← D⁻¹ x`.
     #[inline]
     pub fn solve(&self, x: &mut SmallVector) {
         let l = &self.l;
-        let n = self.dim;
-        if n == 1 {
-            x[0] *= l[0][0] * l[0][0] * self.sign;
-            return;
-        }
-        for i in 0..n {
+        for i in 0..MAX_DIM {
             let mut sum = x[i];
-            for k in 0..i {
-                sum -= l[i][k] * x[k];
+            for k in 0..MAX_DIM {
+                if k < i {
+                    sum -= l[i][k] * x[k];
+                }
             }
             x[i] = sum * l[i][i];
         }
-        for i in (0..n).rev() {
+        for i in (0..MAX_DIM).rev() {
             let mut sum = x[i];
-            for k in i + 1..n {
-                sum -= l[k][i] * x[k];
+            for k in 0..MAX_DIM {
+                if k > i {
+                    sum -= l[k][i] * x[k];
+                }
             }
             x[i] = sum * l[i][i];
         }
-        if self.sign < 0.0 {
-            for v in x.iter_mut() {
-                *v = -*v;
-            }
+        for v in x.iter_mut() {
+            *v *= self.sign;
         }
     }
 
@@ -209,49 +211,38 @@ impl DefiniteFactor {
     /// together, which vectorises).
     pub fn solve_block(&self, h: &SmallMatrix, out: &mut SmallMatrix) {
         let l = &self.l;
-        let n = self.dim;
         let y = &mut out.m;
-        for i in n..MAX_DIM {
-            for c in 0..MAX_DIM {
-                y[i][c] = h.m[i][c] * self.sign;
-            }
-        }
-        if n == 1 {
-            let scale = l[0][0] * l[0][0] * self.sign;
-            for c in 0..MAX_DIM {
-                y[0][c] = h.m[0][c] * scale;
-            }
-            return;
-        }
-        for i in 0..n {
+        for i in 0..MAX_DIM {
             let mut row = h.m[i];
-            for k in 0..i {
-                let f = l[i][k];
-                for c in 0..MAX_DIM {
-                    row[c] -= f * y[k][c];
+            for k in 0..MAX_DIM {
+                if k < i {
+                    let f = l[i][k];
+                    for c in 0..MAX_DIM {
+                        row[c] -= f * y[k][c];
+                    }
                 }
             }
             for c in 0..MAX_DIM {
                 y[i][c] = row[c] * l[i][i];
             }
         }
-        for i in (0..n).rev() {
+        for i in (0..MAX_DIM).rev() {
             let mut row = y[i];
-            for k in i + 1..n {
-                let f = l[k][i];
-                for c in 0..MAX_DIM {
-                    row[c] -= f * y[k][c];
+            for k in 0..MAX_DIM {
+                if k > i {
+                    let f = l[k][i];
+                    for c in 0..MAX_DIM {
+                        row[c] -= f * y[k][c];
+                    }
                 }
             }
             for c in 0..MAX_DIM {
                 y[i][c] = row[c] * l[i][i];
             }
         }
-        if self.sign < 0.0 {
-            for row in y[..n].iter_mut() {
-                for v in row.iter_mut() {
-                    *v = -*v;
-                }
+        for row in y.iter_mut() {
+            for v in row.iter_mut() {
+                *v *= self.sign;
             }
         }
     }

@@ -124,30 +124,27 @@ pub fn scene_actuators(scene: &Scene) -> Vec<GpuSceneActuator> {
         .collect()
 }
 
-/// The joint trees' bodies and joints in elimination order (parents first). Armature rotors
-/// are left out: the kernel folds each into its joint's pivot (a rotor is always a leaf under
-/// its joint, so eliminating it first only adds −1/armature on the coupling row's diagonal).
+/// The joint trees' bodies and joints in elimination order (parents first). The kernel folds
+/// each joint's armature rotor into its pivot (joint_tree.rs).
 pub fn tree_nodes(tree: &JointTree) -> Vec<GpuTreeNode> {
-    let mut gpu_index = vec![NO_PARENT; tree.nodes.len()];
-    let mut nodes = Vec::with_capacity(tree.nodes.len());
-    for (i, (node, &has_children)) in tree.nodes.iter().zip(&tree.has_children).enumerate() {
-        let (kind, index) = match node.kind {
-            NodeKind::Body(b) => (NODE_BODY, b),
-            NodeKind::Joint(j) => (NODE_JOINT, j),
-            NodeKind::Rotor(_) => continue,
-        };
-        gpu_index[i] = nodes.len() as u32;
-        nodes.push(GpuTreeNode {
-            ids: [
-                kind,
-                index as u32,
-                // Parents come first, so theirs is already known.
-                node.parent.map_or(NO_PARENT, |p| gpu_index[p]),
-                u32::from(has_children),
-            ],
-        });
-    }
-    nodes
+    tree.nodes
+        .iter()
+        .zip(&tree.has_children)
+        .map(|(node, &has_children)| {
+            let (kind, index) = match node.kind {
+                NodeKind::Body(b) => (NODE_BODY, b),
+                NodeKind::Joint(j) => (NODE_JOINT, j),
+            };
+            GpuTreeNode {
+                ids: [
+                    kind,
+                    index as u32,
+                    node.parent.map_or(NO_PARENT, |p| p as u32),
+                    u32::from(has_children),
+                ],
+            }
+        })
+        .collect()
 }
 
 /// The scene's excluded body pairs as a bitset, bit `lower · bodies + higher`, 128 bits to a
