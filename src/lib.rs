@@ -81,5 +81,7 @@ pub use manyworlds_cpu::*;
 pub use manyworlds_gpu::{
     list_adapters, AdapterChoice, AdapterSummary, GpuBatch, GpuBatchOptions, GpuError, ADAPTER_ENV,
 };
+/// Loaders of third-party model files (MJCF).
+pub use manyworlds_import as import;
 pub use readout::{ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE};
 pub use sim::{Backend, Sim, SimError, SimOptions};

@@ -7,8 +7,10 @@ use manyworlds::{BatchError, SimError};
 
 #[derive(Debug)]
 pub enum CliError {
-    /// No built-in scene has this name.
+    /// No built-in scene has this name, and it is not a model file.
     UnknownScene(String),
+    /// The model file could not be loaded (the error names file, line and element).
+    Import(manyworlds::import::ImportError),
     /// The batch could not be created.
     Batch(BatchError),
     /// The simulation failed (GPU errors name the backend).
@@ -28,9 +30,10 @@ impl fmt::Display for CliError {
         match self {
             CliError::UnknownScene(name) => write!(
                 f,
-                "SCENE: unknown scene '{name}'; valid scenes are: {}",
+                "SCENE: unknown scene '{name}'; valid scenes are: {}, or an MJCF file (.xml)",
                 BUILTIN_NAMES.join(", ")
             ),
+            CliError::Import(e) => write!(f, "{e}"),
             CliError::Batch(e @ BatchError::WorldCount { .. }) => write!(f, "--worlds: {e}"),
             CliError::Batch(e) => write!(f, "cannot create the batch: {e}"),
             CliError::Sim(SimError::Batch(e)) => CliError::Batch(e.clone()).fmt(f),
@@ -52,6 +55,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CliError::UnknownScene(_) => None,
+            CliError::Import(e) => Some(e),
             CliError::Batch(e) => Some(e),
             CliError::Sim(e) => Some(e),
             CliError::ThreadPool { source, .. } => Some(source),
@@ -69,5 +73,11 @@ impl From<BatchError> for CliError {
 impl From<SimError> for CliError {
     fn from(e: SimError) -> Self {
         CliError::Sim(e)
+    }
+}
+
+impl From<manyworlds::import::ImportError> for CliError {
+    fn from(e: manyworlds::import::ImportError) -> Self {
+        CliError::Import(e)
     }
 }

@@ -7,15 +7,15 @@ mod backend;
 mod controls;
 mod devices;
 mod error;
+mod inspect;
 mod run;
 mod scenes;
 mod summary;
 
 use std::process::ExitCode;
 
-use clap::builder::{PossibleValuesParser, RangedU64ValueParser};
+use clap::builder::RangedU64ValueParser;
 use clap::{Parser, Subcommand};
-use manyworlds::scenes::BUILTIN_NAMES;
 use manyworlds::MAX_WORLDS;
 
 use crate::backend::BackendChoice;
@@ -34,8 +34,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Step a built-in scene in many worlds and print a summary of speed and plausibility.
+    /// Step a built-in scene or an MJCF file in many worlds and print a summary of speed and
+    /// plausibility.
     Run(RunArgs),
+    /// Load an MJCF file and print its bodies, joints, actuators and shapes, and what the
+    /// loader skipped or approximated.
+    Inspect(InspectArgs),
     /// List the built-in scenes.
     Scenes,
     /// List the GPU adapters the GPU backend can use.
@@ -45,9 +49,14 @@ enum Command {
 /// Arguments of `manyworlds run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Built-in scene to run (see `manyworlds scenes`).
-    #[arg(value_name = "SCENE", value_parser = PossibleValuesParser::new(BUILTIN_NAMES))]
+    /// Built-in scene to run (see `manyworlds scenes`), or an MJCF file (`.xml`).
+    #[arg(value_name = "SCENE")]
     pub scene: String,
+
+    /// Drop shapes of a file that cannot be simulated (meshes, cylinders…) with a warning
+    /// instead of refusing the file.
+    #[arg(long)]
+    pub lenient: bool,
 
     /// Number of independent worlds stepped together.
     #[arg(
@@ -85,6 +94,18 @@ pub struct RunArgs {
     pub seed: u64,
 }
 
+/// Arguments of `manyworlds inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// The MJCF file (`.xml`).
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+
+    /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
 /// The largest `--threads`: far more threads than cores only makes rayon's idle workers spin
 /// against each other (20 000 threads on 2 cores take minutes to step two worlds twice).
 const MAX_THREADS: usize = 1024;
@@ -103,6 +124,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Inspect(args) => inspect::inspect(&args),
         Command::Scenes => {
             scenes::list();
             Ok(())

@@ -1,12 +1,14 @@
-//! `manyworlds run`: step a built-in scene in many worlds, timed, then measure the result.
+//! `manyworlds run`: step a built-in scene or a model file in many worlds, timed, then
+//! measure the result.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use manyworlds::import::{mjcf, ImportOptions};
 use manyworlds::plausibility::REST_SPEED;
-use manyworlds::scenes::{builtin, BuiltinScene};
-use manyworlds::{Sim, SimOptions};
+use manyworlds::scenes::builtin;
+use manyworlds::{Sim, SimError, SimOptions};
 
 use crate::controls::RandomControls;
 use crate::error::CliError;
@@ -15,7 +17,7 @@ use crate::RunArgs;
 
 /// Runs `manyworlds run` with `args`, printing the summary on stdout.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    let scene = builtin(&args.scene).ok_or_else(|| CliError::UnknownScene(args.scene.clone()))?;
+    let target = RunTarget::resolve(args)?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
         pool = pool.num_threads(threads);
@@ -24,7 +26,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         threads: args.threads,
         source,
     })?;
-    let summary = pool.install(|| run_in_pool(args, &scene))?;
+    let summary = pool.install(|| run_in_pool(args, &target))?;
     if args.json {
         let json = serde_json::to_string(&summary).map_err(CliError::Json)?;
         println!("{json}");
@@ -34,12 +36,71 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// What `manyworlds run` steps: a built-in scene or a loaded file.
+enum RunTarget {
+    Builtin(manyworlds::scenes::BuiltinScene),
+    File {
+        name: String,
+        imported: manyworlds::import::Imported,
+    },
+}
+
+/// Episode length of a model file's run unless `--steps` says otherwise.
+const FILE_STEPS: u32 = 1000;
+
+impl RunTarget {
+    fn resolve(args: &RunArgs) -> Result<Self, CliError> {
+        if let Some(scene) = builtin(&args.scene) {
+            return Ok(RunTarget::Builtin(scene));
+        }
+        if !args.scene.ends_with(".xml") {
+            return Err(CliError::UnknownScene(args.scene.clone()));
+        }
+        let options = ImportOptions {
+            lenient: args.lenient,
+        };
+        let imported = mjcf::load(&args.scene, options)?;
+        if !args.json {
+            for (warning, _) in imported.warnings.iter() {
+                eprintln!("warning: {warning}");
+            }
+        }
+        Ok(RunTarget::File {
+            name: args.scene.clone(),
+            imported,
+        })
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            RunTarget::Builtin(s) => s.name,
+            RunTarget::File { name, .. } => name,
+        }
+    }
+
+    fn default_steps(&self) -> u32 {
+        match self {
+            RunTarget::Builtin(s) => s.steps,
+            RunTarget::File { .. } => FILE_STEPS,
+        }
+    }
+
+    fn create(&self, worlds: usize, options: &SimOptions) -> Result<Sim, SimError> {
+        match self {
+            RunTarget::Builtin(s) => Sim::from_builtin(s, worlds, options),
+            RunTarget::File { imported, .. } => {
+                Sim::new(imported.scene.clone(), imported.params, worlds, options)
+            }
+        }
+    }
+}
+
 /// Steps per submit after the first step: the progress bar moves between them.
 const STEPS_PER_CHUNK: u32 = 25;
 
 /// Creates the simulation, steps it with a progress bar and measures it; runs inside the pool.
-fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError> {
-    let steps = args.steps.unwrap_or(scene.steps);
+fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> {
+    let steps = args.steps.unwrap_or(target.default_steps());
     let threads = rayon::current_num_threads();
     let options = SimOptions {
         backend: args.backend.to_backend(),
@@ -49,12 +110,12 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
     // Cold start: creating the simulation (GPU: device, pipeline compilation, upload) and
     // its first step.
     let setup_start = Instant::now();
-    let mut sim = Sim::from_builtin(scene, args.worlds, &options)?;
+    let mut sim = target.create(args.worlds, &options)?;
     let setup_time = setup_start.elapsed();
     if !args.json {
         eprintln!(
             "running {}: {} worlds × {steps} steps on {} [{}] ({}), {threads} threads",
-            scene.name,
+            target.name(),
             args.worlds,
             sim.backend(),
             sim.device(),
@@ -118,7 +179,7 @@ fn run_in_pool(args: &RunArgs, scene: &BuiltinScene) -> Result<Summary, CliError
     let wall_s = wall_time.max(Duration::from_nanos(1)).as_secs_f64();
     let world_steps_per_second = worlds as f64 * f64::from(timed_steps) / wall_s;
     Ok(Summary {
-        scene: scene.name.to_string(),
+        scene: target.name().to_string(),
         backend: sim.backend().to_string(),
         device: sim.device(),
         backend_requested: args.backend,

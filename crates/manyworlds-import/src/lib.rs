@@ -1,0 +1,33 @@
+//! Loading third-party robot and scene descriptions into a [`manyworlds_core::Scene`].
+//!
+//! [`mjcf`] reads MuJoCo's MJCF (gymnasium, dm_control, MuJoCo Menagerie models). Every
+//! loader says what it did not understand: errors name the file, line, column and element;
+//! what was skipped or approximated comes back as [`Warnings`].
+
+mod document;
+mod error;
+pub mod mjcf;
+mod warnings;
+
+pub use document::Location;
+pub use error::{ImportError, Problem};
+pub use warnings::Warnings;
+
+use manyworlds_core::{Scene, StepParams};
+
+/// What a loader produced: the scene, the step parameters the file asks for (time step and
+/// gravity; the rest are manyworlds' defaults), and what was skipped or approximated.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub scene: Scene,
+    pub params: StepParams,
+    pub warnings: Warnings,
+}
+
+/// How strict a loader is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields, cylinders)
+    /// with a warning instead of refusing the file.
+    pub lenient: bool,
+}

@@ -1,0 +1,339 @@
+//! MJCF's `<worldbody>` tree turned into manyworlds bodies and joints.
+//!
+//! - A body without joints is welded to its parent: its geoms and matter join the parent's
+//!   (a body welded to the world is static).
+//! - A body with several joints (a planar root's slide, slide, hinge; a hip's three hinges)
+//!   becomes a chain: MuJoCo applies a body's joints in order, each moving the ones after it,
+//!   so each joint but the last gets a small carrier body at the body's frame, of
+//!   [`CARRIER_MASS_FRACTION`] of the body's mass and inertia.
+//! - Contacts between a body and its MJCF parent are excluded, as MuJoCo does (unless the
+//!   parent is the world).
+
+use std::collections::HashMap;
+
+use manyworlds_core::{
+    BodyDesc, BodyKind, ColliderDesc, JointDesc, MassProperties, MassSpec, Pose,
+};
+
+use super::attributes::Attributes;
+use super::defaults::Defaults;
+use super::geoms::read_geom;
+use super::inertial::read_inertial;
+use super::joints::{read_free_joint, read_joint, JointSettings};
+use super::orientation::AngleConvention;
+use crate::document::Element;
+use crate::error::{ImportError, Problem};
+use crate::{ImportOptions, Warnings};
+
+/// The mass of a joint chain's carrier body, relative to the body it carries: small enough
+/// to leave the dynamics alone (the degrees of freedom see 0.1 % more inertia), large enough
+/// to keep the articulation's factorisation well conditioned in f32.
+pub const CARRIER_MASS_FRACTION: f32 = 1e-3;
+
+/// Elements inside a body that do not affect physics.
+const VISUAL: [&str; 4] = ["site", "camera", "light", "plugin"];
+
+/// How a body's mass is found (`<compiler inertiafromgeom>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InertiaSource {
+    Geoms,
+    Inertial,
+    /// `<inertial>` where given, else the geoms.
+    Auto,
+}
+
+/// A manyworlds body being assembled.
+pub struct PendingBody {
+    pub name: String,
+    pub pose: Pose,
+    pub is_static: bool,
+    pub colliders: Vec<(ColliderDesc, (u32, u32))>,
+    /// Matter of every MJCF body merged into this one, in its frame.
+    pub mass: MassProperties,
+    /// For a carrier: the body (index) whose mass it takes a fraction of.
+    pub carries: Option<usize>,
+    /// The joint to its parent (None for the world and for free-floating bodies).
+    pub joint: Option<(Option<usize>, JointDesc)>,
+}
+
+/// The result of the walk.
+pub struct Tree {
+    pub bodies: Vec<PendingBody>,
+    /// MJCF body name → the manyworlds body that holds it.
+    pub body_names: HashMap<String, usize>,
+    /// MJCF joint name → (manyworlds joint index, its `ref`).
+    pub joint_names: HashMap<String, (usize, f32)>,
+    pub joint_count: usize,
+    pub exclusions: Vec<(usize, usize)>,
+}
+
+pub struct TreeReader<'a> {
+    pub defaults: &'a Defaults,
+    pub angles: &'a AngleConvention,
+    pub joints: &'a JointSettings,
+    pub inertia: InertiaSource,
+    pub options: ImportOptions,
+    pub warnings: &'a mut Warnings,
+    pub tree: Tree,
+}
+
+/// Index of the static world body.
+pub const WORLD: usize = 0;
+
+impl<'a> TreeReader<'a> {
+    pub fn new(
+        defaults: &'a Defaults,
+        angles: &'a AngleConvention,
+        joints: &'a JointSettings,
+        inertia: InertiaSource,
+        options: ImportOptions,
+        warnings: &'a mut Warnings,
+    ) -> Self {
+        let world = PendingBody {
+            name: "world".into(),
+            pose: Pose::IDENTITY,
+            is_static: true,
+            colliders: Vec::new(),
+            mass: MassProperties::ZERO,
+            carries: None,
+            joint: None,
+        };
+        let mut body_names = HashMap::new();
+        body_names.insert("world".to_string(), WORLD);
+        Self {
+            defaults,
+            angles,
+            joints,
+            inertia,
+            options,
+            warnings,
+            tree: Tree {
+                bodies: vec![world],
+                body_names,
+                joint_names: HashMap::new(),
+                joint_count: 0,
+                exclusions: Vec::new(),
+            },
+        }
+    }
+
+    /// Reads `<worldbody>`.
+    pub fn read_world(&mut self, worldbody: &Element) -> Result<(), ImportError> {
+        let class = worldbody
+            .attribute("childclass")
+            .unwrap_or(super::defaults::MAIN);
+        self.read_contents(worldbody, WORLD, Pose::IDENTITY, class, true)
+    }
+
+    /// The geoms, inertial, joints and child bodies of an MJCF body whose frame is at
+    /// `frame` (world) and whose matter goes to `target`.
+    fn read_contents(
+        &mut self,
+        element: &Element,
+        target: usize,
+        frame: Pose,
+        class: &str,
+        is_world: bool,
+    ) -> Result<(), ImportError> {
+        // Where this MJCF body's frame sits in the target body's frame.
+        let in_target = self.tree.bodies[target].pose.inverse().compose(&frame);
+        let mut geom_mass = MassProperties::ZERO;
+        let mut inertial = None;
+        for child in &element.children {
+            match child.name.as_str() {
+                "geom" => {
+                    let class = self.defaults.class_of(child, class)?;
+                    let a = Attributes::new(child, self.defaults.values(class, "geom"));
+                    let Some(geom) = read_geom(&a, self.angles, self.options, self.warnings)?
+                    else {
+                        continue;
+                    };
+                    if let Some(m) = geom.mass {
+                        geom_mass = geom_mass.combined(&m);
+                    }
+                    let mut collider = geom.collider;
+                    collider.pose = in_target.compose(&collider.pose);
+                    self.tree.bodies[target]
+                        .colliders
+                        .push((collider, geom.contact_bits));
+                }
+                "inertial" if !is_world => inertial = Some(read_inertial(child, self.angles)?),
+                "body" => self.read_body(child, target, frame, class)?,
+                "joint" | "freejoint" => {} // read with the body, before its contents
+                name if VISUAL.contains(&name) => self
+                    .warnings
+                    .add(format!("<{name}> skipped: does not affect physics")),
+                "frame" | "composite" | "flexcomp" | "replicate" | "attach" => {
+                    return Err(child.error(Problem::Unsupported(format!(
+                        "<{}> is not supported yet",
+                        child.name
+                    ))))
+                }
+                other => self
+                    .warnings
+                    .add(format!("<{other}> inside a body skipped: unknown")),
+            }
+        }
+        if is_world {
+            return Ok(());
+        }
+        let matter = match (self.inertia, inertial) {
+            (InertiaSource::Geoms, _) | (InertiaSource::Auto, None) => geom_mass,
+            (_, Some(m)) => m,
+            (InertiaSource::Inertial, None) => {
+                return Err(element.error(Problem::Invalid(
+                    "inertiafromgeom=\"false\" but the body has no <inertial>".into(),
+                )))
+            }
+        };
+        let body = &mut self.tree.bodies[target];
+        body.mass = body.mass.combined(&matter.transformed(&in_target));
+        Ok(())
+    }
+
+    fn read_body(
+        &mut self,
+        element: &Element,
+        parent_target: usize,
+        parent_frame: Pose,
+        parent_class: &str,
+    ) -> Result<(), ImportError> {
+        let class = self.defaults.class_of(element, parent_class)?;
+        let own = Attributes::new(element, &[]);
+        let frame = parent_frame.compose(&self.angles.pose(&own)?);
+        let name = element
+            .attribute("name")
+            .map_or_else(|| format!("body{}", self.tree.bodies.len()), str::to_string);
+        let child_class = match element.attribute("childclass") {
+            Some(c) => {
+                if !self.defaults.has_class(c) {
+                    return Err(element.error(Problem::MissingReference {
+                        what: "default class",
+                        name: c.into(),
+                    }));
+                }
+                c
+            }
+            None => class,
+        };
+        let joints: Vec<&Element> = element
+            .children
+            .iter()
+            .filter(|c| c.name == "joint" || c.name == "freejoint")
+            .collect();
+        let target = if joints.is_empty() {
+            parent_target
+        } else {
+            self.add_joint_chain(&name, &joints, parent_target, frame, child_class)?
+        };
+        if self.tree.body_names.insert(name.clone(), target).is_some() {
+            return Err(element.error(Problem::Invalid(format!("a second body named \"{name}\""))));
+        }
+        if target != parent_target && parent_target != WORLD {
+            let carried = self.tree.bodies[target].joint.as_ref().and_then(|j| j.0);
+            if carried != Some(parent_target) {
+                self.tree.exclusions.push((parent_target, target));
+            }
+        }
+        self.read_contents(element, target, frame, child_class, false)
+    }
+
+    /// Adds the body and its joints' carriers; returns the body's index.
+    fn add_joint_chain(
+        &mut self,
+        name: &str,
+        joints: &[&Element],
+        parent_target: usize,
+        frame: Pose,
+        class: &str,
+    ) -> Result<usize, ImportError> {
+        let body_index = self.tree.bodies.len() + joints.len() - 1;
+        let mut parent = (parent_target != WORLD).then_some(parent_target);
+        for (k, joint) in joints.iter().enumerate() {
+            let joint_class = self.defaults.class_of(joint, class)?;
+            let a = Attributes::new(joint, self.defaults.values(joint_class, "joint"));
+            let fallback = format!("{name}_joint{k}");
+            let read = if joint.name == "freejoint" {
+                read_free_joint(&a, fallback)
+            } else {
+                read_joint(&a, self.angles, self.joints, fallback, self.warnings)?
+            };
+            if read.desc.kind == manyworlds_core::JointKind::Free
+                && (joints.len() > 1 || parent_target != WORLD)
+            {
+                return Err(joint.error(Problem::Invalid(
+                    "a free joint must be the only joint of a body of the worldbody".into(),
+                )));
+            }
+            let last = k + 1 == joints.len();
+            let index = self.tree.bodies.len();
+            let joint_name = read.desc.name.clone();
+            self.tree.bodies.push(PendingBody {
+                name: if last {
+                    name.to_string()
+                } else {
+                    format!("{name}/{joint_name}")
+                },
+                pose: frame,
+                is_static: false,
+                colliders: Vec::new(),
+                mass: MassProperties::ZERO,
+                carries: (!last).then_some(body_index),
+                joint: Some((parent, read.desc)),
+            });
+            if self
+                .tree
+                .joint_names
+                .insert(joint_name.clone(), (self.tree.joint_count, read.reference))
+                .is_some()
+            {
+                return Err(joint.error(Problem::Invalid(format!(
+                    "a second joint named \"{joint_name}\""
+                ))));
+            }
+            self.tree.joint_count += 1;
+            parent = Some(index);
+        }
+        Ok(body_index)
+    }
+}
+
+/// The manyworlds body descriptions: masses resolved (carriers take their fraction),
+/// colliders with their collision filters from `filters`.
+pub fn finish_bodies(
+    tree: &Tree,
+    filters: &HashMap<(u32, u32), manyworlds_core::CollisionFilter>,
+) -> Vec<BodyDesc> {
+    tree.bodies
+        .iter()
+        .map(|pending| {
+            let kind = if pending.is_static {
+                BodyKind::Static
+            } else {
+                BodyKind::Dynamic
+            };
+            let mut body = BodyDesc::new(pending.name.clone(), kind);
+            body.pose = pending.pose;
+            for (collider, bits) in &pending.colliders {
+                let mut collider = collider.clone();
+                collider.filter = filters[bits];
+                body = body.collider(collider);
+            }
+            if !pending.is_static {
+                let mass = match pending.carries {
+                    Some(carried) => {
+                        let m = tree.bodies[carried].mass;
+                        MassProperties {
+                            mass: m.mass * CARRIER_MASS_FRACTION,
+                            center_of_mass: m.center_of_mass,
+                            inertia: m.inertia * CARRIER_MASS_FRACTION,
+                        }
+                    }
+                    None => pending.mass,
+                };
+                body = body.mass(MassSpec::Explicit(mass));
+            }
+            body
+        })
+        .collect()
+}

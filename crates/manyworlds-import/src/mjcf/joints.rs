@@ -1,0 +1,119 @@
+//! MJCF `<joint>` and `<freejoint>`. manyworlds measures q from the pose the file gives the
+//! bodies, MuJoCo from the joint's `ref`: limits and spring references are shifted by `ref`.
+
+use glam::Vec3;
+use manyworlds_core::{JointDesc, JointKind};
+
+use super::attributes::Attributes;
+use super::orientation::AngleConvention;
+use crate::error::{ImportError, Problem};
+use crate::Warnings;
+
+/// Joint attributes that tune MuJoCo's solver, with no counterpart here.
+const SOLVER_TUNING: [&str; 6] = [
+    "solreflimit",
+    "solimplimit",
+    "solreffriction",
+    "solimpfriction",
+    "margin",
+    "actuatorfrcrange",
+];
+
+pub struct JointSettings {
+    pub autolimits: bool,
+}
+
+/// A joint read from the file; anchor and axis in the body frame.
+pub struct ReadJoint {
+    pub desc: JointDesc,
+    /// MuJoCo's `ref`: q in MuJoCo = q here + reference.
+    pub reference: f32,
+}
+
+pub fn read_free_joint(a: &Attributes, fallback_name: String) -> ReadJoint {
+    let name = a.get("name").map_or(fallback_name, str::to_string);
+    ReadJoint {
+        desc: JointDesc::free(name),
+        reference: 0.0,
+    }
+}
+
+pub fn read_joint(
+    a: &Attributes,
+    angles: &AngleConvention,
+    settings: &JointSettings,
+    fallback_name: String,
+    warnings: &mut Warnings,
+) -> Result<ReadJoint, ImportError> {
+    let name = a.get("name").map_or(fallback_name, str::to_string);
+    let kind = match a.keyword("type", &["hinge", "slide", "ball", "free"], "hinge")? {
+        "hinge" => JointKind::Revolute,
+        "slide" => JointKind::Prismatic,
+        "ball" => JointKind::Spherical,
+        _ => JointKind::Free,
+    };
+    if kind == JointKind::Free {
+        return Ok(read_free_joint(a, name));
+    }
+    // A hinge's angles are in the compiler's unit; lengths always in metres.
+    let value = |v: f64| {
+        if kind == JointKind::Revolute {
+            angles.angle(v)
+        } else {
+            v as f32
+        }
+    };
+    let axis = a.vec3("axis")?.unwrap_or(Vec3::Z);
+    if kind.is_single_axis() && axis.length() == 0.0 {
+        return Err(a
+            .element
+            .error(Problem::Invalid("`axis` has zero length".into())));
+    }
+    let reference = value(a.number_or("ref", 0.0)?);
+    let mut desc = JointDesc::new(name.clone(), kind)
+        .at(a.vec3("pos")?.unwrap_or(Vec3::ZERO))
+        .axis(axis)
+        .damping(a.non_negative("damping", 0.0)? as f32)
+        .armature(a.non_negative("armature", 0.0)? as f32);
+    let stiffness = a.non_negative("stiffness", 0.0)? as f32;
+    if stiffness > 0.0 {
+        let spring_reference = value(a.number_or("springref", 0.0)?);
+        desc = desc.spring(stiffness, spring_reference - reference);
+    }
+    let range = a.array::<2>("range")?;
+    let limited = match a.tristate("limited")? {
+        Some(limited) => limited,
+        None => range.is_some() && settings.autolimits,
+    };
+    if limited {
+        let [lower, upper] = range.ok_or_else(|| {
+            a.element
+                .error(Problem::Invalid("limited=\"true\" needs a `range`".into()))
+        })?;
+        if lower > upper {
+            return Err(a.element.error(Problem::Invalid(format!(
+                "`range` lower limit {lower} is above the upper {upper}"
+            ))));
+        }
+        if kind == JointKind::Spherical {
+            warnings.add("ball joint range (a cone limit) ignored: not simulated yet");
+        } else {
+            desc = desc.limits(value(lower) - reference, value(upper) - reference);
+        }
+    }
+    if a.number_or("frictionloss", 0.0)? != 0.0 {
+        warnings.add("joint `frictionloss` ignored: dry joint friction is not simulated yet");
+    }
+    for attribute in SOLVER_TUNING {
+        if a.element.attribute(attribute).is_some() {
+            warnings.add(format!("joint `{attribute}` ignored: MuJoCo solver tuning"));
+        }
+    }
+    if !kind.is_single_axis() && (desc.armature > 0.0 || stiffness > 0.0) {
+        warnings.add(format!(
+            "{} joint armature and stiffness ignored (single-axis joints only)",
+            kind.name()
+        ));
+    }
+    Ok(ReadJoint { desc, reference })
+}
