@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{backends, gpu_is_software, name, sim_of};
+use common::{backends, gpu_is_software, name, sim_of, swing_period};
 use manyworlds::import::{mjcf, ImportOptions, Problem};
 use manyworlds::rng::unit_f64;
 use manyworlds::Backend;
@@ -81,7 +81,14 @@ fn gymnasium_models_load_with_their_joints_and_actuators() {
         matches!(refused.problem(), Some(Problem::UnsupportedShape(_))),
         "{refused}"
     );
-    let lenient = mjcf::load(asset("reacher.xml"), ImportOptions { lenient: true }).unwrap();
+    let lenient = mjcf::load(
+        asset("reacher.xml"),
+        ImportOptions {
+            lenient: true,
+            ..ImportOptions::default()
+        },
+    )
+    .unwrap();
     assert!(
         lenient.warnings.mentions("cylinder"),
         "{}",
@@ -129,23 +136,7 @@ fn mjcf_pendulum_swings_with_its_analytic_period() {
         let mut scene = imported.scene.clone();
         scene.set_initial_joint_positions(&[0.05]).unwrap();
         let mut sim = sim_of(scene, imported.params, 1, &backend);
-        let dt = f64::from(imported.params.dt);
-        // Times of upward zero crossings of q over three periods.
-        let mut q = [0.0f32];
-        let mut previous = 0.05f32;
-        let mut crossings = Vec::new();
-        for step in 1..=((3.5 * period / dt) as usize) {
-            sim.step().unwrap();
-            sim.joint_positions(&mut q).unwrap();
-            if previous < 0.0 && q[0] >= 0.0 {
-                let fraction = f64::from(previous / (previous - q[0]));
-                crossings.push((step as f64 - 1.0 + fraction) * dt);
-            }
-            previous = q[0];
-        }
-        assert!(crossings.len() >= 3, "{}: {crossings:?}", name(&backend));
-        let measured =
-            (crossings[crossings.len() - 1] - crossings[0]) / (crossings.len() - 1) as f64;
+        let measured = swing_period(&mut sim, 3, period);
         assert!(
             (measured - period).abs() < 0.01 * period,
             "{}: period {measured} s, analytic {period} s",

@@ -152,3 +152,24 @@ pub fn box_depth_below_ground(pose: &Pose, half: Vec3) -> f32 {
 pub fn gpu_is_software() -> bool {
     manyworlds::list_adapters().iter().all(|a| !a.is_hardware)
 }
+
+/// The period of a one-joint pendulum's swing in `sim` (one world): the mean time between
+/// upward zero crossings of q, sub-step interpolated, over `swings` swings.
+pub fn swing_period(sim: &mut Sim, swings: usize, expected_period: f64) -> f64 {
+    let dt = f64::from(sim.params().dt);
+    let mut q = vec![0.0f32; sim.scene().joint_position_count()];
+    sim.joint_positions(&mut q).expect("readout");
+    let mut previous = q[0];
+    let mut crossings = Vec::new();
+    for step in 1..=(((swings as f64 + 0.5) * expected_period / dt) as usize) {
+        sim.step().expect("steps");
+        sim.joint_positions(&mut q).expect("readout");
+        if previous < 0.0 && q[0] >= 0.0 {
+            let fraction = f64::from(previous / (previous - q[0]));
+            crossings.push((step as f64 - 1.0 + fraction) * dt);
+        }
+        previous = q[0];
+    }
+    assert!(crossings.len() >= 2, "too few swings: {crossings:?}");
+    (crossings[crossings.len() - 1] - crossings[0]) / (crossings.len() - 1) as f64
+}

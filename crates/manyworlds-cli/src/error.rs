@@ -30,7 +30,7 @@ impl fmt::Display for CliError {
         match self {
             CliError::UnknownScene(name) => write!(
                 f,
-                "SCENE: unknown scene '{name}'; valid scenes are: {}, or an MJCF file (.xml)",
+                "SCENE: unknown scene '{name}'; valid scenes are: {}, or a model file (.xml MJCF, .urdf URDF)",
                 BUILTIN_NAMES.join(", ")
             ),
             CliError::Import(e) => write!(f, "{e}"),

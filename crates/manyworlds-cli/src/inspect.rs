@@ -2,17 +2,19 @@
 
 use std::fmt::Write as _;
 
-use manyworlds::import::{mjcf, ImportOptions, Imported};
+use manyworlds::import::{ImportOptions, Imported};
 use manyworlds::{ActuatorKind, BodyKind, Scene, Shape};
 
 use crate::error::CliError;
+use crate::model_file::load_model;
 use crate::InspectArgs;
 
 pub fn inspect(args: &InspectArgs) -> Result<(), CliError> {
     let options = ImportOptions {
         lenient: args.lenient,
+        fixed_base: args.fixed_base,
     };
-    let imported = mjcf::load(&args.file, options)?;
+    let imported = load_model(&args.file, options)?;
     print!("{}", describe(&args.file.display().to_string(), &imported));
     Ok(())
 }

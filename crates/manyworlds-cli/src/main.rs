@@ -8,6 +8,7 @@ mod controls;
 mod devices;
 mod error;
 mod inspect;
+mod model_file;
 mod run;
 mod scenes;
 mod summary;
@@ -37,7 +38,7 @@ enum Command {
     /// Step a built-in scene or an MJCF file in many worlds and print a summary of speed and
     /// plausibility.
     Run(RunArgs),
-    /// Load an MJCF file and print its bodies, joints, actuators and shapes, and what the
+    /// Load a model file (MJCF, URDF) and print its bodies, joints, actuators and shapes, and what the
     /// loader skipped or approximated.
     Inspect(InspectArgs),
     /// List the built-in scenes.
@@ -49,7 +50,8 @@ enum Command {
 /// Arguments of `manyworlds run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Built-in scene to run (see `manyworlds scenes`), or an MJCF file (`.xml`).
+    /// Built-in scene to run (see `manyworlds scenes`), or a model file (MJCF `.xml`, URDF
+    /// `.urdf`).
     #[arg(value_name = "SCENE")]
     pub scene: String,
 
@@ -57,6 +59,10 @@ pub struct RunArgs {
     /// instead of refusing the file.
     #[arg(long)]
     pub lenient: bool,
+
+    /// URDF: attach the root link to the world instead of letting it float.
+    #[arg(long)]
+    pub fixed_base: bool,
 
     /// Number of independent worlds stepped together.
     #[arg(
@@ -97,13 +103,17 @@ pub struct RunArgs {
 /// Arguments of `manyworlds inspect`.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// The MJCF file (`.xml`).
+    /// The model file (MJCF `.xml`, URDF `.urdf`).
     #[arg(value_name = "FILE")]
     pub file: std::path::PathBuf,
 
     /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
     #[arg(long)]
     pub lenient: bool,
+
+    /// URDF: attach the root link to the world instead of letting it float.
+    #[arg(long)]
+    pub fixed_base: bool,
 }
 
 /// The largest `--threads`: far more threads than cores only makes rayon's idle workers spin

@@ -5,13 +5,14 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use manyworlds::import::{mjcf, ImportOptions};
+use manyworlds::import::ImportOptions;
 use manyworlds::plausibility::REST_SPEED;
 use manyworlds::scenes::builtin;
 use manyworlds::{Sim, SimError, SimOptions};
 
 use crate::controls::RandomControls;
 use crate::error::CliError;
+use crate::model_file::{is_model_file, load_model};
 use crate::summary::Summary;
 use crate::RunArgs;
 
@@ -53,13 +54,14 @@ impl RunTarget {
         if let Some(scene) = builtin(&args.scene) {
             return Ok(RunTarget::Builtin(scene));
         }
-        if !args.scene.ends_with(".xml") {
+        if !is_model_file(&args.scene) {
             return Err(CliError::UnknownScene(args.scene.clone()));
         }
         let options = ImportOptions {
             lenient: args.lenient,
+            fixed_base: args.fixed_base,
         };
-        let imported = mjcf::load(&args.scene, options)?;
+        let imported = load_model(args.scene.as_ref(), options)?;
         if !args.json {
             for (warning, _) in imported.warnings.iter() {
                 eprintln!("warning: {warning}");

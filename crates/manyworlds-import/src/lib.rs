@@ -1,12 +1,15 @@
 //! Loading third-party robot and scene descriptions into a [`manyworlds_core::Scene`].
 //!
-//! [`mjcf`] reads MuJoCo's MJCF (gymnasium, dm_control, MuJoCo Menagerie models). Every
+//! [`mjcf`] reads MuJoCo's MJCF (gymnasium, dm_control, MuJoCo Menagerie models), [`urdf`]
+//! the URDF of ROS and pybullet. Every
 //! loader says what it did not understand: errors name the file, line, column and element;
 //! what was skipped or approximated comes back as [`Warnings`].
 
+mod attributes;
 mod document;
 mod error;
 pub mod mjcf;
+pub mod urdf;
 mod warnings;
 
 pub use document::Location;
@@ -30,4 +33,7 @@ pub struct ImportOptions {
     /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields, cylinders)
     /// with a warning instead of refusing the file.
     pub lenient: bool,
+    /// URDF: attach the root link to the world. Without it the root floats on a free joint
+    /// (a link named `world` is the world either way).
+    pub fixed_base: bool,
 }

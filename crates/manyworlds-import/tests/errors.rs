@@ -173,3 +173,82 @@ fn no_input_panics() {
         }
     }
 }
+
+mod urdf_errors {
+    use manyworlds_import::urdf::parse;
+    use manyworlds_import::{ImportOptions, Problem};
+
+    const ARM: &str = r#"<robot name="arm">
+  <link name="base"/>
+  <link name="upper">
+    <inertial><mass value="1"/><inertia ixx="0.01" iyy="0.01" izz="0.01"/></inertial>
+    <collision><geometry><box size="0.1 0.1 0.5"/></geometry></collision>
+  </link>
+  <joint name="shoulder" type="revolute">
+    <parent link="base"/><child link="upper"/>
+    <axis xyz="0 1 0"/><limit lower="-1" upper="1"/>
+  </joint>
+</robot>"#;
+
+    fn refused(text: &str) -> (u32, Problem) {
+        let options = ImportOptions {
+            fixed_base: true,
+            ..ImportOptions::default()
+        };
+        let error = parse(text, "arm.urdf", options).expect_err("refused");
+        let line = error.location().expect("a place").line;
+        (line, error.problem().cloned().expect("an element problem"))
+    }
+
+    #[test]
+    fn a_valid_arm_loads() {
+        let options = ImportOptions {
+            fixed_base: true,
+            ..ImportOptions::default()
+        };
+        let model = parse(ARM, "arm.urdf", options).unwrap();
+        assert_eq!(model.scene.joints()[0].limits, Some((-1.0, 1.0)));
+    }
+
+    #[test]
+    fn bad_urdf_names_the_element() {
+        let (line, problem) =
+            refused(&ARM.replace("<child link=\"upper\"/>", "<child link=\"lower\"/>"));
+        assert_eq!(
+            (line, problem),
+            (
+                7,
+                Problem::MissingReference {
+                    what: "link",
+                    name: "lower".into()
+                }
+            )
+        );
+        let (line, problem) = refused(&ARM.replace("mass value=\"1\"", "mass value=\"-2\""));
+        assert_eq!(line, 4);
+        assert_eq!(
+            problem,
+            Problem::Negative {
+                attribute: "value".into(),
+                value: -2.0
+            }
+        );
+        let (line, problem) = refused(&ARM.replace("type=\"revolute\"", "type=\"hinge\""));
+        assert_eq!(line, 7);
+        assert!(matches!(problem, Problem::BadValue { .. }), "{problem}");
+        let (_, problem) = refused(&ARM.replace(
+            "<box size=\"0.1 0.1 0.5\"/>",
+            "<mesh filename=\"arm.stl\"/>",
+        ));
+        assert!(matches!(problem, Problem::UnsupportedShape(_)), "{problem}");
+        let (_, problem) = refused(&ARM.replace("<limit lower=\"-1\" upper=\"1\"/>", ""));
+        assert!(matches!(problem, Problem::Invalid(_)), "{problem}");
+    }
+
+    #[test]
+    fn no_input_panics() {
+        for end in 0..ARM.len() {
+            let _ = parse(&ARM[..end], "arm.urdf", ImportOptions::default());
+        }
+    }
+}

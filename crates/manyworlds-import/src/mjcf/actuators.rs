@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use manyworlds_core::{Actuator, JointKind};
 
-use super::attributes::Attributes;
 use super::defaults::{Defaults, MAIN};
+use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Warnings};

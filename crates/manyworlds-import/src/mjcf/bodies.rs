@@ -15,12 +15,12 @@ use manyworlds_core::{
     BodyDesc, BodyKind, ColliderDesc, JointDesc, MassProperties, MassSpec, Pose,
 };
 
-use super::attributes::Attributes;
 use super::defaults::Defaults;
 use super::geoms::read_geom;
 use super::inertial::read_inertial;
 use super::joints::{read_free_joint, read_joint, JointSettings};
 use super::orientation::AngleConvention;
+use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Warnings};

@@ -4,8 +4,8 @@
 use glam::Vec3;
 use manyworlds_core::{ColliderDesc, MassProperties, Shape};
 
-use super::attributes::{to_vec3, Attributes};
 use super::orientation::AngleConvention;
+use crate::attributes::{to_vec3, Attributes};
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Warnings};
 

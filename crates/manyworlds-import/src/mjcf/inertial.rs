@@ -3,8 +3,8 @@
 use glam::{Mat3, Vec3};
 use manyworlds_core::MassProperties;
 
-use super::attributes::Attributes;
 use super::orientation::AngleConvention;
+use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
 

@@ -4,8 +4,8 @@
 use glam::Vec3;
 use manyworlds_core::{JointDesc, JointKind};
 
-use super::attributes::Attributes;
 use super::orientation::AngleConvention;
+use crate::attributes::Attributes;
 use crate::error::{ImportError, Problem};
 use crate::Warnings;
 

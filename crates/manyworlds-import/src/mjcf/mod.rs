@@ -9,7 +9,6 @@
 //! options and attributes we do not model are listed once, in the returned warnings.
 
 mod actuators;
-mod attributes;
 mod bodies;
 mod collision_classes;
 mod defaults;
@@ -23,11 +22,11 @@ use std::path::Path;
 use glam::Vec3;
 use manyworlds_core::{SceneBuilder, StepParams};
 
+use crate::attributes::Attributes;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
-use attributes::Attributes;
 use bodies::{finish_bodies, InertiaSource, TreeReader};
 use defaults::Defaults;
 use joints::JointSettings;

@@ -4,7 +4,7 @@
 use glam::{Mat3, Quat, Vec3};
 use manyworlds_core::Pose;
 
-use super::attributes::{to_vec3, Attributes};
+use crate::attributes::{to_vec3, Attributes};
 use crate::error::{ImportError, Problem};
 
 /// The `<compiler>` settings that change how numbers are read.

@@ -1,4 +1,5 @@
-//! Typed reading of MJCF attributes, each failure naming the attribute and the element.
+//! Typed reading of XML attributes (MJCF, URDF), each failure naming the attribute and the
+//! element. An MJCF element also sees its default class's values.
 
 use glam::Vec3;
 

@@ -1,0 +1,147 @@
+//! A URDF link's matter (`<inertial>`) and collision shapes (`<collision>`), in the link
+//! frame. Frames are `<origin xyz rpy>`: rpy turns about the fixed x, then y, then z axes.
+
+use glam::{Mat3, Quat, Vec3};
+use manyworlds_core::{ColliderDesc, MassProperties, Pose, Shape};
+
+use crate::attributes::Attributes;
+use crate::document::Element;
+use crate::error::{ImportError, Problem};
+use crate::{ImportOptions, Warnings};
+
+/// The pose an element's `<origin>` child gives (identity without one).
+pub fn origin_of(element: &Element) -> Result<Pose, ImportError> {
+    let Some(origin) = element.children_named("origin").next() else {
+        return Ok(Pose::IDENTITY);
+    };
+    let a = Attributes::new(origin, &[]);
+    let xyz = a.vec3("xyz")?.unwrap_or(Vec3::ZERO);
+    let rpy = a.vec3("rpy")?.unwrap_or(Vec3::ZERO);
+    Ok(Pose::new(
+        xyz,
+        Quat::from_euler(glam::EulerRot::ZYX, rpy.z, rpy.y, rpy.x),
+    ))
+}
+
+/// A positive number attribute (a size).
+fn size(a: &Attributes, name: &'static str) -> Result<f32, ImportError> {
+    let text = a.required(name)?;
+    match a.number(name)? {
+        Some(v) if v > 0.0 => Ok(v as f32),
+        _ => Err(a.element.error(Problem::BadValue {
+            attribute: name.into(),
+            value: text.into(),
+            expected: "a positive size".into(),
+        })),
+    }
+}
+
+/// A link's `<inertial>`, in the link frame; zero matter without one.
+pub fn read_inertial(link: &Element) -> Result<MassProperties, ImportError> {
+    let Some(inertial) = link.children_named("inertial").next() else {
+        return Ok(MassProperties::ZERO);
+    };
+    let pose = origin_of(inertial)?;
+    let mass_element = inertial
+        .children_named("mass")
+        .next()
+        .ok_or_else(|| inertial.error(Problem::Invalid("no <mass>".into())))?;
+    let mass = Attributes::new(mass_element, &[])
+        .number("value")?
+        .ok_or_else(|| mass_element.error(Problem::MissingAttribute("value")))?;
+    if mass < 0.0 {
+        return Err(mass_element.error(Problem::Negative {
+            attribute: "value".into(),
+            value: mass,
+        }));
+    }
+    let inertia = match inertial.children_named("inertia").next() {
+        None => Mat3::ZERO,
+        Some(element) => {
+            let a = Attributes::new(element, &[]);
+            let get = |name: &str| a.number_or(name, 0.0).map(|v| v as f32);
+            let (xx, yy, zz) = (get("ixx")?, get("iyy")?, get("izz")?);
+            let (xy, xz, yz) = (get("ixy")?, get("ixz")?, get("iyz")?);
+            if xx < 0.0 || yy < 0.0 || zz < 0.0 {
+                return Err(element.error(Problem::Negative {
+                    attribute: "ixx/iyy/izz".into(),
+                    value: f64::from(xx.min(yy).min(zz)),
+                }));
+            }
+            Mat3::from_cols(
+                Vec3::new(xx, xy, xz),
+                Vec3::new(xy, yy, yz),
+                Vec3::new(xz, yz, zz),
+            )
+        }
+    };
+    let local = MassProperties {
+        mass: mass as f32,
+        center_of_mass: Vec3::ZERO,
+        inertia,
+    };
+    Ok(local.transformed(&pose))
+}
+
+/// A link's collision shapes, in the link frame (shapes we cannot simulate are an error, or
+/// dropped with a warning when lenient).
+pub fn read_collisions(
+    link: &Element,
+    options: ImportOptions,
+    warnings: &mut Warnings,
+) -> Result<Vec<ColliderDesc>, ImportError> {
+    let mut colliders = Vec::new();
+    for collision in link.children_named("collision") {
+        let pose = origin_of(collision)?;
+        let geometry = collision
+            .children_named("geometry")
+            .next()
+            .ok_or_else(|| collision.error(Problem::Invalid("no <geometry>".into())))?;
+        let shape = geometry
+            .children
+            .first()
+            .ok_or_else(|| geometry.error(Problem::Invalid("an empty <geometry>".into())))?;
+        let a = Attributes::new(shape, &[]);
+        let collider = match shape.name.as_str() {
+            "box" => {
+                let v = a
+                    .vec3("size")?
+                    .ok_or_else(|| shape.error(Problem::MissingAttribute("size")))?;
+                if v.min_element() <= 0.0 {
+                    return Err(shape.error(Problem::BadValue {
+                        attribute: "size".into(),
+                        value: a.get("size").unwrap_or("").into(),
+                        expected: "three positive sizes".into(),
+                    }));
+                }
+                ColliderDesc::new(Shape::cuboid(0.5 * v))
+            }
+            "sphere" => ColliderDesc::new(Shape::sphere(size(&a, "radius")?)),
+            "capsule" => ColliderDesc::new(Shape::capsule(
+                0.5 * size(&a, "length")?,
+                size(&a, "radius")?,
+            )),
+            "cylinder" | "mesh" => {
+                let what = format!(
+                    "a {} collision shape of link \"{}\"",
+                    shape.name,
+                    link.attribute("name").unwrap_or("?")
+                );
+                if options.lenient {
+                    warnings.add(format!("dropped {what}: no such shape in manyworlds yet"));
+                    continue;
+                }
+                return Err(shape.error(Problem::UnsupportedShape(what)));
+            }
+            other => {
+                return Err(shape.error(Problem::BadValue {
+                    attribute: "geometry".into(),
+                    value: other.into(),
+                    expected: "box, sphere, cylinder, capsule or mesh".into(),
+                }))
+            }
+        };
+        colliders.push(collider.at(pose));
+    }
+    Ok(colliders)
+}

@@ -1,0 +1,201 @@
+//! URDF, the robot format of ROS and pybullet: links (inertial, collision box, sphere and
+//! capsule), joints (revolute, continuous, prismatic, fixed, floating) with limits and
+//! damping. Links joined by a fixed joint become one body. The root link floats on a free
+//! joint unless [`ImportOptions::fixed_base`] (or it is named `world`) makes it static.
+//! Transmissions, `mimic`, visuals and Gazebo extensions are reported as ignored.
+
+mod geometry;
+mod joints;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use manyworlds_core::{
+    BodyDesc, BodyKind, ColliderDesc, JointDesc, MassProperties, MassSpec, Pose, SceneBuilder,
+    StepParams,
+};
+
+use crate::document::{self, Element};
+use crate::error::{ImportError, Problem};
+use crate::{ImportOptions, Imported, Warnings};
+use geometry::{read_collisions, read_inertial};
+use joints::read_joint;
+
+/// Loads a URDF file.
+pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
+    let path = path.as_ref();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let root = document::read_file(path, dir)?;
+    from_root(&root, path, options)
+}
+
+/// Loads URDF from a string; `file` names it in errors.
+pub fn parse(
+    text: &str,
+    file: impl AsRef<Path>,
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    let file = file.as_ref();
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let root = document::read_str(text, file, dir)?;
+    from_root(&root, file, options)
+}
+
+/// A manyworlds body being assembled from one link and the links welded to it.
+struct Pending {
+    name: String,
+    pose: Pose,
+    is_static: bool,
+    colliders: Vec<ColliderDesc>,
+    mass: MassProperties,
+    joint: Option<(Option<usize>, JointDesc)>,
+}
+
+fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Imported, ImportError> {
+    if root.name != "robot" {
+        return Err(root.error(Problem::Invalid("the root element must be <robot>".into())));
+    }
+    let mut warnings = Warnings::default();
+    let mut links: HashMap<&str, &Element> = HashMap::new();
+    let mut joints = Vec::new();
+    for element in &root.children {
+        match element.name.as_str() {
+            "link" => {
+                let name = element
+                    .attribute("name")
+                    .ok_or_else(|| element.error(Problem::MissingAttribute("name")))?;
+                if links.insert(name, element).is_some() {
+                    return Err(
+                        element.error(Problem::Invalid(format!("a second link named \"{name}\"")))
+                    );
+                }
+            }
+            "joint" => joints.push((element, read_joint(element, &mut warnings)?)),
+            "transmission" => warnings
+                .add("<transmission> ignored: add actuators with SceneBuilder::add_actuator"),
+            other => warnings.add(format!("<{other}> skipped: does not affect physics")),
+        }
+    }
+    // Each link's joint from its parent.
+    let mut parent_joint: HashMap<&str, usize> = HashMap::new();
+    for (k, (element, joint)) in joints.iter().enumerate() {
+        for link in [joint.parent, joint.child] {
+            if !links.contains_key(link) {
+                return Err(element.error(Problem::MissingReference {
+                    what: "link",
+                    name: link.into(),
+                }));
+            }
+        }
+        if parent_joint.insert(joint.child, k).is_some() {
+            return Err(element.error(Problem::Invalid(format!(
+                "link \"{}\" is the child of a second joint",
+                joint.child
+            ))));
+        }
+    }
+    let roots: Vec<&str> = root
+        .children_named("link")
+        .filter_map(|l| l.attribute("name"))
+        .filter(|name| !parent_joint.contains_key(name))
+        .collect();
+    let root_link = match roots.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(root.error(Problem::Invalid(
+                "the joints form a loop: no root link".into(),
+            )))
+        }
+        many => {
+            return Err(root.error(Problem::Invalid(format!(
+                "several root links ({}): a URDF robot is one tree",
+                many.join(", ")
+            ))))
+        }
+    };
+
+    // Breadth first from the root: each link's world pose and the body holding it.
+    let root_static = options.fixed_base || root_link == "world";
+    let mut bodies = vec![Pending {
+        name: root_link.to_string(),
+        pose: Pose::IDENTITY,
+        is_static: root_static,
+        colliders: Vec::new(),
+        mass: MassProperties::ZERO,
+        joint: (!root_static).then(|| (None, JointDesc::free("floating_base"))),
+    }];
+    let mut placed: Vec<(&str, Pose, usize)> = vec![(root_link, Pose::IDENTITY, 0)];
+    let mut next = 0;
+    while next < placed.len() {
+        let (link, pose, target) = placed[next];
+        next += 1;
+        let element = links[link];
+        let in_target = bodies[target].pose.inverse().compose(&pose);
+        for collider in read_collisions(element, options, &mut warnings)? {
+            let pose = in_target.compose(&collider.pose);
+            bodies[target].colliders.push(collider.at(pose));
+        }
+        let matter = read_inertial(element)?.transformed(&in_target);
+        bodies[target].mass = bodies[target].mass.combined(&matter);
+        for (_, joint) in joints.iter().filter(|(_, j)| j.parent == link) {
+            let child_pose = pose.compose(&joint.origin);
+            let child_target = match &joint.desc {
+                None => target,
+                Some(desc) => {
+                    if desc.kind == manyworlds_core::JointKind::Free && !bodies[target].is_static {
+                        let element = joints
+                            .iter()
+                            .find(|(_, j)| j.child == joint.child)
+                            .map(|(e, _)| *e);
+                        return Err(element.unwrap_or(root).error(Problem::Invalid(
+                            "a floating joint must hang from the world or a fixed base".into(),
+                        )));
+                    }
+                    bodies.push(Pending {
+                        name: joint.child.to_string(),
+                        pose: child_pose,
+                        is_static: false,
+                        colliders: Vec::new(),
+                        mass: MassProperties::ZERO,
+                        // A joint to a static body is a joint to the world.
+                        joint: Some(((!bodies[target].is_static).then_some(target), desc.clone())),
+                    });
+                    bodies.len() - 1
+                }
+            };
+            placed.push((joint.child, child_pose, child_target));
+        }
+    }
+
+    let mut builder = SceneBuilder::new();
+    for pending in &bodies {
+        let kind = if pending.is_static {
+            BodyKind::Static
+        } else {
+            BodyKind::Dynamic
+        };
+        let mut body = BodyDesc::new(pending.name.clone(), kind);
+        body.pose = pending.pose;
+        for collider in &pending.colliders {
+            body = body.collider(collider.clone());
+        }
+        if !pending.is_static {
+            body = body.mass(MassSpec::Explicit(pending.mass));
+        }
+        builder.add_body(body);
+    }
+    for (index, pending) in bodies.iter().enumerate() {
+        if let Some((parent, desc)) = &pending.joint {
+            builder.add_joint(*parent, index, desc.clone());
+        }
+    }
+    let scene = builder.build().map_err(|source| ImportError::Scene {
+        file: file.to_path_buf(),
+        source,
+    })?;
+    Ok(Imported {
+        scene,
+        params: StepParams::default(),
+        warnings,
+    })
+}
