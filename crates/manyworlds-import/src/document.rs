@@ -54,9 +54,13 @@ impl Element {
     }
 }
 
-/// Reads `path`; includes are resolved relative to `include_dir`.
-pub fn read_file(path: &Path, include_dir: &Path) -> Result<Element, ImportError> {
-    read_nested(path, include_dir, 0)
+/// Reads the file at `path`; includes are resolved relative to its directory.
+pub fn read_file(path: &Path) -> Result<Element, ImportError> {
+    read_nested(path, directory_of(path), 0)
+}
+
+fn directory_of(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
 }
 
 fn read_nested(path: &Path, include_dir: &Path, depth: usize) -> Result<Element, ImportError> {
@@ -68,8 +72,8 @@ fn read_nested(path: &Path, include_dir: &Path, depth: usize) -> Result<Element,
 }
 
 /// Parses `text` as if read from `file`.
-pub fn read_str(text: &str, file: &Path, include_dir: &Path) -> Result<Element, ImportError> {
-    parse(text, file, include_dir, 0)
+pub fn read_str(text: &str, file: &Path) -> Result<Element, ImportError> {
+    parse(text, file, directory_of(file), 0)
 }
 
 fn parse(

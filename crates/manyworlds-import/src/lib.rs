@@ -6,6 +6,7 @@
 //! what was skipped or approximated comes back as [`Warnings`].
 
 mod attributes;
+mod body_assembly;
 mod document;
 mod error;
 pub mod mjcf;

@@ -11,9 +11,7 @@
 
 use std::collections::HashMap;
 
-use manyworlds_core::{
-    BodyDesc, BodyKind, ColliderDesc, JointDesc, MassProperties, MassSpec, Pose,
-};
+use manyworlds_core::{BodyDesc, ColliderDesc, JointDesc, MassProperties, Pose};
 
 use super::defaults::Defaults;
 use super::geoms::read_geom;
@@ -21,6 +19,7 @@ use super::inertial::read_inertial;
 use super::joints::{read_free_joint, read_joint, JointSettings};
 use super::orientation::AngleConvention;
 use crate::attributes::Attributes;
+use crate::body_assembly::assembled_body;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Warnings};
@@ -307,33 +306,29 @@ pub fn finish_bodies(
     tree.bodies
         .iter()
         .map(|pending| {
-            let kind = if pending.is_static {
-                BodyKind::Static
-            } else {
-                BodyKind::Dynamic
-            };
-            let mut body = BodyDesc::new(pending.name.clone(), kind);
-            body.pose = pending.pose;
-            for (collider, bits) in &pending.colliders {
+            let colliders = pending.colliders.iter().map(|(collider, bits)| {
                 let mut collider = collider.clone();
                 collider.filter = filters[bits];
-                body = body.collider(collider);
-            }
-            if !pending.is_static {
-                let mass = match pending.carries {
-                    Some(carried) => {
-                        let m = tree.bodies[carried].mass;
-                        MassProperties {
-                            mass: m.mass * CARRIER_MASS_FRACTION,
-                            center_of_mass: m.center_of_mass,
-                            inertia: m.inertia * CARRIER_MASS_FRACTION,
-                        }
+                collider
+            });
+            let mass = match pending.carries {
+                Some(carried) => {
+                    let m = tree.bodies[carried].mass;
+                    MassProperties {
+                        mass: m.mass * CARRIER_MASS_FRACTION,
+                        center_of_mass: m.center_of_mass,
+                        inertia: m.inertia * CARRIER_MASS_FRACTION,
                     }
-                    None => pending.mass,
-                };
-                body = body.mass(MassSpec::Explicit(mass));
-            }
-            body
+                }
+                None => pending.mass,
+            };
+            assembled_body(
+                &pending.name,
+                pending.pose,
+                pending.is_static,
+                colliders,
+                mass,
+            )
         })
         .collect()
 }

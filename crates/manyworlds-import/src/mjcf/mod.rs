@@ -49,9 +49,7 @@ const SKIPPED: [&str; 8] = [
 /// Loads an MJCF file (includes relative to its directory).
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let root = document::read_file(path, dir)?;
-    from_root(&root, path, options)
+    from_root(&document::read_file(path)?, path, options)
 }
 
 /// Loads MJCF from a string; `file` names it in errors, includes are relative to `file`'s
@@ -62,9 +60,7 @@ pub fn parse(
     options: ImportOptions,
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let root = document::read_str(text, file, dir)?;
-    from_root(&root, file, options)
+    from_root(&document::read_str(text, file)?, file, options)
 }
 
 struct Compiler {

@@ -10,11 +10,9 @@ mod joints;
 use std::collections::HashMap;
 use std::path::Path;
 
-use manyworlds_core::{
-    BodyDesc, BodyKind, ColliderDesc, JointDesc, MassProperties, MassSpec, Pose, SceneBuilder,
-    StepParams,
-};
+use manyworlds_core::{ColliderDesc, JointDesc, MassProperties, Pose, SceneBuilder, StepParams};
 
+use crate::body_assembly::assembled_body;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Imported, Warnings};
@@ -24,9 +22,7 @@ use joints::read_joint;
 /// Loads a URDF file.
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let root = document::read_file(path, dir)?;
-    from_root(&root, path, options)
+    from_root(&document::read_file(path)?, path, options)
 }
 
 /// Loads URDF from a string; `file` names it in errors.
@@ -36,9 +32,7 @@ pub fn parse(
     options: ImportOptions,
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let root = document::read_str(text, file, dir)?;
-    from_root(&root, file, options)
+    from_root(&document::read_str(text, file)?, file, options)
 }
 
 /// A manyworlds body being assembled from one link and the links welded to it.
@@ -169,19 +163,13 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
 
     let mut builder = SceneBuilder::new();
     for pending in &bodies {
-        let kind = if pending.is_static {
-            BodyKind::Static
-        } else {
-            BodyKind::Dynamic
-        };
-        let mut body = BodyDesc::new(pending.name.clone(), kind);
-        body.pose = pending.pose;
-        for collider in &pending.colliders {
-            body = body.collider(collider.clone());
-        }
-        if !pending.is_static {
-            body = body.mass(MassSpec::Explicit(pending.mass));
-        }
+        let body = assembled_body(
+            &pending.name,
+            pending.pose,
+            pending.is_static,
+            pending.colliders.iter().cloned(),
+            pending.mass,
+        );
         builder.add_body(body);
     }
     for (index, pending) in bodies.iter().enumerate() {
