@@ -2,18 +2,16 @@
 //! deleted, duplicated; numbers swapped for extreme ones) are loaded; every one must come
 //! back as a model or an error, never a panic, and a loaded model has only finite values.
 
+use manyworlds_core::rng::splitmix64;
 use manyworlds_import::{mjcf, urdf, ImportOptions, Imported};
 
-/// SplitMix64, one draw per call.
+/// Counter-based draws (manyworlds' own SplitMix64).
 struct Draws(u64);
 
 impl Draws {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0 += 1;
+        splitmix64(self.0)
     }
 
     fn below(&mut self, n: usize) -> usize {
