@@ -218,7 +218,8 @@ fn warm_start_joint(j: u32, h: f32) {
     }
     if (*w).drive_active != 0u {
         let row = joint_axial_row(j);
-        let response = joint_row_response(row, row, v, 0.0);
+        // Split between bodies and rotor as the drive's solve splits it.
+        let response = drive_response(j, row, v);
         if response > 0.0 {
             let axial = (*w).impulse_spring + (*w).impulse_servo + (*w).impulse_lower
                 - (*w).impulse_upper + (*w).motor_force * h;

@@ -110,7 +110,7 @@ impl JointConstraint {
     /// the articulated response of the subtree on the other (a hinge carrying a loaded arm
     /// turns the whole arm about its axis, not one link about its own centre of mass), or the
     /// two bodies' free responses when the joint is not in a tree.
-    fn drive_response(&self, row: &JointRow, pair: &BodyPair) -> f32 {
+    pub(crate) fn drive_response(&self, row: &JointRow, pair: &BodyPair) -> f32 {
         if self.subtree_mass <= 0.0 {
             return row.response(row, pair.a, pair.b, 0.0);
         }

@@ -404,7 +404,8 @@ impl JointConstraint {
             pair.vb.angular += pair.b.inverse_inertia * l;
         }
         if let (Some(drive), Some(row)) = (self.drive, self.current_axial) {
-            let response = row.response(&row, pair.a, pair.b, 0.0);
+            // Split between bodies and rotor as the drive's solve splits it.
+            let response = self.drive_response(&row, pair);
             if response > 0.0 {
                 let i = &self.impulses;
                 let axial = i.spring + i.servo + i.lower - i.upper + drive.motor_force * h;
