@@ -224,6 +224,7 @@ const JOINT_FREE: u32 = 4u;
 // The joint is a node of a joint tree (solved exactly with it), else it is solved on its own.
 const JOINT_IN_TREE: u32 = 1u;
 const JOINT_LIMITED: u32 = 2u;
+const JOINT_DRIVE_CHAIN: u32 = 4u;
 
 // A joint of the scene template. The world, for a joint without parent, is the static body
 // slot WORLD_BODY after the scene's bodies.
@@ -235,13 +236,19 @@ struct SceneJoint {
     // The anchor relative to each body's centre of mass, in the body's frame (xyz).
     anchor_a: vec4f,
     anchor_b: vec4f,
-    // Parent body (A), child body (B), JOINT_* kind, JOINT_IN_TREE | JOINT_LIMITED.
+    // Parent body (A), child body (B), JOINT_* kind, JOINT_IN_TREE | JOINT_LIMITED |
+    // JOINT_DRIVE_CHAIN.
     ids: vec4u,
     // Lower and upper limit, damping (revolute, prismatic, spherical), armature (single-axis
     // joints; 0 otherwise).
     range_damping: vec4f,
     // Spring stiffness and the q where it is relaxed (xy).
     spring: vec4f,
+    // With JOINT_DRIVE_CHAIN (drive_chain.wgsl): the bodies the drive pushes on sides A and B
+    // (WORLD_BODY for the static world), how many carriers move with each (zw), and those
+    // carriers, A's then B's.
+    chain: vec4u,
+    carriers: array<vec4u, 2>,
 }
 
 // Actuator kinds (ActuatorKind).

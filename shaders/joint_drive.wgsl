@@ -4,6 +4,7 @@
 // articulation on one side (Featherstone's Sᵀ Iᴬ S, from the factorisation), the other body's
 // own response, and the armature rotor, which moves with the bodies as one degree of freedom.
 //!include joint_scratch.wgsl
+//!include drive_chain.wgsl
 
 fn drive_needs_position(j: u32) -> bool {
     let t = articulation.joints[j];
@@ -57,24 +58,25 @@ fn apply_axial(j: u32, v: ptr<function, BodyPair>, row: JointRow, body_mass: f32
         (*w).rotor_velocity += lambda / total;
         share = body_mass / total;
     }
-    joint_row_apply(row, v, lambda * share);
+    if (articulation.joints[j].ids.w & JOINT_DRIVE_CHAIN) != 0u {
+        store_joint_pair(j, *v);
+        push_through_chain(j, row, lambda * share);
+        *v = load_joint_pair(j);
+    } else {
+        joint_row_apply(row, v, lambda * share);
+    }
 }
 
-// How fast q̇ answers an axial impulse: the free response of the body on one side plus the
-// articulated response of the subtree on the other, or the two bodies' free responses when the
-// joint is not in a tree.
+// How fast q̇ answers an axial impulse: the articulated response of the subtree on one side
+// plus the free response of the body it pushes against on the other (past carriers), or the
+// two bodies' free responses when the joint is not in a tree.
 fn drive_response(j: u32, row: JointRow, v: BodyPair) -> f32 {
     let w = &joint_scratch[joint_world].joints[j];
     let subtree_mass = (*w).subtree_mass;
     if subtree_mass <= 0.0 {
         return joint_row_response(row, row, v, 0.0);
     }
-    if (*w).subtree_is_b != 0u {
-        return v.inverse_mass_a * dot(row.linear, row.linear)
-            + dot(row.angular_a, v.inverse_inertia_a * row.angular_a) + 1.0 / subtree_mass;
-    }
-    return v.inverse_mass_b * dot(row.linear, row.linear)
-        + dot(row.angular_b, v.inverse_inertia_b * row.angular_b) + 1.0 / subtree_mass;
+    return (*w).counterpart_response + 1.0 / subtree_mass;
 }
 
 // An implicit spring k and damper c on a degree of freedom of mass m, stepped with substep h

@@ -68,6 +68,9 @@ struct JointWork {
     row_impulses: array<f32, 6>,
     // Each structural row's position error, where the biased pass found it.
     row_errors: array<f32, 6>,
+    // With a subtree mass: how fast the other side answers the axial row, the free response of
+    // the body a drive pushes against there (past carriers; zero for the static world).
+    counterpart_response: f32,
 }
 
 // One node of the joint trees' factorisation (a body's 6 degrees of freedom, or a joint's

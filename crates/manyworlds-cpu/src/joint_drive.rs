@@ -9,6 +9,7 @@ use manyworlds_core::joint_space::revolute_angle;
 use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
+use crate::drive_chain::AxialPush;
 use crate::joint_rows::JointRow;
 use crate::joint_solver::{JointConstraint, JointPass};
 
@@ -92,6 +93,7 @@ impl JointConstraint {
     pub(crate) fn apply_axial(
         &mut self,
         pair: &mut BodyPair,
+        push: &mut AxialPush,
         row: &JointRow,
         body_mass: f32,
         lambda: f32,
@@ -103,30 +105,23 @@ impl JointConstraint {
         } else {
             1.0
         };
-        row.apply(pair.a, pair.b, &mut pair.va, &mut pair.vb, lambda * share);
+        push.push(pair, row, lambda * share);
     }
 
-    /// How fast q̇ answers an axial impulse: the free response of the body on one side plus
-    /// the articulated response of the subtree on the other (a hinge carrying a loaded arm
-    /// turns the whole arm about its axis, not one link about its own centre of mass), or the
-    /// two bodies' free responses when the joint is not in a tree.
+    /// How fast q̇ answers an axial impulse: the articulated response of the subtree on one
+    /// side (a hinge carrying a loaded arm turns the whole arm about its axis, not one link
+    /// about its own centre of mass) plus the free response of the body it pushes against on
+    /// the other, or the two bodies' free responses when the joint is not in a tree.
     pub(crate) fn drive_response(&self, row: &JointRow, pair: &BodyPair) -> f32 {
         if self.subtree_mass <= 0.0 {
             return row.response(row, pair.a, pair.b, 0.0);
         }
-        let (other, angular) = if self.subtree_is_b {
-            (pair.a, row.angular_a)
-        } else {
-            (pair.b, row.angular_b)
-        };
-        other.inverse_mass * row.linear.length_squared()
-            + angular.dot(other.inverse_inertia * angular)
-            + 1.0 / self.subtree_mass
+        self.counterpart_response + 1.0 / self.subtree_mass
     }
 
     /// The degree of freedom's drive: spring and damper, servo, limits (with the bodies where
     /// the rows were last refreshed).
-    pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
+    pub fn solve_drive(&mut self, pair: &mut BodyPair, push: &mut AxialPush, pass: &JointPass) {
         let Some(drive) = self.drive else { return };
         let Some(row) = self.current_axial else {
             return;
@@ -152,7 +147,7 @@ impl JointConstraint {
             let impulse = -mass * soft.mass_scale * (velocity(self, pair) + soft.bias_rate * c)
                 - soft.impulse_scale * self.impulses.spring;
             self.impulses.spring += impulse;
-            self.apply_axial(pair, &row, body_mass, impulse);
+            self.apply_axial(pair, push, &row, body_mass, impulse);
         }
         if let Some(servo) = drive.servo {
             let soft = Softness::spring(servo.stiffness, servo.damping, mass, h);
@@ -164,7 +159,7 @@ impl JointConstraint {
             let limit = servo.max_force * h;
             let total = (old + impulse).clamp(-limit, limit);
             self.impulses.servo = total;
-            self.apply_axial(pair, &row, body_mass, total - old);
+            self.apply_axial(pair, push, &row, body_mass, total - old);
         }
         if let Some((lower, upper)) = drive.limits {
             // Like a contact: speculative while inside the range, soft when past it.
@@ -181,14 +176,14 @@ impl JointConstraint {
             let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
             let total = (old + impulse).max(0.0);
             self.impulses.lower = total;
-            self.apply_axial(pair, &row, body_mass, total - old);
+            self.apply_axial(pair, push, &row, body_mass, total - old);
 
             let (bias, ms, is) = coefficients(upper - q);
             let old = self.impulses.upper;
             let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
             let total = (old + impulse).max(0.0);
             self.impulses.upper = total;
-            self.apply_axial(pair, &row, body_mass, old - total);
+            self.apply_axial(pair, push, &row, body_mass, old - total);
         }
     }
 

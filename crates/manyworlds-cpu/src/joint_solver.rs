@@ -21,6 +21,7 @@ use glam::{Quat, Vec3, Vec3A};
 use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
+use crate::drive_chain::AxialPush;
 use crate::joint_drive::AxialDrive;
 use crate::joint_rows::{JointRow, MAX_ROWS};
 use crate::small_matrix::SmallMatrix;
@@ -98,6 +99,9 @@ pub struct JointConstraint {
     /// unknown. Drives take their effective mass from it.
     pub subtree_mass: f32,
     pub subtree_is_b: bool,
+    /// With a subtree mass: how fast the other side answers the axial row, the free response
+    /// of the body a drive pushes against there (past carriers; zero for the static world).
+    pub counterpart_response: f32,
     /// Arms and axis where `refresh_rows` last found them, with the axial row and q of a
     /// driven joint (the bodies do not move again before the passes that use them).
     current_arms: (Vec3A, Vec3A),
@@ -161,6 +165,7 @@ impl JointConstraint {
             rotor_velocity: 0.0,
             subtree_mass: 0.0,
             subtree_is_b: true,
+            counterpart_response: 0.0,
             current_arms: (arm_a, arm_b),
             current_axis: axis_a,
             current_axial: None,
@@ -395,7 +400,7 @@ impl JointConstraint {
 
     /// Re-applies the impulses of the last substep, and a motor's impulse for this one (the
     /// bodies where the rows were last refreshed).
-    pub fn warm_start(&mut self, pair: &mut BodyPair, h: f32) {
+    pub fn warm_start(&mut self, pair: &mut BodyPair, push: &mut AxialPush, h: f32) {
         let impulses = self.row_impulses;
         self.apply_rows(pair, &impulses);
         if self.ball_damping > 0.0 {
@@ -409,7 +414,7 @@ impl JointConstraint {
             if response > 0.0 {
                 let i = &self.impulses;
                 let axial = i.spring + i.servo + i.lower - i.upper + drive.motor_force * h;
-                self.apply_axial(pair, &row, 1.0 / response, axial);
+                self.apply_axial(pair, push, &row, 1.0 / response, axial);
             }
         }
     }

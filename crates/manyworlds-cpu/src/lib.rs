@@ -8,6 +8,7 @@ mod broadphase;
 mod coloring;
 mod contact_cache;
 mod contact_solver;
+mod drive_chain;
 mod joint_drive;
 mod joint_rows;
 mod joint_solver;

@@ -165,6 +165,11 @@ pub struct GpuSceneJoint {
     pub range_damping: [f32; 4],
     /// Spring stiffness and reference (xy).
     pub spring: [f32; 4],
+    /// With `JOINT_DRIVE_CHAIN`: the bodies the drive pushes on sides A and B (the world's
+    /// slot for the static world) and how many carriers move with each.
+    pub chain: [u32; 4],
+    /// Those carriers: A's, then B's.
+    pub carriers: [[u32; 4]; 2],
 }
 
 /// WGSL `SceneActuator`.
@@ -190,6 +195,8 @@ pub struct GpuTreeNode {
 pub const JOINT_IN_TREE: u32 = 1;
 /// `GpuSceneJoint::ids[3]`: the joint has limits.
 pub const JOINT_LIMITED: u32 = 2;
+/// `GpuSceneJoint::ids[3]`: the joint's drive pushes through carriers (`chain`).
+pub const JOINT_DRIVE_CHAIN: u32 = 4;
 /// `GpuTreeNode::ids[0]`: a body node, a joint node.
 pub const NODE_BODY: u32 = 0;
 pub const NODE_JOINT: u32 = 1;
@@ -246,7 +253,7 @@ pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
     assert!(std::mem::size_of::<GpuStepUniforms>() == 128);
-    assert!(std::mem::size_of::<GpuSceneJoint>() == 112);
+    assert!(std::mem::size_of::<GpuSceneJoint>() == 160);
     assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
     assert!(std::mem::size_of::<GpuTreeNode>() == 16);
     assert!(std::mem::size_of::<GpuSceneBody>() == 64);

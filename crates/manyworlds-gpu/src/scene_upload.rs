@@ -1,13 +1,13 @@
 //! The scene template and the step parameters in the form the kernels read them.
 
 use glam::Vec3;
-use manyworlds_core::joint_tree::{JointTree, NodeKind};
+use manyworlds_core::joint_tree::{DriveChain, JointTree, NodeKind, MAX_CARRIERS};
 use manyworlds_core::{ActuatorKind, JointKind, Scene, Shape, Softness, StepParams};
 
 use crate::layout::{
     GpuSceneActuator, GpuSceneBody, GpuSceneCollider, GpuSceneJoint, GpuShape, GpuStepUniforms,
-    GpuTreeNode, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED, LOOP_CHECK_TRIPS, NODE_BODY,
-    NODE_JOINT, NO_PARENT,
+    GpuTreeNode, JOINT_DRIVE_CHAIN, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED,
+    LOOP_CHECK_TRIPS, NODE_BODY, NODE_JOINT, NO_PARENT,
 };
 
 pub fn scene_bodies(scene: &Scene) -> Vec<GpuSceneBody> {
@@ -77,6 +77,10 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
             if joint.limits.is_some() {
                 flags |= JOINT_LIMITED;
             }
+            let (chain, carriers) = drive_chain(tree.drive_chains[j].as_ref(), world_body);
+            if tree.drive_chains[j].is_some() {
+                flags |= JOINT_DRIVE_CHAIN;
+            }
             let (lower, upper) = joint.limits.unwrap_or((0.0, 0.0));
             let armature = if joint.kind.is_single_axis() {
                 joint.armature
@@ -96,9 +100,28 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
                 ],
                 range_damping: [lower, upper, joint.damping, armature],
                 spring: [joint.stiffness, joint.spring_reference, 0.0, 0.0],
+                chain,
+                carriers,
             }
         })
         .collect()
+}
+
+/// A joint's drive chain as the kernel reads it: the two ends (`world_body` for the static
+/// world) and carrier counts, then the carriers, A's first (at most `MAX_CARRIERS`, 8).
+fn drive_chain(chain: Option<&DriveChain>, world_body: u32) -> ([u32; 4], [[u32; 4]; 2]) {
+    const _: () = assert!(MAX_CARRIERS <= 8, "GpuSceneJoint holds 8 carriers");
+    let mut slots = [[0; 4]; 2];
+    let Some(chain) = chain else {
+        return ([0; 4], slots);
+    };
+    let carriers = chain.carriers[0].iter().chain(&chain.carriers[1]);
+    for (k, &c) in carriers.enumerate() {
+        slots[k / 4][k % 4] = c as u32;
+    }
+    let end = |side: usize| chain.ends[side].map_or(world_body, |b| b as u32);
+    let count = |side: usize| chain.carriers[side].len() as u32;
+    ([end(0), end(1), count(0), count(1)], slots)
 }
 
 /// The scene's actuators: a servo's force limit as the largest joint force (× |gear|), and

@@ -62,6 +62,10 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         include_str!("../../../shaders/joint_drive.wgsl"),
     ),
     (
+        "drive_chain.wgsl",
+        include_str!("../../../shaders/drive_chain.wgsl"),
+    ),
+    (
         "joint_solver.wgsl",
         include_str!("../../../shaders/joint_solver.wgsl"),
     ),

@@ -16,6 +16,7 @@ mod geoms;
 mod inertial;
 mod joints;
 mod orientation;
+mod tendons;
 
 use std::path::Path;
 
@@ -31,6 +32,7 @@ use bodies::{finish_bodies, InertiaSource, TreeReader};
 use defaults::Defaults;
 use joints::JointSettings;
 use orientation::AngleConvention;
+use tendons::check_tendons;
 
 pub use bodies::CARRIER_MASS_FRACTION;
 
@@ -277,7 +279,13 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
     for element in &root.children {
         match element.name.as_str() {
             "compiler" | "option" | "default" | "worldbody" | "actuator" | "contact" => {}
-            "tendon" => warnings.add("<tendon> ignored: tendons are not simulated yet"),
+            "tendon" => check_tendons(
+                element,
+                &defaults,
+                &tree.joint_names,
+                options,
+                &mut warnings,
+            )?,
             "equality" => {
                 warnings.add("<equality> ignored: equality constraints are not simulated yet")
             }
