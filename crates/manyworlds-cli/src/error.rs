@@ -11,6 +11,10 @@ pub enum CliError {
     UnknownScene(String),
     /// The model file could not be loaded (the error names file, line and element).
     Import(manyworlds::import::ImportError),
+    /// The scene file could not be written.
+    Save(manyworlds::import::scene_file::SaveError),
+    /// `convert -o` names a file that is not `.json`.
+    OutputName(std::path::PathBuf),
     /// The batch could not be created.
     Batch(BatchError),
     /// The simulation failed (GPU errors name the backend).
@@ -30,10 +34,16 @@ impl fmt::Display for CliError {
         match self {
             CliError::UnknownScene(name) => write!(
                 f,
-                "SCENE: unknown scene '{name}'; valid scenes are: {}, or a model file (.xml MJCF, .urdf URDF)",
+                "SCENE: unknown scene '{name}'; valid scenes are: {}, or a model file (.xml MJCF, .urdf URDF, .json scene file)",
                 BUILTIN_NAMES.join(", ")
             ),
             CliError::Import(e) => write!(f, "{e}"),
+            CliError::Save(e) => write!(f, "{e}"),
+            CliError::OutputName(path) => write!(
+                f,
+                "--output: a scene file's name ends in .json, got '{}'",
+                path.display()
+            ),
             CliError::Batch(e @ BatchError::WorldCount { .. }) => write!(f, "--worlds: {e}"),
             CliError::Batch(e) => write!(f, "cannot create the batch: {e}"),
             CliError::Sim(SimError::Batch(e)) => CliError::Batch(e.clone()).fmt(f),
@@ -54,8 +64,9 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CliError::UnknownScene(_) => None,
+            CliError::UnknownScene(_) | CliError::OutputName(_) => None,
             CliError::Import(e) => Some(e),
+            CliError::Save(e) => Some(e),
             CliError::Batch(e) => Some(e),
             CliError::Sim(e) => Some(e),
             CliError::ThreadPool { source, .. } => Some(source),
@@ -79,5 +90,11 @@ impl From<SimError> for CliError {
 impl From<manyworlds::import::ImportError> for CliError {
     fn from(e: manyworlds::import::ImportError) -> Self {
         CliError::Import(e)
+    }
+}
+
+impl From<manyworlds::import::scene_file::SaveError> for CliError {
+    fn from(e: manyworlds::import::scene_file::SaveError) -> Self {
+        CliError::Save(e)
     }
 }

@@ -5,6 +5,7 @@
 
 mod backend;
 mod controls;
+mod convert;
 mod devices;
 mod error;
 mod inspect;
@@ -35,12 +36,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Step a built-in scene or an MJCF file in many worlds and print a summary of speed and
+    /// Step a built-in scene or a model file in many worlds and print a summary of speed and
     /// plausibility.
     Run(RunArgs),
-    /// Load a model file (MJCF, URDF) and print its bodies, joints, actuators and shapes, and what the
-    /// loader skipped or approximated.
+    /// Load a model file (MJCF, URDF, scene file) and print its bodies, joints, actuators and
+    /// shapes, and what the loader skipped or approximated.
     Inspect(InspectArgs),
+    /// Write a built-in scene or a model file as a manyworlds scene file (JSON), which `run`
+    /// and `inspect` read back exactly.
+    Convert(ConvertArgs),
     /// List the built-in scenes.
     Scenes,
     /// List the GPU adapters the GPU backend can use.
@@ -51,7 +55,7 @@ enum Command {
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// Built-in scene to run (see `manyworlds scenes`), or a model file (MJCF `.xml`, URDF
-    /// `.urdf`).
+    /// `.urdf`, scene file `.json`).
     #[arg(value_name = "SCENE")]
     pub scene: String,
 
@@ -103,9 +107,30 @@ pub struct RunArgs {
 /// Arguments of `manyworlds inspect`.
 #[derive(Debug, clap::Args)]
 pub struct InspectArgs {
-    /// The model file (MJCF `.xml`, URDF `.urdf`).
+    /// The model file (MJCF `.xml`, URDF `.urdf`, scene file `.json`).
     #[arg(value_name = "FILE")]
     pub file: std::path::PathBuf,
+
+    /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// URDF: attach the root link to the world instead of letting it float.
+    #[arg(long)]
+    pub fixed_base: bool,
+}
+
+/// Arguments of `manyworlds convert`.
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Built-in scene (see `manyworlds scenes`) or model file (MJCF `.xml`, URDF `.urdf`,
+    /// scene file `.json`).
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+
+    /// The scene file to write (`.json`).
+    #[arg(short, long, value_name = "OUT.json")]
+    pub output: std::path::PathBuf,
 
     /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
     #[arg(long)]
@@ -135,6 +160,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Inspect(args) => inspect::inspect(&args),
+        Command::Convert(args) => convert::convert(&args),
         Command::Scenes => {
             scenes::list();
             Ok(())

@@ -261,3 +261,75 @@ fn auto_without_a_hardware_gpu_says_why_it_took_the_cpu() {
     let reason = summary["backend_reason"].as_str().expect("a reason");
     assert!(reason.contains("no hardware GPU"), "{reason}");
 }
+
+/// A path in the temporary directory, unique to this test process.
+fn temp_path(name: &str) -> String {
+    let path = std::env::temp_dir().join(format!("manyworlds-cli-{}-{name}", std::process::id()));
+    path.to_str().expect("a UTF-8 temporary path").to_owned()
+}
+
+#[test]
+fn convert_writes_a_scene_file_that_run_and_inspect_read() {
+    let hopper = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/assets/gymnasium/hopper.xml"
+    );
+    let file = temp_path("hopper.json");
+    let out = manyworlds(&["convert", hopper, "-o", &file]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("wrote {file}: ")),
+        "{}",
+        stdout(&out)
+    );
+
+    let inspected = manyworlds(&["inspect", &file]);
+    let original = manyworlds(&["inspect", hopper]);
+    assert!(inspected.status.success(), "stderr: {}", stderr(&inspected));
+    // The same report but for the file name (the scene file keeps no loader warnings).
+    let body = |out: &Output| {
+        let text = stdout(out);
+        let start = text.find("\nbodies").expect("a bodies section");
+        let end = text.find("\nwarnings").expect("a warnings section");
+        text[start..end].to_owned()
+    };
+    assert_eq!(body(&inspected), body(&original));
+
+    let run = manyworlds(&[
+        "run",
+        &file,
+        "--worlds",
+        "2",
+        "--steps",
+        "20",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    std::fs::remove_file(&file).expect("the file was written");
+    assert!(run.status.success(), "stderr: {}", stderr(&run));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&run)).expect("one JSON value");
+    assert_eq!(summary["scene"], file.as_str());
+    assert_eq!(summary["non_finite_worlds"], 0);
+    assert_eq!(summary["actuators_per_world"], 3);
+}
+
+#[test]
+fn convert_says_what_a_builtin_scene_file_leaves_out_and_wants_json() {
+    let file = temp_path("boxes.json");
+    let out = manyworlds(&["convert", "boxes", "--output", &file]);
+    std::fs::remove_file(&file).expect("the file was written");
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("per-world randomization"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = manyworlds(&["convert", "pendulum", "-o", &temp_path("pendulum.xml")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--output"), "{}", stderr(&out));
+    let out = manyworlds(&["convert", "no_such_scene", "-o", &temp_path("x.json")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown scene"), "{}", stderr(&out));
+}

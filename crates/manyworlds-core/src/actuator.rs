@@ -2,8 +2,11 @@
 //! scalar force f in its own space and the joint receives `gear × f`; the joint's "length"
 //! seen by the actuator is `gear × q`.
 
+use serde::{Deserialize, Serialize};
+
 /// How the control is turned into a force.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ActuatorKind {
     /// f = control.
     Motor,
@@ -24,7 +27,8 @@ impl ActuatorKind {
 }
 
 /// An actuator on a revolute or prismatic joint. Controls are held constant over a step.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Actuator {
     pub name: String,
     /// Index of the joint it drives.
@@ -32,8 +36,10 @@ pub struct Actuator {
     pub kind: ActuatorKind,
     pub gear: f32,
     /// Controls are clamped to this range before use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_range: Option<(f32, f32)>,
     /// |f| is clamped to this (servos; a motor's force is its clamped control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_limit: Option<f32>,
 }
 

@@ -44,20 +44,24 @@ pub(crate) fn resolve_joints(
     bodies: &[Body],
 ) -> Result<Vec<Joint>, SceneError> {
     let mut joints: Vec<Joint> = Vec::with_capacity(entries.len());
-    let (mut position_offset, mut velocity_offset) = (0, 0);
     for (index, (parent, child, desc)) in entries.into_iter().enumerate() {
         let element = format!("joint {index} \"{}\"", desc.name);
         let joint = resolve_joint(parent, child, desc, bodies, &joints, &element)?;
-        let kind = joint.kind;
-        joints.push(Joint {
-            position_offset,
-            velocity_offset,
-            ..joint
-        });
-        position_offset += kind.position_count();
-        velocity_offset += kind.velocity_count();
+        joints.push(joint);
     }
+    assign_joint_offsets(&mut joints);
     Ok(joints)
+}
+
+/// Lays the joints' entries out in a world's q and q̇, in joint order.
+pub(crate) fn assign_joint_offsets(joints: &mut [Joint]) {
+    let (mut position_offset, mut velocity_offset) = (0, 0);
+    for joint in joints {
+        joint.position_offset = position_offset;
+        joint.velocity_offset = velocity_offset;
+        position_offset += joint.kind.position_count();
+        velocity_offset += joint.kind.velocity_count();
+    }
 }
 
 fn resolve_joint(
@@ -68,6 +72,56 @@ fn resolve_joint(
     earlier: &[Joint],
     element: &str,
 ) -> Result<Joint, SceneError> {
+    check_joint_bodies(parent, child, desc.kind, bodies, earlier, element)?;
+    finite_vec(desc.anchor, element, "anchor")?;
+    let axis = if desc.kind.is_single_axis() {
+        finite_vec(desc.axis, element, "axis")?;
+        if desc.axis.length_squared() < 1e-12 {
+            return Err(invalid(element, "axis has zero length"));
+        }
+        desc.axis.normalize()
+    } else {
+        Vec3::X
+    };
+    // The joint frame: at the anchor, x along the axis, fixed in the child; the parent's copy
+    // is where the child's is now.
+    let frame_in_child = Pose::new(desc.anchor, Quat::from_rotation_arc(Vec3::X, axis));
+    let world_frame = bodies[child].pose.compose(&frame_in_child);
+    let frame_in_parent = match parent {
+        Some(p) => bodies[p].pose.inverse().compose(&world_frame),
+        None => world_frame,
+    };
+    let joint = Joint {
+        name: desc.name,
+        kind: desc.kind,
+        parent,
+        child,
+        frame_in_parent,
+        frame_in_child,
+        limits: desc.limits,
+        damping: desc.damping,
+        armature: desc.armature,
+        stiffness: desc.stiffness,
+        spring_reference: desc.spring_reference,
+        collide_connected: desc.collide_connected,
+        position_offset: 0,
+        velocity_offset: 0,
+    };
+    check_joint_parameters(&joint, element)?;
+    Ok(joint)
+}
+
+/// Checks what a joint joins: bodies that exist, not a body to itself nor two static ones,
+/// and a free joint only as a dynamic body's one joint, to the world. `earlier` are the
+/// scene's joints before this one.
+pub(crate) fn check_joint_bodies(
+    parent: Option<usize>,
+    child: usize,
+    kind: JointKind,
+    bodies: &[Body],
+    earlier: &[Joint],
+    element: &str,
+) -> Result<(), SceneError> {
     body_exists(child, bodies, element)?;
     if let Some(p) = parent {
         body_exists(p, bodies, element)?;
@@ -83,7 +137,6 @@ fn resolve_joint(
             "joins two static bodies (or a static body to the world)",
         ));
     }
-    let kind = desc.kind;
     if kind == JointKind::Free {
         if parent.is_some() {
             return Err(invalid(element, "a free joint has no parent body"));
@@ -104,18 +157,14 @@ fn resolve_joint(
             ));
         }
     }
-    finite_vec(desc.anchor, element, "anchor")?;
+    Ok(())
+}
+
+/// Checks a joint's limits, damping, armature and spring against its kind.
+pub(crate) fn check_joint_parameters(joint: &Joint, element: &str) -> Result<(), SceneError> {
+    let kind = joint.kind;
     let single_axis = kind.is_single_axis();
-    let axis = if single_axis {
-        finite_vec(desc.axis, element, "axis")?;
-        if desc.axis.length_squared() < 1e-12 {
-            return Err(invalid(element, "axis has zero length"));
-        }
-        desc.axis.normalize()
-    } else {
-        Vec3::X
-    };
-    if let Some((lower, upper)) = desc.limits {
+    if let Some((lower, upper)) = joint.limits {
         if !single_axis {
             return Err(invalid(
                 element,
@@ -136,11 +185,11 @@ fn resolve_joint(
             ));
         }
     }
-    non_negative(desc.damping, element, "damping")?;
-    non_negative(desc.armature, element, "armature")?;
-    non_negative(desc.stiffness, element, "stiffness")?;
+    non_negative(joint.damping, element, "damping")?;
+    non_negative(joint.armature, element, "armature")?;
+    non_negative(joint.stiffness, element, "stiffness")?;
     in_range(
-        desc.spring_reference,
+        joint.spring_reference,
         -f32::MAX,
         f32::MAX,
         element,
@@ -160,37 +209,17 @@ fn resolve_joint(
         }
     };
     if !single_axis {
-        unsupported("armature", desc.armature, "revolute and prismatic")?;
-        unsupported("stiffness", desc.stiffness, "revolute and prismatic")?;
+        unsupported("armature", joint.armature, "revolute and prismatic")?;
+        unsupported("stiffness", joint.stiffness, "revolute and prismatic")?;
     }
     if matches!(kind, JointKind::Fixed | JointKind::Free) {
-        unsupported("damping", desc.damping, "revolute, prismatic and spherical")?;
+        unsupported(
+            "damping",
+            joint.damping,
+            "revolute, prismatic and spherical",
+        )?;
     }
-
-    // The joint frame: at the anchor, x along the axis, fixed in the child; the parent's copy
-    // is where the child's is now.
-    let frame_in_child = Pose::new(desc.anchor, Quat::from_rotation_arc(Vec3::X, axis));
-    let world_frame = bodies[child].pose.compose(&frame_in_child);
-    let frame_in_parent = match parent {
-        Some(p) => bodies[p].pose.inverse().compose(&world_frame),
-        None => world_frame,
-    };
-    Ok(Joint {
-        name: desc.name,
-        kind,
-        parent,
-        child,
-        frame_in_parent,
-        frame_in_child,
-        limits: desc.limits,
-        damping: desc.damping,
-        armature: desc.armature,
-        stiffness: desc.stiffness,
-        spring_reference: desc.spring_reference,
-        collide_connected: desc.collide_connected,
-        position_offset: 0,
-        velocity_offset: 0,
-    })
+    Ok(())
 }
 
 /// Checks every actuator against the joints it drives.
@@ -275,12 +304,24 @@ pub(crate) fn excluded_pairs(
         body_exists(b, bodies, &element)?;
         pairs.push((a.min(b) as u32, a.max(b) as u32));
     }
-    for joint in joints.iter().filter(|j| !j.collide_connected) {
-        if let Some(p) = joint.parent {
-            pairs.push((p.min(joint.child) as u32, p.max(joint.child) as u32));
-        }
-    }
+    pairs.extend(joint_pairs(joints));
     pairs.sort_unstable();
     pairs.dedup();
     Ok(pairs)
+}
+
+/// The body pairs the joints keep from colliding (all but those that collide connected),
+/// each (lower, higher), sorted.
+pub(crate) fn joint_pairs(joints: &[Joint]) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = joints
+        .iter()
+        .filter(|j| !j.collide_connected)
+        .filter_map(|j| {
+            j.parent
+                .map(|p| (p.min(j.child) as u32, p.max(j.child) as u32))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }

@@ -6,9 +6,11 @@ use crate::material::Material;
 use crate::pose::Pose;
 use crate::shape::Shape;
 use glam::{Quat, Vec3};
+use serde::{Deserialize, Serialize};
 
 /// Whether a body moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BodyKind {
     /// Never moves; infinite mass. Planes may only sit on static bodies.
     Static,

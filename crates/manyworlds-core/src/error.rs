@@ -31,6 +31,12 @@ pub enum SceneError {
     BadInertia { element: String },
     #[error("{element}: orientation quaternion has zero length")]
     ZeroQuaternion { element: String },
+    #[error("{element}: {field} must be a unit quaternion, its length is {length}")]
+    NotUnitQuaternion {
+        element: String,
+        field: &'static str,
+        length: f32,
+    },
     #[error("{element}: {what} {index} does not exist (the scene has {count})")]
     MissingReference {
         element: String,

@@ -1,8 +1,11 @@
 //! Which colliders may touch which.
 
+use serde::{Deserialize, Serialize};
+
 /// Collision groups: two colliders can touch only when each one's `memberships` share a bit
 /// with the other one's `filter`. The default is member of group 0 and colliding with all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CollisionFilter {
     pub memberships: u32,
     pub filter: u32,

@@ -3,11 +3,13 @@
 //! configuration: the parent's joint frame is placed where the child's is at build time.
 
 use glam::Vec3;
+use serde::{Deserialize, Serialize};
 
 use crate::pose::Pose;
 
 /// What a joint lets the child do relative to its parent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JointKind {
     /// No relative motion (a weld).
     Fixed,

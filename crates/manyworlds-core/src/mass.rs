@@ -3,10 +3,12 @@
 use crate::pose::Pose;
 use crate::shape::Shape;
 use glam::{Mat3, Vec3};
+use serde::{Deserialize, Serialize};
 
 /// Mass properties of a rigid body in its own frame: the inertia tensor is taken about the
 /// centre of mass, with axes parallel to the body frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MassProperties {
     pub mass: f32,
     pub center_of_mass: Vec3,

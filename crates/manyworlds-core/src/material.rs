@@ -1,9 +1,12 @@
 //! Surface material of a collider.
 
+use serde::{Deserialize, Serialize};
+
 /// Friction and restitution of a collider. A contact combines the two colliders' values:
 /// friction by the geometric mean `sqrt(μa μb)` and restitution by the maximum, as Box2D does,
 /// so two equal materials give exactly their own value.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Material {
     /// Coulomb friction coefficient μ (≥ 0).
     pub friction: f32,

@@ -1,10 +1,13 @@
 //! Parameters of the time step and of the soft contact model.
 
 use glam::Vec3;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// How a step is taken. The defaults suit robot learning at 100 Hz.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How a step is taken. The defaults suit robot learning at 100 Hz. Read from a file, a
+/// parameter left out takes its default.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct StepParams {
     /// Step length in seconds. Default 0.01.
     pub dt: f32,

@@ -1,9 +1,11 @@
 //! A rigid transform: rotation then translation.
 
 use glam::{Quat, Vec3};
+use serde::{Deserialize, Serialize};
 
 /// Position and orientation of a frame relative to its parent (the world, or a body).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pose {
     pub position: Vec3,
     pub orientation: Quat,

@@ -157,6 +157,23 @@ impl Scene {
         let pair = (a.min(b) as u32, a.max(b) as u32);
         self.excluded_pairs.binary_search(&pair).is_ok()
     }
+
+    /// A scene from parts that are validated and resolved already.
+    pub(crate) fn from_parts(
+        bodies: Vec<Body>,
+        colliders: Vec<Collider>,
+        joints: Vec<Joint>,
+        actuators: Vec<Actuator>,
+        excluded_pairs: Vec<(u32, u32)>,
+    ) -> Scene {
+        Scene {
+            bodies,
+            colliders,
+            joints,
+            actuators,
+            excluded_pairs,
+        }
+    }
 }
 
 /// A body and the joint that attaches it, as returned by [`SceneBuilder::add_link`].
@@ -276,7 +293,21 @@ impl SceneBuilder {
 
 fn validate_collider(c: &ColliderDesc, kind: BodyKind, element: &str) -> Result<(), SceneError> {
     validate_pose(&c.pose, element)?;
-    match c.shape {
+    validate_shape_and_material(&c.shape, &c.material, kind, element)?;
+    if kind == BodyKind::Dynamic {
+        positive(c.density, element, "density")?;
+    }
+    Ok(())
+}
+
+/// Checks a collider's shape (its sizes, and a plane only on a static body) and material.
+pub(crate) fn validate_shape_and_material(
+    shape: &Shape,
+    material: &Material,
+    kind: BodyKind,
+    element: &str,
+) -> Result<(), SceneError> {
+    match *shape {
         Shape::Plane => {
             if kind == BodyKind::Dynamic {
                 return Err(SceneError::PlaneOnDynamicBody {
@@ -299,11 +330,8 @@ fn validate_collider(c: &ColliderDesc, kind: BodyKind, element: &str) -> Result<
             positive(half_extents.z, element, "half_extents.z")?;
         }
     }
-    in_range(c.material.friction, 0.0, f32::MAX, element, "friction")?;
-    in_range(c.material.restitution, 0.0, 1.0, element, "restitution")?;
-    if kind == BodyKind::Dynamic {
-        positive(c.density, element, "density")?;
-    }
+    in_range(material.friction, 0.0, f32::MAX, element, "friction")?;
+    in_range(material.restitution, 0.0, 1.0, element, "restitution")?;
     Ok(())
 }
 
@@ -351,11 +379,27 @@ fn resolve_body(
             from_shapes.scaled_to(total)
         }
         MassSpec::Explicit(m) => {
-            positive(m.mass, element, "mass")?;
-            finite_vec(m.center_of_mass, element, "center_of_mass")?;
+            validate_explicit_mass(&m, element)?;
             m
         }
     };
+    (body.inverse_mass, body.inverse_inertia) = inverse_mass_properties(&mass, element)?;
+    body.mass = mass;
+    Ok(body)
+}
+
+/// Checks mass properties given outright: a positive mass and a finite centre of mass (the
+/// inertia is checked by [`inverse_mass_properties`]).
+pub(crate) fn validate_explicit_mass(m: &MassProperties, element: &str) -> Result<(), SceneError> {
+    positive(m.mass, element, "mass")?;
+    finite_vec(m.center_of_mass, element, "center_of_mass")
+}
+
+/// A dynamic body's 1/m and inverse inertia, or why its mass properties cannot be used.
+pub(crate) fn inverse_mass_properties(
+    mass: &MassProperties,
+    element: &str,
+) -> Result<(f32, Mat3), SceneError> {
     if !(mass.mass.is_finite() && mass.mass > 0.0) {
         return Err(SceneError::NoMass {
             element: element.to_owned(),
@@ -364,10 +408,7 @@ fn resolve_body(
     let inverse_inertia = invert_inertia(&mass.inertia).ok_or_else(|| SceneError::BadInertia {
         element: element.to_owned(),
     })?;
-    body.mass = mass;
-    body.inverse_mass = 1.0 / mass.mass;
-    body.inverse_inertia = inverse_inertia;
-    Ok(body)
+    Ok((1.0 / mass.mass, inverse_inertia))
 }
 
 /// The inverse of a symmetric positive definite inertia tensor, or None when it is not one

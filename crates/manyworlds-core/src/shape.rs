@@ -1,9 +1,11 @@
 //! Collision shapes, each in its own local frame.
 
 use glam::Vec3;
+use serde::{Deserialize, Serialize};
 
 /// A collision shape. Sizes are in metres, in the shape's local frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Shape {
     /// The half-space `z <= 0` of the local frame (its surface is the plane z = 0, normal +z).
     /// Only static bodies may carry one.

@@ -1,7 +1,7 @@
 //! Small checks of user input shared by the scene's validation: each names the element and
 //! the field at fault.
 
-use glam::Vec3;
+use glam::{Quat, Vec3};
 
 use crate::error::SceneError;
 use crate::pose::Pose;
@@ -73,4 +73,27 @@ pub fn validate_pose(pose: &Pose, element: &str) -> Result<(), SceneError> {
         });
     }
     Ok(())
+}
+
+/// How far from 1 the length of a quaternion used as it is may be: a normalised quaternion
+/// is within 1e-6, √½ typed as 0.7071 is 1e-5 short.
+pub const UNIT_QUATERNION_TOLERANCE: f32 = 1e-4;
+
+pub fn unit_quaternion(q: Quat, element: &str, field: &'static str) -> Result<(), SceneError> {
+    let length = q.length();
+    if (length - 1.0).abs() <= UNIT_QUATERNION_TOLERANCE {
+        Ok(())
+    } else {
+        Err(SceneError::NotUnitQuaternion {
+            element: element.to_owned(),
+            field,
+            length,
+        })
+    }
+}
+
+/// A pose that is used as it is: finite, and its orientation a unit quaternion.
+pub fn validate_unit_pose(pose: &Pose, element: &str) -> Result<(), SceneError> {
+    validate_pose(pose, element)?;
+    unit_quaternion(pose.orientation, element, "orientation")
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use manyworlds_core::SceneError;
+use manyworlds_core::{ParamsError, SceneError};
 use thiserror::Error;
 
 use crate::document::Location;
@@ -19,6 +19,20 @@ pub enum ImportError {
         location: Location,
         element: String,
         problem: Problem,
+    },
+    /// A scene file that is not JSON, or whose JSON does not fit the format (a wrong type, a
+    /// missing or unknown field, an unknown kind of shape or joint).
+    #[error("{location}: {message}")]
+    Json { location: Location, message: String },
+    /// Not a scene file of this format, or of a version this build does not read.
+    #[error("{file}: {problem}")]
+    Format { file: PathBuf, problem: String },
+    /// The file's step parameters cannot be used.
+    #[error("{file}: {source}")]
+    Params {
+        file: PathBuf,
+        #[source]
+        source: ParamsError,
     },
     /// The file was understood but the scene it describes is not valid.
     #[error("{file}: {source}")]
@@ -41,9 +55,9 @@ impl ImportError {
     /// Where the error is, when it is about a place in a file.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            ImportError::Xml { location, .. } | ImportError::Element { location, .. } => {
-                Some(location)
-            }
+            ImportError::Xml { location, .. }
+            | ImportError::Element { location, .. }
+            | ImportError::Json { location, .. } => Some(location),
             _ => None,
         }
     }

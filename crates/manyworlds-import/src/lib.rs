@@ -1,7 +1,8 @@
 //! Loading third-party robot and scene descriptions into a [`manyworlds_core::Scene`].
 //!
 //! [`mjcf`] reads MuJoCo's MJCF (gymnasium, dm_control, MuJoCo Menagerie models), [`urdf`]
-//! the URDF of ROS and pybullet. Every
+//! the URDF of ROS and pybullet, [`scene_file`] manyworlds' own JSON scene files (which it
+//! also writes). Every
 //! loader says what it did not understand: errors name the file, line, column and element;
 //! what was skipped or approximated comes back as [`Warnings`].
 
@@ -10,6 +11,7 @@ mod body_assembly;
 mod document;
 mod error;
 pub mod mjcf;
+pub mod scene_file;
 pub mod urdf;
 mod warnings;
 

@@ -3,7 +3,8 @@
 //! back as a model or an error, never a panic, and a loaded model has only finite values.
 
 use manyworlds_core::rng::splitmix64;
-use manyworlds_import::{mjcf, urdf, ImportOptions, Imported};
+use manyworlds_core::scenes::builtin;
+use manyworlds_import::{mjcf, scene_file, urdf, ImportOptions, Imported};
 
 /// Counter-based draws (manyworlds' own SplitMix64).
 struct Draws(u64);
@@ -71,10 +72,13 @@ fn check_finite(model: &Imported) {
 
 fn fuzz(file: &str, load: fn(&str) -> Option<Imported>, runs: u64) {
     let path = format!("{}/../../tests/assets/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).unwrap();
+    fuzz_text(&std::fs::read_to_string(path).unwrap(), load, runs);
+}
+
+fn fuzz_text(text: &str, load: fn(&str) -> Option<Imported>, runs: u64) {
     let mut draws = Draws(0x5EED);
     for _ in 0..runs {
-        if let Some(model) = load(&mutate(&text, &mut draws)) {
+        if let Some(model) = load(&mutate(text, &mut draws)) {
             check_finite(&model);
         }
     }
@@ -91,4 +95,17 @@ fn mutated_mjcf_models_never_panic() {
 fn mutated_urdf_models_never_panic() {
     let load = |t: &str| urdf::parse(t, "mutant.urdf", ImportOptions::default()).ok();
     fuzz("urdf/rover.urdf", load, 10_000);
+}
+
+#[test]
+fn mutated_scene_files_never_panic() {
+    // What loads saves again: the checks on load leave nothing a file cannot hold.
+    let load = |t: &str| {
+        let model = scene_file::parse(t, "mutant.json").ok()?;
+        scene_file::to_string(&model.scene, &model.params).expect("a loaded scene saves");
+        Some(model)
+    };
+    let ant = builtin("ant").unwrap();
+    let text = scene_file::to_string(&ant.scene, &ant.params).unwrap();
+    fuzz_text(&text, load, 10_000);
 }
