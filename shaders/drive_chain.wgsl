@@ -1,6 +1,7 @@
 // A drive's impulse across carriers (drive_chain.rs; core joint_tree.rs `DriveChain`): each
 // side's share goes to the real body at that end of the chain, and the carriers between move
 // rigidly with it, their momentum included (a carrier is light, not massless).
+//!include joint_scratch.wgsl
 
 // The angular part of `row` for side B (or A) with the arm measured from body `end`'s centre
 // instead of `near`'s (the joint's own body on that side): a slide's row has a moment arm.

@@ -345,7 +345,9 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 anchor_b,
                 ids,
                 range_damping,
-                spring
+                spring,
+                chain,
+                carriers
             ]
         ),
         layout!(
