@@ -27,11 +27,11 @@ fn is_leaf_body(ids: vec4u) -> bool {
 fn coupling_block(ids: vec4u, parent: vec4u) -> Block6 {
     if ids.x == NODE_BODY {
         let j = parent.y;
-        let side_b = articulation.joints[j].ids.y == ids.y;
+        let side_b = world_scenes[scene_world].joints[j].ids.y == ids.y;
         return block_scale(block_transpose(jacobian_block(j, side_b)), -1.0);
     }
     let j = ids.y;
-    let side_b = articulation.joints[j].ids.y == parent.y;
+    let side_b = world_scenes[scene_world].joints[j].ids.y == parent.y;
     return block_scale(jacobian_block(j, side_b), -1.0);
 }
 
@@ -45,7 +45,7 @@ fn initial_pivot(ids: vec4u) -> Block6 {
     }
     let j = ids.y;
     var d = row_padding(j, -1.0);
-    let armature = articulation.joints[j].range_damping.w;
+    let armature = world_scenes[scene_world].joints[j].range_damping.w;
     if armature > 0.0 {
         d = block_sub(d, block_scale(block_outer(rotor_column(j)), 1.0 / armature));
     }
@@ -75,7 +75,7 @@ fn pivot_solve(i: u32, ids: vec4u, x: Vec6) -> Vec6 {
 // inertia about the joint's axis of body node i (the body below j) with its subtree eliminated,
 // Featherstone's Sᵀ Iᴬ S, read before i's pivot is factored.
 fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
     if !drive_needs_mass(j) || !is_single_axis(t.ids.z) || (*w).row_count == 0u {
         return;

@@ -145,15 +145,15 @@ const FLAT_SIN: f32 = 0.05;
 
 // Step parameters, the same for every world (StepParams on the host, softness precomputed).
 struct StepUniforms {
-    gravity: vec3f,
     dt: f32,
     h: f32,
     inv_h: f32,
     max_push_out_speed: f32,
     restitution_threshold: f32,
     speculative_distance: f32,
-    // |g| dt: how far gravity alone can move a body's speed in one step.
-    gravity_travel: f32,
+    // 1 when every world has a WorldScene of its own (domain randomization), 0 when all
+    // worlds share the first.
+    scene_stride: u32,
     substeps: u32,
     body_count: u32,
     collider_count: u32,
@@ -183,6 +183,7 @@ struct StepUniforms {
     actuator_force_offset: u32,
     // The trip count of the kernel's loop-limit check (LOOP_CHECK_TRIPS on the host).
     loop_check_trips: u32,
+    _pad: u32,
 }
 
 // Which worlds one dispatch steps: constraint slots are scratch shared by the worlds of one

@@ -15,7 +15,7 @@ fn chain_angular(row: JointRow, b_side: bool, near: u32, end: u32) -> vec3f {
 
 // Applies λ along `row` of joint j (−λ to side A, +λ to side B) through its chain.
 fn push_through_chain(j: u32, row: JointRow, lambda: f32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     var first = 0u;
     for (var side = 0u; side < 2u; side++) {
         let b_side = side == 1u;

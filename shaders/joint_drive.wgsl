@@ -7,7 +7,7 @@
 //!include drive_chain.wgsl
 
 fn drive_needs_position(j: u32) -> bool {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
     return t.spring.x > 0.0 || (t.ids.w & JOINT_LIMITED) != 0u
         || ((*w).has_servo != 0u && (*w).servo.x > 0.0);
@@ -16,7 +16,7 @@ fn drive_needs_position(j: u32) -> bool {
 // Whether joint j's drive needs an effective mass (a motor alone on a joint without armature
 // does not).
 fn drive_needs_mass(j: u32) -> bool {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
     return (*w).drive_active != 0u
         && (drive_needs_position(j) || t.range_damping.z > 0.0 || (*w).has_servo != 0u
@@ -34,7 +34,7 @@ fn revolute_angle(parent_frame: vec4f, child_frame: vec4f) -> f32 {
 
 // q of single-axis joint j, now.
 fn joint_position(j: u32) -> f32 {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     if t.ids.z == JOINT_REVOLUTE {
         return revolute_angle(
             quat_mul(body_orientation[t.ids.x], t.frame_a),
@@ -50,7 +50,7 @@ fn joint_position(j: u32) -> f32 {
 // Applies an axial impulse to bodies and rotor together: the degree of freedom, of mass
 // m + armature, changes speed by λ / (m + armature).
 fn apply_axial(j: u32, v: ptr<function, BodyPair>, row: JointRow, body_mass: f32, lambda: f32) {
-    let armature = articulation.joints[j].range_damping.w;
+    let armature = world_scenes[scene_world].joints[j].range_damping.w;
     var share = 1.0;
     if armature > 0.0 {
         let total = body_mass + armature;
@@ -58,7 +58,7 @@ fn apply_axial(j: u32, v: ptr<function, BodyPair>, row: JointRow, body_mass: f32
         (*w).rotor_velocity += lambda / total;
         share = body_mass / total;
     }
-    if (articulation.joints[j].ids.w & JOINT_DRIVE_CHAIN) != 0u {
+    if (world_scenes[scene_world].joints[j].ids.w & JOINT_DRIVE_CHAIN) != 0u {
         store_joint_pair(j, *v);
         push_through_chain(j, row, lambda * share);
         *v = load_joint_pair(j);
@@ -94,7 +94,7 @@ fn spring_softness(stiffness: f32, damping: f32, mass: f32, h: f32) -> vec3f {
 // The speed of the degree of freedom: of bodies and rotor together, weighted by their inertia
 // (they differ only by what other rows did since the coupling).
 fn drive_velocity(j: u32, row: JointRow, v: BodyPair, body_mass: f32, mass: f32) -> f32 {
-    let armature = articulation.joints[j].range_damping.w;
+    let armature = world_scenes[scene_world].joints[j].range_damping.w;
     let rotor = joint_scratch[joint_world].joints[j].rotor_velocity;
     return (body_mass * joint_row_velocity(row, v, 0.0) + armature * rotor) / mass;
 }
@@ -106,7 +106,7 @@ fn solve_drive(j: u32, use_bias: bool) {
     if (*w).drive_active == 0u {
         return;
     }
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let row = joint_axial_row(j);
     var v = load_joint_pair(j);
     let response = drive_response(j, row, v);

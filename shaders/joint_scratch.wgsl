@@ -103,12 +103,12 @@ fn is_single_axis(kind: u32) -> bool {
 
 // Both bodies of joint j (a static one as it is: nothing moves it).
 fn load_joint_pair(j: u32) -> BodyPair {
-    let ids = articulation.joints[j].ids;
+    let ids = world_scenes[scene_world].joints[j].ids;
     return load_pair(ids.x, ids.y, true);
 }
 
 fn store_joint_pair(j: u32, v: BodyPair) {
-    let ids = articulation.joints[j].ids;
+    let ids = world_scenes[scene_world].joints[j].ids;
     store_pair(ids.x, ids.y, true, v);
 }
 
@@ -202,16 +202,16 @@ fn row_target(j: u32, k: u32, v: BodyPair, use_bias: bool) -> f32 {
 
 // Joint j's arms now: each body's start-of-step arm turned by its rotation since.
 fn joint_arm_a(j: u32) -> vec3f {
-    return body_delta_rotation[articulation.joints[j].ids.x] * joint_scratch[joint_world].joints[j].arm_a;
+    return body_delta_rotation[world_scenes[scene_world].joints[j].ids.x] * joint_scratch[joint_world].joints[j].arm_a;
 }
 
 fn joint_arm_b(j: u32) -> vec3f {
-    return body_delta_rotation[articulation.joints[j].ids.y] * joint_scratch[joint_world].joints[j].arm_b;
+    return body_delta_rotation[world_scenes[scene_world].joints[j].ids.y] * joint_scratch[joint_world].joints[j].arm_b;
 }
 
 // B's anchor minus A's, now.
 fn joint_anchor_offset(j: u32, ra: vec3f, rb: vec3f) -> vec3f {
-    let ids = articulation.joints[j].ids;
+    let ids = world_scenes[scene_world].joints[j].ids;
     let w = &joint_scratch[joint_world].joints[j];
     return (*w).base_offset + (body_delta_position[ids.y] + rb - (*w).arm_b)
         - (body_delta_position[ids.x] + ra - (*w).arm_a);
@@ -219,7 +219,7 @@ fn joint_anchor_offset(j: u32, ra: vec3f, rb: vec3f) -> vec3f {
 
 // A single-axis joint's degree of freedom as a row, where the bodies are now.
 fn joint_axial_row(j: u32) -> JointRow {
-    let ids = articulation.joints[j].ids;
+    let ids = world_scenes[scene_world].joints[j].ids;
     let axis = body_delta_rotation[ids.x] * joint_scratch[joint_world].joints[j].axis_a;
     if ids.z == JOINT_REVOLUTE {
         return angular_row(axis);
@@ -235,7 +235,7 @@ fn apply_joint_row(j: u32, k: u32, v: ptr<function, BodyPair>, lambda: f32) {
     joint_row_apply(row, v, lambda);
     if row.rotor != 0.0 {
         let w = &joint_scratch[joint_world].joints[j];
-        (*w).rotor_velocity += row.rotor * lambda / articulation.joints[j].range_damping.w;
+        (*w).rotor_velocity += row.rotor * lambda / world_scenes[scene_world].joints[j].range_damping.w;
     }
 }
 

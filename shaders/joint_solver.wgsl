@@ -17,7 +17,7 @@
 // this step's controls: a motor adds gear × control, a servo is a spring–damper with gear²
 // gains (world_step.rs `prepare_drives`).
 fn prepare_joint_drive(world: u32, j: u32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
     var motor = 0.0;
     var has_servo = false;
@@ -25,7 +25,7 @@ fn prepare_joint_drive(world: u32, j: u32) {
     var max_force = 0.0;
     if is_single_axis(t.ids.z) {
         for (var a = 0u; a < SCENE_ACTUATORS; a++) {
-            let actuator = articulation.actuators[a];
+            let actuator = world_scenes[scene_world].actuators[a];
             if actuator.ids.x != j {
                 continue;
             }
@@ -57,7 +57,7 @@ fn prepare_joint_drive(world: u32, j: u32) {
 // Makes joint j's scratch the constraint for a step that starts where the bodies are,
 // warm-started from the impulses the world's state keeps (joint_solver.rs `prepare`).
 fn prepare_joint(world: u32, j: u32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let a = t.ids.x;
     let b = t.ids.y;
     let qa = body_orientation[a];
@@ -113,7 +113,7 @@ fn project_warm_start(world: u32, j: u32) {
 
 // Rebuilds joint j's structural rows where the bodies are now.
 fn refresh_joint_rows(j: u32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let kind = t.ids.z;
     let w = &joint_scratch[joint_world].joints[j];
     let rotation_a = body_delta_rotation[t.ids.x];
@@ -156,7 +156,7 @@ fn refresh_joint_rows(j: u32) {
 // The position error of each structural row of joint j, now (zero for the coupling row), into
 // its `row_errors`.
 fn compute_row_errors(j: u32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let kind = t.ids.z;
     let w = &joint_scratch[joint_world].joints[j];
     let errors = &(*w).row_errors;
@@ -205,7 +205,7 @@ fn compute_row_errors(j: u32) {
 
 // Re-applies joint j's impulses of the last substep, and the motors' impulse for this one.
 fn warm_start_joint(j: u32, h: f32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
     var v = load_joint_pair(j);
     for (var k = 0u; k < (*w).row_count; k++) {
@@ -255,7 +255,7 @@ fn solve_joint_rows(j: u32, use_bias: bool) {
     let ka = block_mul(block_mul(ja, inverse_mass_block(v.inverse_mass_a, v.inverse_inertia_a)), block_transpose(ja));
     let kb = block_mul(block_mul(jb, inverse_mass_block(v.inverse_mass_b, v.inverse_inertia_b)), block_transpose(jb));
     var k = block_add(block_add(ka, kb), row_padding(j, 1.0));
-    let armature = articulation.joints[j].range_damping.w;
+    let armature = world_scenes[scene_world].joints[j].range_damping.w;
     if armature > 0.0 {
         k = block_add(k, block_scale(block_outer(rotor_column(j)), 1.0 / armature));
     }
@@ -274,7 +274,7 @@ fn solve_joint_rows(j: u32, use_bias: bool) {
 // A ball joint's damper on the relative spin: Δλ = −(K + γ)⁻¹ (ω_rel + γ λ) with γ = 1/(h c),
 // the implicit damper in impulse form (Catto, GDC 2011). Both passes: it is a physical force.
 fn solve_ball_damping(j: u32, h: f32) {
-    let t = articulation.joints[j];
+    let t = world_scenes[scene_world].joints[j];
     if t.ids.z != JOINT_SPHERICAL || t.range_damping.z <= 0.0 {
         return;
     }
@@ -311,7 +311,7 @@ fn store_joint_impulses(world: u32, j: u32) {
         }
     }
     // A ball joint's angular impulse is its damper's, kept as it is.
-    if articulation.joints[j].ids.z == JOINT_SPHERICAL {
+    if world_scenes[scene_world].joints[j].ids.z == JOINT_SPHERICAL {
         angular = (*w).impulse_angular;
     }
     body_state[joint_impulse_index(world, j, 0u)] = vec4f(linear, coupling);
@@ -323,7 +323,7 @@ fn store_joint_impulses(world: u32, j: u32) {
 // Actuator a's force in the last step, in actuator space: a motor's is its clamped control, a
 // servo's its joint's servo force divided by the gear.
 fn actuator_force(world: u32, a: u32) -> f32 {
-    let actuator = articulation.actuators[a];
+    let actuator = world_scenes[scene_world].actuators[a];
     if actuator.ids.y == ACTUATOR_MOTOR {
         let stored = body_state[actuator_index(params.control_offset, world, a)][a % 4u];
         return clamp(stored, actuator.control_range.x, actuator.control_range.y);

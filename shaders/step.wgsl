@@ -60,8 +60,8 @@ fn is_dynamic(body: u32) -> bool {
 // Whether colliders i and j may touch: different bodies, at least one dynamic, not excluded
 // (joined by a joint), filters agreeing, boxes overlapping (a plane's box is everything).
 fn may_touch(i: u32, j: u32) -> bool {
-    let a = scene_colliders[i];
-    let b = scene_colliders[j];
+    let a = world_scenes[scene_world].colliders[i];
+    let b = world_scenes[scene_world].colliders[j];
     if a.body == b.body || !(is_dynamic(a.body) || is_dynamic(b.body))
         || collision_excluded(a.body, b.body) {
         return false;
@@ -143,7 +143,7 @@ fn solve_joints(use_bias: bool) {
             j = ids.y;
         } else {
             j = k - TREE_NODES;
-            alone = (articulation.joints[j].ids.w & JOINT_IN_TREE) == 0u;
+            alone = (world_scenes[scene_world].joints[j].ids.w & JOINT_IN_TREE) == 0u;
         }
         if alone {
             solve_joint_rows(j, use_bias);
@@ -190,8 +190,9 @@ fn step_worlds(
     let constraint_base = local_world * capacity;
     let dt = params.dt;
     let h = params.h;
-    let gravity = params.gravity;
     joint_world = local_world;
+    scene_world = world * params.scene_stride;
+    let gravity = world_scenes[scene_world].gravity.xyz;
 
     // Does this world step? Not when stalled, faulted, or already at the target.
     if lane == 0u {
@@ -206,7 +207,7 @@ fn step_worlds(
 
     // Bodies, at their centres of mass.
     for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
-        let scene_body = scene_bodies[i];
+        let scene_body = world_scenes[scene_world].bodies[i];
         let q = body_state[state_index(STATE_ORIENTATION, body_base + i)];
         let r = quat_to_mat3(q);
         let position = body_state[state_index(STATE_POSITION, body_base + i)].xyz;
@@ -238,14 +239,14 @@ fn step_worlds(
 
     // Colliders in the world, boxes grown by how far they can travel this step.
     for (var i = lane; i < collider_count; i += WORKGROUP_SIZE) {
-        let collider = scene_colliders[i];
+        let collider = world_scenes[scene_world].colliders[i];
         let b = collider.body;
         let body_pose = Pose(body_state[state_index(STATE_POSITION, body_base + b)].xyz, body_orientation[b]);
         let pose = pose_compose(body_pose, collider.pose);
         var reach = 0.0;
         if is_dynamic(b) {
             let arm = length(pose.position - body_center[b]) + collider.bounding_radius;
-            reach = (length(body_linear_velocity[b]) + params.gravity_travel
+            reach = (length(body_linear_velocity[b]) + world_scenes[scene_world].gravity.w
                 + length(body_angular_velocity[b]) * arm) * dt;
         }
         let half = shape_half_size(collider.shape, pose) + (reach + 0.5 * params.speculative_distance);
@@ -306,8 +307,8 @@ fn step_worlds(
         let key = constraints[slot].key;
         let i = key >> 16u;
         let j = key & 0xffffu;
-        let ci = scene_colliders[i];
-        let cj = scene_colliders[j];
+        let ci = world_scenes[scene_world].colliders[i];
+        let cj = world_scenes[scene_world].colliders[j];
         let margin = params.speculative_distance + collider_reach[i] + collider_reach[j];
         var m = collide(ci.shape, collider_pose[i], cj.shape, collider_pose[j], margin);
         if m.count == 0u {
@@ -409,7 +410,7 @@ fn step_worlds(
         }
         if lane == 0u {
             for (var j = 0u; j < SCENE_JOINTS; j++) {
-                let ids = articulation.joints[j].ids;
+                let ids = world_scenes[scene_world].joints[j].ids;
                 body_in_contact[ids.x] = 1u;
                 body_in_contact[ids.y] = 1u;
             }
@@ -493,7 +494,7 @@ fn step_worlds(
     for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
         if is_dynamic(i) {
             let q = body_orientation[i];
-            let com = scene_bodies[i].center_of_mass;
+            let com = world_scenes[scene_world].bodies[i].center_of_mass;
             let b = body_base + i;
             body_state[state_index(STATE_POSITION, b)] = vec4f(body_center[i] - quat_rotate(q, com), 0.0);
             body_state[state_index(STATE_ORIENTATION, b)] = q;

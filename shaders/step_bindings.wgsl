@@ -3,8 +3,20 @@
 //!include common.wgsl
 
 @group(0) @binding(0) var<uniform> params: StepUniforms;
-@group(0) @binding(1) var<storage, read> scene_bodies: array<SceneBody>;
-@group(0) @binding(2) var<storage, read> scene_colliders: array<SceneCollider>;
+// The numbers of the scene a world steps with: its bodies' mass properties, its colliders, its
+// joints and actuators, its gravity. One per world with domain randomization, else one shared
+// by all (`params.scene_stride`). Binding 2 is free.
+struct WorldScene {
+    bodies: array<SceneBody, MAX_BODIES>,
+    colliders: array<SceneCollider, MAX_COLLIDERS>,
+    joints: array<SceneJoint, MAX_JOINTS>,
+    actuators: array<SceneActuator, MAX_ACTUATORS>,
+    // xyz: gravity; w: |g| dt, how far gravity alone can move a body's speed in one step.
+    gravity: vec4f,
+}
+@group(0) @binding(1) var<storage, read> world_scenes: array<WorldScene>;
+// This invocation's world's entry of world_scenes (set by step_worlds).
+var<private> scene_world: u32;
 // Positions, orientations, linear and angular velocities (STATE_*), each region
 // `state_stride` long, each world `body_count` apart within it.
 @group(0) @binding(3) var<storage, read_write> body_state: array<vec4f>;
@@ -18,12 +30,10 @@
 @group(0) @binding(8) var<uniform> dispatch_range: DispatchRange;
 // Binding 10, the joints' scratch, is declared in joint_scratch.wgsl.
 
-// The scene's joints, actuators and joint trees, and the body pairs that never collide (joined
-// by a joint, or excluded). SCENE_JOINTS, SCENE_ACTUATORS and TREE_NODES (the counts), MAX_*
+// The scene's joint trees, and the body pairs that never collide (joined by a joint, or
+// excluded). SCENE_JOINTS, SCENE_ACTUATORS and TREE_NODES (the counts), MAX_*
 // (the same, at least 1) and EXCLUSION_VEC4S come from the prelude.
 struct Articulation {
-    joints: array<SceneJoint, MAX_JOINTS>,
-    actuators: array<SceneActuator, MAX_ACTUATORS>,
     nodes: array<TreeNode, MAX_TREE_NODES>,
     // Bit lower · body_count + higher of each excluded pair (lower < higher), 128 to a vec4u.
     excluded: array<vec4u, EXCLUSION_VEC4S>,

@@ -2,7 +2,8 @@
 //! its state back as `[worlds × bodies]` slices and takes state in.
 
 use glam::{Quat, Vec3};
-use manyworlds_core::{BatchBodies, Plausibility, Scene, StepParams};
+use manyworlds_core::initial_state::BodyStates;
+use manyworlds_core::{BatchBodies, Plausibility, Scene, StepParams, WorldParameters};
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::GpuBatch;
 
@@ -65,6 +66,14 @@ pub trait WorldBatch {
     /// Actuator forces of the last step, `[worlds × actuators]`.
     fn actuator_forces(&mut self) -> Result<&[f32], SimError>;
     fn reset_world(&mut self, world: usize) -> Result<(), SimError>;
+    fn set_world_parameters(
+        &mut self,
+        world: usize,
+        parameters: &WorldParameters,
+    ) -> Result<(), SimError>;
+    fn world_parameters(&self, world: usize) -> Result<WorldParameters, SimError>;
+    fn world_state(&mut self, world: usize) -> Result<BodyStates, SimError>;
+    fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError>;
     fn stats(&self) -> SimStats;
     fn non_finite_worlds(&self) -> Vec<usize>;
     fn plausibility(&mut self) -> Result<Plausibility, SimError>;
@@ -130,6 +139,22 @@ impl WorldBatch for CpuBatch {
     }
     fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
         Ok(CpuBatch::reset_world(self, world)?)
+    }
+    fn set_world_parameters(
+        &mut self,
+        world: usize,
+        parameters: &WorldParameters,
+    ) -> Result<(), SimError> {
+        Ok(CpuBatch::set_world_parameters(self, world, parameters)?)
+    }
+    fn world_parameters(&self, world: usize) -> Result<WorldParameters, SimError> {
+        Ok(CpuBatch::world_parameters(self, world)?)
+    }
+    fn world_state(&mut self, world: usize) -> Result<BodyStates, SimError> {
+        Ok(CpuBatch::world_state(self, world)?)
+    }
+    fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
+        Ok(CpuBatch::set_world_state(self, world, state)?)
     }
     fn stats(&self) -> SimStats {
         let s = CpuBatch::stats(self);
@@ -207,6 +232,22 @@ impl WorldBatch for GpuBatch {
     }
     fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
         Ok(GpuBatch::reset_world(self, world)?)
+    }
+    fn set_world_parameters(
+        &mut self,
+        world: usize,
+        parameters: &WorldParameters,
+    ) -> Result<(), SimError> {
+        Ok(GpuBatch::set_world_parameters(self, world, parameters)?)
+    }
+    fn world_parameters(&self, world: usize) -> Result<WorldParameters, SimError> {
+        Ok(GpuBatch::world_parameters(self, world)?)
+    }
+    fn world_state(&mut self, world: usize) -> Result<BodyStates, SimError> {
+        Ok(GpuBatch::world_state(self, world)?)
+    }
+    fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
+        Ok(GpuBatch::set_world_state(self, world, state)?)
     }
     fn stats(&self) -> SimStats {
         let s = GpuBatch::stats(self);

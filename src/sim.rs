@@ -1,9 +1,13 @@
 //! `Sim`: N worlds of one scene on the backend the user asks for, behind one API.
 
 use glam::{Quat, Vec3};
+use manyworlds_core::initial_state::{randomized_initial_state, BodyStates};
 use manyworlds_core::joint_space::joint_separation;
 use manyworlds_core::scenes::BuiltinScene;
-use manyworlds_core::{BatchError, Plausibility, Scene, StepParams};
+use manyworlds_core::{
+    BatchError, Plausibility, Randomization, RandomizationError, Randomizer, Scene, StepParams,
+    WorldDraw,
+};
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::{AdapterChoice, GpuBatch, GpuBatchOptions, GpuError};
 use thiserror::Error;
@@ -19,6 +23,8 @@ pub enum SimError {
     Batch(#[from] BatchError),
     #[error(transparent)]
     Gpu(GpuError),
+    #[error(transparent)]
+    Randomization(#[from] RandomizationError),
 }
 
 /// A batch error met on the GPU backend is the same batch error as on the CPU.
@@ -50,6 +56,23 @@ pub struct SimOptions {
     pub backend: Backend,
     /// GPU: constraint slots per world to start with (grown on demand).
     pub initial_contact_capacity: Option<usize>,
+    /// Domain randomization, drawn for every world at creation and at every reset.
+    pub randomization: Randomization,
+    /// The seed of every random draw.
+    pub seed: u64,
+    /// Reset a world whose state stops being finite at the end of the step where it did
+    /// ([`Sim::last_faults`] lists them); else it stays frozen until reset.
+    pub reset_non_finite: bool,
+}
+
+/// What randomizes the worlds, and where each world is in its episodes.
+struct Episodes {
+    randomizer: Randomizer,
+    seed: u64,
+    /// Per world: episodes begun (0 for the first), steps taken in this one, and its draw.
+    episode: Vec<u64>,
+    steps: Vec<u64>,
+    draws: Vec<WorldDraw>,
 }
 
 /// N worlds of one scene, stepped on the CPU or a GPU.
@@ -57,6 +80,11 @@ pub struct Sim {
     batch: Box<dyn WorldBatch>,
     /// Why this backend: what `Backend::Auto` found, or "asked for".
     choice: String,
+    world_pose: Option<manyworlds_core::scenes::WorldPoseFn>,
+    episodes: Episodes,
+    reset_non_finite: bool,
+    /// Worlds reset by `reset_non_finite` in the last `step`/`step_n`.
+    last_faults: Vec<usize>,
 }
 
 impl Sim {
@@ -92,6 +120,19 @@ impl Sim {
         worlds: usize,
         options: &SimOptions,
     ) -> Result<Sim, SimError> {
+        let randomizer = Randomizer::new(&options.randomization, &scene)?;
+        let restitution_pass = options
+            .randomization
+            .rules
+            .iter()
+            .any(|r| r.target == manyworlds_core::Target::Restitution);
+        let episodes = Episodes {
+            randomizer,
+            seed: options.seed,
+            episode: vec![0; worlds],
+            steps: vec![0; worlds],
+            draws: Vec::new(),
+        };
         let gpu = |adapter: AdapterChoice, scene: Scene| -> Result<Box<dyn WorldBatch>, SimError> {
             let mut batch = GpuBatch::new(
                 scene,
@@ -101,6 +142,7 @@ impl Sim {
                     adapter,
                     initial_capacity: options.initial_contact_capacity,
                     worlds_per_dispatch: None,
+                    restitution_pass,
                 },
             )?;
             if let Some(f) = world_pose {
@@ -132,7 +174,73 @@ impl Sim {
                 Err(e) => return Err(e),
             },
         };
-        Ok(Sim { batch, choice })
+        let mut sim = Sim {
+            batch,
+            choice,
+            world_pose,
+            episodes,
+            reset_non_finite: options.reset_non_finite,
+            last_faults: Vec::new(),
+        };
+        sim.episodes.draws.reserve(worlds);
+        for w in 0..worlds {
+            let draw = sim.draw(w);
+            sim.episodes.draws.push(draw);
+            sim.apply_draw(w)?;
+        }
+        Ok(sim)
+    }
+
+    /// What world `w` draws for its current episode.
+    fn draw(&self, w: usize) -> WorldDraw {
+        let e = &self.episodes;
+        e.randomizer.draw(
+            self.batch.scene(),
+            self.batch.params().gravity,
+            e.seed,
+            w as u64,
+            e.episode[w],
+        )
+    }
+
+    /// Gives world `w` (just reset) its drawn parameters and initial state.
+    fn apply_draw(&mut self, w: usize) -> Result<(), SimError> {
+        let randomizer = &self.episodes.randomizer;
+        let draw = &self.episodes.draws[w];
+        if randomizer.changes_parameters() {
+            self.batch.set_world_parameters(w, &draw.parameters)?;
+        }
+        if randomizer.moves_initial_state() {
+            let mut scene = self.batch.scene().clone();
+            if randomizer.changes_parameters() {
+                scene.set_parameters(&draw.parameters).map_err(|e| {
+                    BatchError::WorldParameters {
+                        world: w,
+                        problem: e.to_string(),
+                    }
+                })?;
+            }
+            let base = self.template_state(w);
+            let state = randomized_initial_state(&scene, &base, draw);
+            self.batch.set_world_state(w, &state)?;
+        }
+        Ok(())
+    }
+
+    /// World `w`'s initial state before randomization: the scene's, through the built-in
+    /// scene's per-world poses.
+    fn template_state(&self, w: usize) -> BodyStates {
+        let bodies = self.batch.scene().bodies();
+        let pose = |i: usize| match self.world_pose {
+            Some(f) => f(w as u64, i, &bodies[i].pose),
+            None => bodies[i].pose,
+        };
+        BodyStates {
+            positions: (0..bodies.len()).map(|i| pose(i).position).collect(),
+            orientations: (0..bodies.len()).map(|i| pose(i).orientation).collect(),
+            linear_velocities: bodies.iter().map(|b| b.linear_velocity).collect(),
+            angular_velocities: bodies.iter().map(|b| b.angular_velocity).collect(),
+        }
     }
 
     pub fn backend(&self) -> BackendKind {
@@ -168,12 +276,130 @@ impl Sim {
 
     /// Advances every world by one step.
     pub fn step(&mut self) -> Result<(), SimError> {
-        self.batch.step_n(1)
+        self.step_n(1)
     }
 
-    /// Advances every world by `k` steps (one submit on the GPU).
+    /// Advances every world by `k` steps (one submit on the GPU, unless pushes are due in
+    /// between).
     pub fn step_n(&mut self, k: usize) -> Result<(), SimError> {
-        self.batch.step_n(k)
+        self.last_faults.clear();
+        if self.episodes.randomizer.pushes() {
+            for _ in 0..k {
+                self.batch.step_n(1)?;
+                self.advance_episodes(1)?;
+                self.push_due_worlds()?;
+            }
+        } else {
+            self.batch.step_n(k)?;
+            self.advance_episodes(k)?;
+        }
+        Ok(())
+    }
+
+    fn advance_episodes(&mut self, k: usize) -> Result<(), SimError> {
+        for steps in &mut self.episodes.steps {
+            *steps += k as u64;
+        }
+        if self.reset_non_finite {
+            let faulted = self.batch.non_finite_worlds();
+            if !faulted.is_empty() {
+                self.reset(&faulted)?;
+                self.last_faults.extend(faulted);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the pushes due after this step: a velocity change of the pushed body.
+    fn push_due_worlds(&mut self) -> Result<(), SimError> {
+        let stride = self.stride();
+        let e = &self.episodes;
+        let mut pushes = Vec::new();
+        for w in 0..self.world_count() {
+            let scene = self.batch.scene();
+            if let Some(push) = e
+                .randomizer
+                .push(scene, e.seed, w as u64, e.episode[w], e.steps[w])
+            {
+                pushes.push((w, push));
+            }
+        }
+        if pushes.is_empty() {
+            return Ok(());
+        }
+        let mut velocities = self.batch.linear_velocities()?.to_vec();
+        for (w, (body, dv)) in pushes {
+            // The body's own mass in this world (its draw may have changed it).
+            let mass_ratio = self.batch.scene().bodies()[body].mass.mass
+                / self.episodes.draws[w].parameters.bodies[body].mass;
+            velocities[w * stride + body] += dv * mass_ratio;
+        }
+        self.batch.set_linear_velocities(&velocities)
+    }
+
+    /// Starts a new episode in each of `worlds`: a new draw of its parameters and initial
+    /// state. The other worlds are not disturbed. All indices are checked first.
+    pub fn reset(&mut self, worlds: &[usize]) -> Result<(), SimError> {
+        let count = self.world_count();
+        if let Some(&world) = worlds.iter().find(|&&w| w >= count) {
+            return Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: count,
+            }
+            .into());
+        }
+        for &w in worlds {
+            self.batch.reset_world(w)?;
+            self.episodes.episode[w] += 1;
+            self.episodes.steps[w] = 0;
+            self.episodes.draws[w] = self.draw(w);
+            self.apply_draw(w)?;
+        }
+        Ok(())
+    }
+
+    /// Worlds reset in the last `step`/`step_n` because their state stopped being finite
+    /// (with [`SimOptions::reset_non_finite`]).
+    pub fn last_faults(&self) -> &[usize] {
+        &self.last_faults
+    }
+
+    /// The episode `world` is in (0 for the first) and the steps it has taken in it.
+    pub fn episode(&self, world: usize) -> Result<(u64, u64), SimError> {
+        self.check_world(world)?;
+        Ok((self.episodes.episode[world], self.episodes.steps[world]))
+    }
+
+    /// What `world` drew for its current episode: its parameters, initial-state offsets and
+    /// every drawn number (named by [`Sim::draw_labels`]).
+    pub fn world_draw(&self, world: usize) -> Result<&WorldDraw, SimError> {
+        self.check_world(world)?;
+        Ok(&self.episodes.draws[world])
+    }
+
+    /// A name per drawn number of [`WorldDraw::values`], e.g. `friction[box]`.
+    pub fn draw_labels(&self) -> Vec<String> {
+        self.episodes.randomizer.labels(self.batch.scene())
+    }
+
+    /// The physical parameters `world` steps with, as the backend holds them.
+    pub fn world_parameters(
+        &self,
+        world: usize,
+    ) -> Result<manyworlds_core::WorldParameters, SimError> {
+        self.batch.world_parameters(world)
+    }
+
+    fn check_world(&self, world: usize) -> Result<(), SimError> {
+        if world < self.world_count() {
+            Ok(())
+        } else {
+            Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: self.world_count(),
+            }
+            .into())
+        }
     }
 
     /// Body-frame origins, `[worlds × bodies]`.
@@ -265,9 +491,9 @@ impl Sim {
         Ok(worst)
     }
 
-    /// Puts `world` back in its initial state (and clears a fault).
+    /// Starts a new episode in `world` (and clears a fault): see [`Sim::reset`].
     pub fn reset_world(&mut self, world: usize) -> Result<(), SimError> {
-        self.batch.reset_world(world)
+        self.reset(&[world])
     }
 
     pub fn stats(&self) -> SimStats {

@@ -91,7 +91,11 @@ impl RunTarget {
         match self {
             RunTarget::Builtin(s) => Sim::from_builtin(s, worlds, options),
             RunTarget::File { imported, .. } => {
-                Sim::new(imported.scene.clone(), imported.params, worlds, options)
+                let options = SimOptions {
+                    randomization: imported.randomization.clone(),
+                    ..options.clone()
+                };
+                Sim::new(imported.scene.clone(), imported.params, worlds, &options)
             }
         }
     }

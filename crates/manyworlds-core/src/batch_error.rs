@@ -32,6 +32,8 @@ pub enum BatchError {
         expected: usize,
         got: usize,
     },
+    #[error("parameters of world {world}: {problem}")]
+    WorldParameters { world: usize, problem: String },
     #[error("control of actuator {actuator} in world {world} is not a finite number ({value})")]
     NonFiniteControl {
         world: usize,

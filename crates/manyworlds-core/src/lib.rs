@@ -9,6 +9,7 @@ pub mod body;
 pub mod body_states;
 pub mod error;
 pub mod filter;
+pub mod initial_state;
 pub mod joint;
 pub mod joint_space;
 pub mod joint_tree;
@@ -17,6 +18,7 @@ pub mod material;
 pub mod params;
 pub mod plausibility;
 pub mod pose;
+pub mod randomization;
 pub mod rng;
 pub mod scene;
 pub mod scene_data;
@@ -24,6 +26,7 @@ pub mod scenes;
 pub mod shape;
 pub mod softness;
 mod validate;
+pub mod world_parameters;
 
 pub use actuator::{Actuator, ActuatorKind};
 pub use batch_error::{check_controls, BatchError, MAX_WORLDS};
@@ -40,7 +43,14 @@ pub use material::Material;
 pub use params::{ParamsError, StepParams};
 pub use plausibility::Plausibility;
 pub use pose::Pose;
+pub use randomization::{
+    Axis, Distribution, Mode, Pushes, Randomization, RandomizationError, Randomizer, Rule, Target,
+    WorldDraw,
+};
 pub use scene::{Body, Collider, Link, Scene, SceneBuilder};
 pub use scene_data::{BodyData, ColliderData, JointData, SceneData};
 pub use shape::Shape;
 pub use softness::Softness;
+pub use world_parameters::{
+    ActuatorParameters, ColliderParameters, JointParameters, WorldParameters,
+};

@@ -152,6 +152,18 @@ impl Scene {
         Ok(())
     }
 
+    /// The numeric parts a world's parameters overwrite (see `world_parameters.rs`).
+    pub(crate) fn parts_mut(
+        &mut self,
+    ) -> (&mut [Body], &mut [Collider], &mut [Joint], &mut [Actuator]) {
+        (
+            &mut self.bodies,
+            &mut self.colliders,
+            &mut self.joints,
+            &mut self.actuators,
+        )
+    }
+
     /// Whether bodies `a` and `b` are kept from colliding with each other.
     pub fn collision_excluded(&self, a: usize, b: usize) -> bool {
         let pair = (a.min(b) as u32, a.max(b) as u32);

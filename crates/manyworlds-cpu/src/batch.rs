@@ -5,9 +5,11 @@
 use std::cell::RefCell;
 
 use glam::{Quat, Vec3};
+use manyworlds_core::initial_state::BodyStates;
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
 use manyworlds_core::{
-    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS,
+    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, WorldParameters,
+    MAX_WORLDS,
 };
 use rayon::prelude::*;
 
@@ -52,6 +54,10 @@ pub struct CpuBatch {
     /// Worlds whose state became non-finite. They are no longer stepped.
     faulted: Vec<bool>,
     world_pose: Option<WorldPoseFn>,
+    /// Each world's own copy of the scene and step parameters, once some world has parameters
+    /// of its own (domain randomization); empty while every world is the template.
+    world_scenes: Vec<Scene>,
+    world_params: Vec<StepParams>,
     stats: StepStats,
 }
 
@@ -100,6 +106,8 @@ impl CpuBatch {
             worlds,
             stride,
             world_pose: None,
+            world_scenes: Vec::new(),
+            world_params: Vec::new(),
             stats: StepStats::default(),
         };
         for w in 0..worlds {
@@ -169,6 +177,7 @@ impl CpuBatch {
     /// Advances every world by one step of `params().dt`.
     pub fn step(&mut self) {
         let scene = &self.scene;
+        let (world_scenes, world_params) = (&self.world_scenes, &self.world_params);
         let tree = &self.tree;
         let params = &self.params;
         let stride = self.stride;
@@ -188,6 +197,7 @@ impl CpuBatch {
             ),
             self.caches.par_iter_mut(),
             self.faulted.par_iter_mut(),
+            0..self.worlds,
         )
             .into_par_iter()
             .map(
@@ -196,6 +206,7 @@ impl CpuBatch {
                     (joint_impulses, controls, actuator_forces),
                     cache,
                     faulted,
+                    world,
                 )| {
                     if *faulted {
                         return (0u64, 1usize);
@@ -209,6 +220,10 @@ impl CpuBatch {
                         controls: &controls[..actuator_count],
                         actuator_forces: &mut actuator_forces[..actuator_count],
                     };
+                    let (scene, params) = match world_scenes.get(world) {
+                        Some(own) => (own, &world_params[world]),
+                        None => (scene, params),
+                    };
                     let report = SCRATCH.with(|s| {
                         step_world(scene, tree, params, state, cache, &mut s.borrow_mut())
                     });
@@ -221,6 +236,75 @@ impl CpuBatch {
             contact_points,
             non_finite_worlds: faulted,
         };
+    }
+
+    fn check_world(&self, world: usize) -> Result<(), BatchError> {
+        if world < self.worlds {
+            Ok(())
+        } else {
+            Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: self.worlds,
+            })
+        }
+    }
+
+    /// Gives `world` physical parameters of its own (from its next step on); checked as a
+    /// scene is, nothing changes on an error.
+    pub fn set_world_parameters(
+        &mut self,
+        world: usize,
+        parameters: &WorldParameters,
+    ) -> Result<(), BatchError> {
+        self.check_world(world)?;
+        let mut scene = self.world_scenes.get(world).unwrap_or(&self.scene).clone();
+        scene
+            .set_parameters(parameters)
+            .map_err(|e| BatchError::WorldParameters {
+                world,
+                problem: e.to_string(),
+            })?;
+        if self.world_scenes.is_empty() {
+            self.world_scenes = vec![self.scene.clone(); self.worlds];
+            self.world_params = vec![self.params; self.worlds];
+        }
+        self.world_scenes[world] = scene;
+        self.world_params[world].gravity = parameters.gravity;
+        Ok(())
+    }
+
+    /// The physical parameters `world` steps with.
+    pub fn world_parameters(&self, world: usize) -> Result<WorldParameters, BatchError> {
+        self.check_world(world)?;
+        Ok(match self.world_scenes.get(world) {
+            Some(scene) => scene.parameters(self.world_params[world].gravity),
+            None => self.scene.parameters(self.params.gravity),
+        })
+    }
+
+    /// The body states of one world.
+    pub fn world_state(&self, world: usize) -> Result<BodyStates, BatchError> {
+        self.check_world(world)?;
+        let range = world * self.stride..(world + 1) * self.stride;
+        Ok(BodyStates {
+            positions: self.positions[range.clone()].to_vec(),
+            orientations: self.orientations[range.clone()].to_vec(),
+            linear_velocities: self.linear_velocities[range.clone()].to_vec(),
+            angular_velocities: self.angular_velocities[range].to_vec(),
+        })
+    }
+
+    /// Overwrites one world's body states (from its next step on); nothing changes when a
+    /// field has the wrong length.
+    pub fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), BatchError> {
+        self.check_world(world)?;
+        state.check_length(self.stride)?;
+        let range = world * self.stride..(world + 1) * self.stride;
+        self.positions[range.clone()].copy_from_slice(&state.positions);
+        self.orientations[range.clone()].copy_from_slice(&state.orientations);
+        self.linear_velocities[range.clone()].copy_from_slice(&state.linear_velocities);
+        self.angular_velocities[range].copy_from_slice(&state.angular_velocities);
+        Ok(())
     }
 
     /// Advances every world by `k` steps.

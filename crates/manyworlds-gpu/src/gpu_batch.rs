@@ -14,10 +14,12 @@ use std::sync::Arc;
 
 use bytemuck::Zeroable;
 use glam::{Quat, Vec3};
+use manyworlds_core::initial_state::BodyStates;
 use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
 use manyworlds_core::{
-    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, MAX_WORLDS,
+    check_controls, BatchBodies, BatchError, Plausibility, Scene, StepParams, WorldParameters,
+    MAX_WORLDS,
 };
 use wgpu::util::DeviceExt;
 
@@ -29,8 +31,7 @@ use crate::layout::{
 };
 use crate::readback::{PendingRead, Readback};
 use crate::scene_upload::{
-    excluded_pair_bits, scene_actuators, scene_bodies, scene_colliders, scene_joints,
-    step_uniforms, tree_nodes, StateLayout,
+    excluded_pair_bits, step_uniforms, tree_nodes, world_scene_bytes, StateLayout,
 };
 use crate::step_kernel::StepKernel;
 
@@ -71,6 +72,9 @@ pub struct GpuBatchOptions {
     /// Worlds one dispatch steps (default: as many as a scratch budget allows). Past 65,535
     /// the dispatch grid is 2-D.
     pub worlds_per_dispatch: Option<usize>,
+    /// Compile the restitution pass even when no collider bounces: worlds may be given
+    /// restitution of their own later ([`GpuBatch::set_world_parameters`]).
+    pub restitution_pass: bool,
 }
 
 /// Counters of the last `step_n`.
@@ -91,8 +95,8 @@ pub struct GpuStepStats {
 struct DeviceBuffers {
     uniforms: wgpu::Buffer,
     dispatch: wgpu::Buffer,
-    scene_bodies: wgpu::Buffer,
-    scene_colliders: wgpu::Buffer,
+    /// One `WorldScene` shared by every world, or one per world.
+    world_scenes: wgpu::Buffer,
     state: wgpu::Buffer,
     cache: wgpu::Buffer,
     constraints: wgpu::Buffer,
@@ -117,6 +121,9 @@ pub struct GpuBatch {
     context: Arc<GpuContext>,
     kernel: StepKernel,
     scene: Scene,
+    tree: JointTree,
+    /// Each world's parameters, once some world has its own (else empty).
+    world_parameters: Vec<WorldParameters>,
     params: StepParams,
     worlds: usize,
     stride: usize,
@@ -207,6 +214,7 @@ impl GpuBatch {
             &scene,
             &tree,
             context.workgroup_size,
+            options.restitution_pass,
         )?;
         let capacity = initial_capacity
             .unwrap_or(2 * scene.colliders().len())
@@ -239,15 +247,17 @@ impl GpuBatch {
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
-            scene_bodies: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("scene bodies"),
-                contents: bytemuck::cast_slice(&scene_bodies(&scene)),
-                usage: wgpu::BufferUsages::STORAGE,
-            }),
-            scene_colliders: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("scene colliders"),
-                contents: bytemuck::cast_slice(&pad_nonempty(scene_colliders(&scene))),
-                usage: wgpu::BufferUsages::STORAGE,
+            world_scenes: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("world scenes"),
+                contents: &world_scene_bytes(
+                    &scene,
+                    &tree,
+                    params.gravity,
+                    params.dt,
+                    kernel.world_scene_size,
+                    &kernel.world_scene_offsets,
+                ),
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
             }),
             state: storage_buffer(device, "body state", state_bytes),
             cache: storage_buffer(device, "contact cache", 16),
@@ -269,6 +279,8 @@ impl GpuBatch {
         let mut batch = GpuBatch {
             kernel,
             scene,
+            tree,
+            world_parameters: Vec::new(),
             params,
             worlds,
             stride,
@@ -311,8 +323,7 @@ impl GpuBatch {
             layout: &kernel.layout,
             entries: &[
                 whole(0, &b.uniforms),
-                whole(1, &b.scene_bodies),
-                whole(2, &b.scene_colliders),
+                whole(1, &b.world_scenes),
                 whole(3, &b.state),
                 wgpu::BindGroupEntry {
                     binding: 4,
@@ -538,6 +549,149 @@ impl GpuBatch {
             .into());
         }
         self.write_initial_states(world..world + 1);
+        Ok(())
+    }
+
+    fn check_world(&self, world: usize) -> Result<(), GpuError> {
+        if world < self.worlds {
+            Ok(())
+        } else {
+            Err(BatchError::WorldOutOfRange {
+                world,
+                worlds: self.worlds,
+            }
+            .into())
+        }
+    }
+
+    /// Gives `world` physical parameters of its own (from its next step on); checked as a
+    /// scene is, nothing changes on an error. The first call gives every world its own copy
+    /// of the scene on the device.
+    pub fn set_world_parameters(
+        &mut self,
+        world: usize,
+        parameters: &WorldParameters,
+    ) -> Result<(), GpuError> {
+        self.check_world(world)?;
+        let refuse =
+            |problem: String| GpuError::Batch(BatchError::WorldParameters { world, problem });
+        let mut scene = self.scene.clone();
+        scene
+            .set_parameters(parameters)
+            .map_err(|e| refuse(e.to_string()))?;
+        if !self.kernel.restitution
+            && parameters
+                .colliders
+                .iter()
+                .any(|c| c.material.restitution > 0.0)
+        {
+            return Err(refuse(
+                "restitution in a scene made without any: create the batch with \
+                 `restitution_pass`"
+                    .into(),
+            ));
+        }
+        let size = self.kernel.world_scene_size;
+        if self.world_parameters.is_empty() {
+            let total = size * self.worlds as u64;
+            let limits = &self.context.limits;
+            let largest = limits
+                .max_storage_buffer_binding_size
+                .min(limits.max_buffer_size);
+            if total > largest {
+                return Err(refuse(format!(
+                    "{} worlds with parameters of their own need {total} bytes of scenes; \
+                     this adapter binds {largest}",
+                    self.worlds
+                )));
+            }
+            let template = world_scene_bytes(
+                &self.scene,
+                &self.tree,
+                self.params.gravity,
+                self.params.dt,
+                size,
+                &self.kernel.world_scene_offsets,
+            );
+            let buffer = storage_buffer(&self.context.device, "world scenes", total);
+            self.context
+                .queue
+                .write_buffer(&buffer, 0, &template.repeat(self.worlds));
+            self.buffers.world_scenes = buffer;
+            self.world_parameters = vec![self.scene.parameters(self.params.gravity); self.worlds];
+            self.uniforms.scene_stride = 1;
+            self.bind_group = Self::make_bind_group(
+                &self.context.device,
+                &self.kernel,
+                &self.buffers,
+                (self.chunk_worlds * self.capacity) as u64
+                    * std::mem::size_of::<GpuCachedManifold>() as u64,
+            );
+        }
+        let bytes = world_scene_bytes(
+            &scene,
+            &self.tree,
+            parameters.gravity,
+            self.params.dt,
+            size,
+            &self.kernel.world_scene_offsets,
+        );
+        self.context
+            .queue
+            .write_buffer(&self.buffers.world_scenes, world as u64 * size, &bytes);
+        self.world_parameters[world] = parameters.clone();
+        Ok(())
+    }
+
+    /// The physical parameters `world` steps with.
+    pub fn world_parameters(&self, world: usize) -> Result<WorldParameters, GpuError> {
+        self.check_world(world)?;
+        Ok(match self.world_parameters.get(world) {
+            Some(p) => p.clone(),
+            None => self.scene.parameters(self.params.gravity),
+        })
+    }
+
+    /// The body states of one world (reads the state back).
+    pub fn world_state(&mut self, world: usize) -> Result<BodyStates, GpuError> {
+        self.check_world(world)?;
+        let range = world * self.stride..(world + 1) * self.stride;
+        let (_, bodies) = self.bodies()?;
+        Ok(BodyStates {
+            positions: bodies.positions[range.clone()].to_vec(),
+            orientations: bodies.orientations[range.clone()].to_vec(),
+            linear_velocities: bodies.linear_velocities[range.clone()].to_vec(),
+            angular_velocities: bodies.angular_velocities[range].to_vec(),
+        })
+    }
+
+    /// Overwrites one world's body states (from its next step on); nothing changes when a
+    /// field has the wrong length.
+    pub fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), GpuError> {
+        self.check_world(world)?;
+        state.check_length(self.stride).map_err(GpuError::Batch)?;
+        let fields: [Vec<[f32; 4]>; STATE_FIELDS] = [
+            state.positions.iter().map(|&v| to_vec4(v)).collect(),
+            state.orientations.iter().map(|q| q.to_array()).collect(),
+            state
+                .linear_velocities
+                .iter()
+                .map(|&v| to_vec4(v))
+                .collect(),
+            state
+                .angular_velocities
+                .iter()
+                .map(|&v| to_vec4(v))
+                .collect(),
+        ];
+        for (f, values) in fields.iter().enumerate() {
+            self.context.queue.write_buffer(
+                &self.buffers.state,
+                self.field_offset(f) + (world * self.stride * 16) as u64,
+                bytemuck::cast_slice(values),
+            );
+        }
+        self.host = HostState::default();
         Ok(())
     }
 
@@ -979,8 +1133,7 @@ impl GpuBatch {
             &b.constraints,
             &b.order,
             &b.status,
-            &b.scene_bodies,
-            &b.scene_colliders,
+            &b.world_scenes,
             &b.articulation,
             &b.joint_scratch,
         ]
@@ -1015,13 +1168,11 @@ fn read_range(
     Ok(out)
 }
 
-/// The `Articulation` uniform: joints, actuators, tree nodes and excluded pairs at the offsets
+/// The `Articulation` uniform: tree nodes and excluded pairs at the offsets
 /// naga gives them, zeros where a scene has none (the arrays have at least one entry).
 fn articulation_bytes(scene: &Scene, tree: &JointTree, kernel: &StepKernel) -> Vec<u8> {
     let mut bytes = vec![0u8; kernel.articulation_size as usize];
-    let parts: [Vec<u8>; 4] = [
-        bytemuck::cast_slice(&scene_joints(scene, tree)).to_vec(),
-        bytemuck::cast_slice(&scene_actuators(scene)).to_vec(),
+    let parts: [Vec<u8>; 2] = [
         bytemuck::cast_slice(&tree_nodes(tree)).to_vec(),
         bytemuck::cast_slice(&excluded_pair_bits(scene)).to_vec(),
     ];
@@ -1038,12 +1189,4 @@ fn gcd(a: u64, b: u64) -> u64 {
     } else {
         gcd(b, a % b)
     }
-}
-
-/// A storage buffer may not be empty: a scene without colliders gets one unused entry.
-fn pad_nonempty<T: Zeroable + Clone>(mut v: Vec<T>) -> Vec<T> {
-    if v.is_empty() {
-        v.push(T::zeroed());
-    }
-    v
 }

@@ -81,18 +81,19 @@ pub struct GpuManifold {
     pub _pad: [u32; 2],
 }
 
-/// WGSL `StepUniforms`: the step parameters, the same for every world.
+/// WGSL `StepUniforms`: the step parameters, the same for every world (gravity is in each
+/// world's `WorldScene`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct GpuStepUniforms {
-    pub gravity: [f32; 3],
     pub dt: f32,
     pub h: f32,
     pub inv_h: f32,
     pub max_push_out_speed: f32,
     pub restitution_threshold: f32,
     pub speculative_distance: f32,
-    pub gravity_travel: f32,
+    /// 1 when every world has its own `WorldScene`, 0 when all share the first.
+    pub scene_stride: u32,
     pub substeps: u32,
     pub body_count: u32,
     pub collider_count: u32,
@@ -113,7 +114,7 @@ pub struct GpuStepUniforms {
     pub control_offset: u32,
     pub actuator_force_offset: u32,
     pub loop_check_trips: u32,
-    pub _pad: [u32; 2],
+    pub _pad: u32,
 }
 
 /// WGSL `DispatchRange`: the worlds one dispatch steps.
@@ -252,7 +253,7 @@ pub const WORLD_LOOP_LIMIT: u32 = 4;
 pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
-    assert!(std::mem::size_of::<GpuStepUniforms>() == 128);
+    assert!(std::mem::size_of::<GpuStepUniforms>() == 112);
     assert!(std::mem::size_of::<GpuSceneJoint>() == 160);
     assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
     assert!(std::mem::size_of::<GpuTreeNode>() == 16);
@@ -305,14 +306,13 @@ pub fn shared_layouts() -> Vec<StructLayout> {
             "StepUniforms",
             GpuStepUniforms,
             [
-                gravity,
                 dt,
                 h,
                 inv_h,
                 max_push_out_speed,
                 restitution_threshold,
                 speculative_distance,
-                gravity_travel,
+                scene_stride,
                 substeps,
                 body_count,
                 collider_count,

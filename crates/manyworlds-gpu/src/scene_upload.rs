@@ -226,14 +226,13 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
     );
     let state = StateLayout::new(scene, worlds);
     GpuStepUniforms {
-        gravity: params.gravity.to_array(),
         dt: params.dt,
         h,
         inv_h,
         max_push_out_speed: params.max_push_out_speed,
         restitution_threshold: params.restitution_threshold,
         speculative_distance: params.speculative_distance,
-        gravity_travel: params.gravity.length() * params.dt,
+        scene_stride: 0,
         substeps: params.substeps,
         body_count: scene.body_count() as u32,
         collider_count: scene.colliders().len() as u32,
@@ -254,6 +253,32 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         control_offset: state.controls as u32,
         actuator_force_offset: state.actuator_forces as u32,
         loop_check_trips: LOOP_CHECK_TRIPS,
-        _pad: [0; 2],
+        _pad: 0,
     }
+}
+
+/// One world's `WorldScene` (`size` bytes, members at `offsets`): the scene's bodies, colliders,
+/// joints and actuators, and `gravity`.
+pub fn world_scene_bytes(
+    scene: &Scene,
+    tree: &JointTree,
+    gravity: Vec3,
+    dt: f32,
+    size: u64,
+    offsets: &[u64; 5],
+) -> Vec<u8> {
+    let mut bytes = vec![0u8; size as usize];
+    let gravity = [gravity.x, gravity.y, gravity.z, gravity.length() * dt];
+    let parts: [Vec<u8>; 5] = [
+        bytemuck::cast_slice(&scene_bodies(scene)).to_vec(),
+        bytemuck::cast_slice(&scene_colliders(scene)).to_vec(),
+        bytemuck::cast_slice(&scene_joints(scene, tree)).to_vec(),
+        bytemuck::cast_slice(&scene_actuators(scene)).to_vec(),
+        bytemuck::cast_slice(&gravity).to_vec(),
+    ];
+    for (part, &offset) in parts.iter().zip(offsets) {
+        let at = offset as usize;
+        bytes[at..at + part.len()].copy_from_slice(part);
+    }
+    bytes
 }

@@ -21,10 +21,16 @@ pub struct StepKernel {
     pub constraint_size: u64,
     /// Size of one world's joint scratch (WGSL `WorldJoints`).
     pub joint_scratch_size: u64,
-    /// The WGSL `Articulation` uniform: its size and where its joints, actuators, tree nodes
-    /// and excluded-pair bits start.
+    /// The WGSL `Articulation` uniform: its size and where its tree nodes and excluded-pair
+    /// bits start.
     pub articulation_size: u64,
-    pub articulation_offsets: [u64; 4],
+    pub articulation_offsets: [u64; 2],
+    /// One WGSL `WorldScene`: its size and where its bodies, colliders, joints, actuators and
+    /// gravity start.
+    pub world_scene_size: u64,
+    pub world_scene_offsets: [u64; 5],
+    /// Whether the restitution pass is compiled in.
+    pub restitution: bool,
 }
 
 fn storage(binding: u32, read_only: bool, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
@@ -61,6 +67,7 @@ impl StepKernel {
         scene: &Scene,
         tree: &JointTree,
         workgroup_size: u32,
+        restitution_pass: bool,
     ) -> Result<Self, GpuError> {
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
         // One body slot more: the world's stand-in.
@@ -85,10 +92,11 @@ impl StepKernel {
                 .colliders()
                 .iter()
                 .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
-            restitution: scene
-                .colliders()
-                .iter()
-                .any(|c| c.material.restitution > 0.0),
+            restitution: restitution_pass
+                || scene
+                    .colliders()
+                    .iter()
+                    .any(|c| c.material.restitution > 0.0),
         };
         let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
@@ -96,20 +104,22 @@ impl StepKernel {
         let constraint_size = struct_layout(&module, &layouter, "Constraint")?.0;
         let joint_scratch_size = struct_layout(&module, &layouter, "WorldJoints")?.0;
         let (articulation_size, members) = struct_layout(&module, &layouter, "Articulation")?;
-        let [joints_at, actuators_at, nodes_at, excluded_at] = members[..] else {
-            return Err(GpuError::Shader {
+        let articulation_offsets: [u64; 2] =
+            members.try_into().map_err(|m: Vec<u64>| GpuError::Shader {
                 file: "step.wgsl".to_string(),
-                message: format!("Articulation has {} members, not 4", members.len()),
-            });
-        };
-        let articulation_offsets = [joints_at, actuators_at, nodes_at, excluded_at];
+                message: format!("Articulation has {} members, not 2", m.len()),
+            })?;
+        let (world_scene_size, members) = struct_layout(&module, &layouter, "WorldScene")?;
+        let world_scene_offsets: [u64; 5] =
+            members.try_into().map_err(|m: Vec<u64>| GpuError::Shader {
+                file: "step.wgsl".to_string(),
+                message: format!("WorldScene has {} members, not 5", m.len()),
+            })?;
         let uniform_limit = limits.max_uniform_buffer_binding_size;
         if articulation_size > uniform_limit {
             return Err(GpuError::SceneTooLarge(format!(
-                "{bodies} bodies, {} joints, {} actuators and {} joint-tree nodes need \
-                 {articulation_size} bytes of uniforms; this adapter binds {uniform_limit}",
-                scene.joints().len(),
-                scene.actuators().len(),
+                "{bodies} bodies and {} joint-tree nodes need {articulation_size} bytes of \
+                 uniforms; this adapter binds {uniform_limit}",
                 tree_nodes(tree).len()
             )));
         }
@@ -121,8 +131,8 @@ impl StepKernel {
             label: Some("step bindings"),
             entries: &[
                 uniform(0, false),
+                // The worlds' scenes (binding 2 is free).
                 storage(1, true, false),
-                storage(2, true, false),
                 storage(3, false, false),
                 // The contact memory of the dispatch's worlds, at a dynamic offset.
                 storage(4, false, true),
@@ -130,7 +140,7 @@ impl StepKernel {
                 storage(6, false, false),
                 storage(7, false, false),
                 uniform(8, true),
-                // The scene's joints, actuators and joint trees; the joints' scratch.
+                // The scene's joint trees and excluded pairs; the joints' scratch.
                 uniform(9, false),
                 storage(10, false, false),
             ],
@@ -155,6 +165,9 @@ impl StepKernel {
             joint_scratch_size,
             articulation_size,
             articulation_offsets,
+            world_scene_size,
+            world_scene_offsets,
+            restitution: sizes.restitution,
         })
     }
 }

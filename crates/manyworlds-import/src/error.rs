@@ -34,6 +34,13 @@ pub enum ImportError {
         #[source]
         source: ParamsError,
     },
+    /// The file's randomization does not fit its scene.
+    #[error("{file}: {source}")]
+    Randomization {
+        file: PathBuf,
+        #[source]
+        source: manyworlds_core::RandomizationError,
+    },
     /// The file was understood but the scene it describes is not valid.
     #[error("{file}: {source}")]
     Scene {

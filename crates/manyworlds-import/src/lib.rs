@@ -27,6 +27,8 @@ use manyworlds_core::{Scene, StepParams};
 pub struct Imported {
     pub scene: Scene,
     pub params: StepParams,
+    /// Domain randomization (scene files only; none from MJCF and URDF).
+    pub randomization: manyworlds_core::Randomization,
     pub warnings: Warnings,
 }
 

@@ -473,3 +473,73 @@ fn a_million_random_f32_survive_json() {
         assert_eq!(back.to_bits(), x.to_bits(), "{x:?} written as {text}");
     }
 }
+
+#[test]
+fn a_randomization_section_round_trips_and_is_checked_against_the_scene() {
+    use manyworlds_core::{Axis, Distribution, Mode, Pushes, Randomization, Rule, Target};
+    let ant = builtin("ant").unwrap();
+    let randomization = Randomization {
+        rules: vec![
+            Rule::new(
+                Target::Mass,
+                Distribution::LogUniform {
+                    low: 0.8,
+                    high: 1.25,
+                },
+                Mode::Scale,
+            )
+            .named("torso"),
+            Rule::new(
+                Target::Gravity { axis: Axis::Z },
+                Distribution::Normal {
+                    mean: -9.81,
+                    std: 0.1,
+                    low: -10.5,
+                    high: -9.0,
+                },
+                Mode::Absolute,
+            ),
+            Rule::new(
+                Target::JointPosition,
+                Distribution::Choice {
+                    values: vec![-0.1, 0.0, 0.1],
+                },
+                Mode::Offset,
+            ),
+        ],
+        pushes: Some(Pushes {
+            body: None,
+            interval: 100,
+            impulse: Distribution::Uniform {
+                low: -1.0,
+                high: 1.0,
+            },
+        }),
+    };
+    let text = scene_file::to_string_randomized(&ant.scene, &ant.params, &randomization).unwrap();
+    let loaded = scene_file::parse(&text, "ant.json").unwrap();
+    assert_eq!(loaded.randomization, randomization);
+    assert_eq!(loaded.scene, ant.scene);
+    // Without randomization the section is left out, and files without it still load.
+    let plain = scene_file::to_string(&ant.scene, &ant.params).unwrap();
+    assert!(!plain.contains("randomization"));
+    // The rule's "torso" is the file's last one (the randomization section comes last).
+    let at = text.rfind("\"torso\"").unwrap();
+    let wrong = format!("{}\"tail\"{}", &text[..at], &text[at + "\"torso\"".len()..]);
+    let error = scene_file::parse(&wrong, "ant.json")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("ant.json") && error.contains("no body named \"tail\""),
+        "{error}"
+    );
+    let refused = randomization.rules[0].clone().named("tail");
+    let saving = Randomization {
+        rules: vec![refused],
+        pushes: None,
+    };
+    assert!(matches!(
+        scene_file::to_string_randomized(&ant.scene, &ant.params, &saving),
+        Err(SaveError::Randomization(_))
+    ));
+}

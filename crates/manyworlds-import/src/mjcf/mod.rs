@@ -302,6 +302,7 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
     Ok(Imported {
         scene,
         params,
+        randomization: Default::default(),
         warnings,
     })
 }

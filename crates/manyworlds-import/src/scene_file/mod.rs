@@ -15,8 +15,9 @@
 //! be of unit length. Vectors are `[x, y, z]`, quaternions `[x, y, z, w]`, inertia tensors nine
 //! numbers column by column. An optional field left out means none: no limits, no control
 //! range, no mass (static bodies), no parent (the world). A step parameter left out takes its
-//! default. Unknown fields are refused, so a misspelt one is reported, not ignored; sections
-//! added later (randomization) will be optional, and version 1 files will keep loading.
+//! default. Unknown fields are refused, so a misspelt one is reported, not ignored. An optional
+//! `"randomization"` section holds the domain randomization
+//! ([`manyworlds_core::Randomization`]: rules and pushes), checked against the scene on load.
 
 mod one_line_arrays;
 mod save_error;
@@ -26,7 +27,7 @@ pub use save_error::SaveError;
 use std::path::Path;
 use std::sync::Arc;
 
-use manyworlds_core::{Scene, SceneData, StepParams};
+use manyworlds_core::{Randomization, Randomizer, Scene, SceneData, StepParams};
 use serde::{Deserialize, Serialize};
 
 use crate::document::Location;
@@ -46,6 +47,12 @@ struct SceneFile {
     version: u32,
     params: StepParams,
     scene: SceneData,
+    #[serde(default, skip_serializing_if = "is_none")]
+    randomization: Randomization,
+}
+
+fn is_none(r: &Randomization) -> bool {
+    *r == Randomization::default()
 }
 
 /// What is read first, to refuse other files and other versions before their contents.
@@ -85,9 +92,16 @@ pub fn parse(text: &str, file: impl AsRef<Path>) -> Result<Imported, ImportError
         file: file.to_path_buf(),
         source,
     })?;
+    Randomizer::new(&contents.randomization, &scene).map_err(|source| {
+        ImportError::Randomization {
+            file: file.to_path_buf(),
+            source,
+        }
+    })?;
     Ok(Imported {
         scene,
         params: contents.params,
+        randomization: contents.randomization,
         warnings: Warnings::default(),
     })
 }
@@ -134,14 +148,25 @@ fn json_error(error: &serde_json::Error, file: &Path) -> ImportError {
 /// always give the same text. Refuses what [`parse`] would refuse (non-finite numbers, which
 /// JSON cannot hold, or unusable parameters).
 pub fn to_string(scene: &Scene, params: &StepParams) -> Result<String, SaveError> {
+    to_string_randomized(scene, params, &Randomization::default())
+}
+
+/// [`to_string`] with a randomization section (refused when it does not fit the scene).
+pub fn to_string_randomized(
+    scene: &Scene,
+    params: &StepParams,
+    randomization: &Randomization,
+) -> Result<String, SaveError> {
     params.validate()?;
     let data = scene.to_data();
     Scene::from_data(data.clone())?;
+    Randomizer::new(randomization, scene)?;
     let contents = SceneFile {
         format: FORMAT.to_owned(),
         version: VERSION,
         params: *params,
         scene: data,
+        randomization: randomization.clone(),
     };
     let mut out = Vec::new();
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, OneLineArrays::default());

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use manyworlds_core::{ParamsError, SceneError};
+use manyworlds_core::{ParamsError, RandomizationError, SceneError};
 use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -14,6 +14,9 @@ pub enum SaveError {
     /// The step parameters are not usable; nothing was written.
     #[error("cannot save the step parameters: {0}")]
     Params(#[from] ParamsError),
+    /// The randomization does not fit the scene; nothing was written.
+    #[error("cannot save the randomization: {0}")]
+    Randomization(#[from] RandomizationError),
     #[error("cannot encode the scene as JSON: {0}")]
     Encode(String),
     #[error("{file}: cannot write: {message}")]

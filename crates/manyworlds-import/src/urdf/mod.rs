@@ -184,6 +184,7 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
     Ok(Imported {
         scene,
         params: StepParams::default(),
+        randomization: Default::default(),
         warnings,
     })
 }

@@ -1,0 +1,180 @@
+//! A world's initial state moved by its draw: joint positions and velocities offset, the root
+//! shifted and turned, and the bodies placed where the joints then put them.
+
+use glam::{Quat, Vec3};
+
+use crate::batch_error::BatchError;
+use crate::body_states::WorldBodies;
+use crate::joint::JointKind;
+use crate::joint_space::{forward_kinematics, joint_frames, joint_positions, joint_velocities};
+use crate::pose::Pose;
+use crate::randomization::WorldDraw;
+use crate::scene::Scene;
+
+/// One world's body states, owned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BodyStates {
+    pub positions: Vec<Vec3>,
+    pub orientations: Vec<Quat>,
+    pub linear_velocities: Vec<Vec3>,
+    pub angular_velocities: Vec<Vec3>,
+}
+
+impl BodyStates {
+    /// Every field has one entry per body of a world of `bodies` bodies.
+    pub fn check_length(&self, bodies: usize) -> Result<(), BatchError> {
+        let lengths = [
+            ("positions", self.positions.len()),
+            ("orientations", self.orientations.len()),
+            ("linear_velocities", self.linear_velocities.len()),
+            ("angular_velocities", self.angular_velocities.len()),
+        ];
+        match lengths.into_iter().find(|&(_, n)| n != bodies) {
+            Some((field, got)) => Err(BatchError::SliceLength {
+                field,
+                layout: "bodies of one world",
+                expected: bodies,
+                got,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    pub fn view(&self) -> WorldBodies<'_> {
+        WorldBodies {
+            positions: &self.positions,
+            orientations: &self.orientations,
+            linear_velocities: &self.linear_velocities,
+            angular_velocities: &self.angular_velocities,
+        }
+    }
+}
+
+/// `base` (the world's unrandomized initial state) with the draw's offsets applied.
+pub fn randomized_initial_state(scene: &Scene, base: &BodyStates, draw: &WorldDraw) -> BodyStates {
+    if !draw.moves_initial_state() {
+        return base.clone();
+    }
+    let mut q = vec![0.0; scene.joint_position_count()];
+    joint_positions(scene, &base.view(), &mut q);
+    let mut qd = vec![0.0; scene.joint_velocity_count()];
+    joint_velocities(scene, &base.view(), &mut qd);
+    for (q, offset) in q.iter_mut().zip(&draw.joint_position_offsets) {
+        *q += offset;
+    }
+    for (qd, offset) in qd.iter_mut().zip(&draw.joint_velocity_offsets) {
+        *qd += offset;
+    }
+    let mut poses: Vec<Pose> = base
+        .positions
+        .iter()
+        .zip(&base.orientations)
+        .map(|(&p, &o)| Pose::new(p, o))
+        .collect();
+    let turn = Quat::from_rotation_z(draw.root_yaw);
+    if let Some(root) = scene.root_body() {
+        let free = scene
+            .joints()
+            .iter()
+            .find(|j| j.kind == JointKind::Free && j.child == root);
+        match free {
+            // The free joint's q places the root: x, y, z, qw, qx, qy, qz.
+            Some(joint) => {
+                let q = &mut q[joint.position_offset..][..7];
+                let p = Vec3::new(q[0], q[1], q[2]) + draw.root_offset;
+                let o = turn * Quat::from_xyzw(q[4], q[5], q[6], q[3]);
+                q.copy_from_slice(&[p.x, p.y, p.z, o.w, o.x, o.y, o.z]);
+            }
+            None => {
+                let pose = &mut poses[root];
+                *pose = Pose::new(pose.position + draw.root_offset, turn * pose.orientation);
+            }
+        }
+    }
+    forward_kinematics(scene, &q, &mut poses);
+    let mut state = BodyStates {
+        positions: poses.iter().map(|p| p.position).collect(),
+        orientations: poses.iter().map(|p| p.orientation).collect(),
+        linear_velocities: base.linear_velocities.clone(),
+        angular_velocities: base.angular_velocities.clone(),
+    };
+    velocities_from_joints(scene, &qd, &mut state);
+    state
+}
+
+/// Sets the velocities of every body a joint moves from the joint velocities `qd`, through the
+/// joints in order from the parents (the inverse of [`joint_velocities`] on a tree).
+pub fn velocities_from_joints(scene: &Scene, qd: &[f32], state: &mut BodyStates) {
+    let mut placed = vec![false; scene.body_count()];
+    for joint in scene.joints() {
+        if std::mem::replace(&mut placed[joint.child], true) {
+            continue;
+        }
+        let qd = &qd[joint.velocity_offset..][..joint.kind.velocity_count()];
+        let bodies = state.view();
+        let (parent_frame, child_frame) = joint_frames(joint, &bodies);
+        let center = |b: usize| {
+            bodies.positions[b] + bodies.orientations[b] * scene.bodies()[b].mass.center_of_mass
+        };
+        let child_center = center(joint.child);
+        let parent_spin = bodies.angular_velocity(joint.parent);
+        let carried = |point: Vec3| {
+            bodies.point_velocity(joint.parent, joint.parent.map_or(Vec3::ZERO, center), point)
+        };
+        let axis = parent_frame.orientation * Vec3::X;
+        let about_anchor = |spin: Vec3| spin.cross(child_center - parent_frame.position);
+        let (linear, angular) = match joint.kind {
+            JointKind::Fixed => (carried(child_center), parent_spin),
+            JointKind::Revolute => (
+                carried(child_center) + about_anchor(axis * qd[0]),
+                parent_spin + axis * qd[0],
+            ),
+            JointKind::Prismatic => (carried(child_center) + axis * qd[0], parent_spin),
+            JointKind::Spherical => {
+                let spin = child_frame.orientation * Vec3::new(qd[0], qd[1], qd[2]);
+                (
+                    carried(child_center) + about_anchor(spin),
+                    parent_spin + spin,
+                )
+            }
+            JointKind::Free => {
+                let b = joint.child;
+                let spin = bodies.orientations[b] * Vec3::new(qd[3], qd[4], qd[5]);
+                let origin_velocity = Vec3::new(qd[0], qd[1], qd[2]);
+                (
+                    origin_velocity + spin.cross(child_center - bodies.positions[b]),
+                    spin,
+                )
+            }
+        };
+        state.linear_velocities[joint.child] = linear;
+        state.angular_velocities[joint.child] = angular;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::builtin;
+
+    #[test]
+    fn joint_velocities_read_back_what_was_set() {
+        let ant = builtin("ant").unwrap().scene;
+        let base = BodyStates {
+            positions: ant.bodies().iter().map(|b| b.pose.position).collect(),
+            orientations: ant.bodies().iter().map(|b| b.pose.orientation).collect(),
+            linear_velocities: vec![Vec3::ZERO; ant.body_count()],
+            angular_velocities: vec![Vec3::ZERO; ant.body_count()],
+        };
+        let qd: Vec<f32> = (0..ant.joint_velocity_count())
+            .map(|k| 0.3 * (k as f32 + 1.0).sin())
+            .collect();
+        let mut state = base.clone();
+        velocities_from_joints(&ant, &qd, &mut state);
+        let mut back = vec![0.0; qd.len()];
+        joint_velocities(&ant, &state.view(), &mut back);
+        for (k, (a, b)) in qd.iter().zip(&back).enumerate() {
+            assert!((a - b).abs() < 1e-5, "q̇[{k}]: set {a}, read {b}");
+        }
+    }
+}
