@@ -39,6 +39,8 @@ pub enum EnvError {
         expected: usize,
         got: usize,
     },
+    #[error("{task}: the frame skip must be at least 1 scene step per env step")]
+    ZeroFrameSkip { task: &'static str },
     #[error(transparent)]
     Scene(#[from] SceneError),
     #[error(transparent)]

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use manyworlds::joint_space::joint_frames;
 use manyworlds::rng::{splitmix64, unit_f64};
 use manyworlds::scenes::cartpole::{
     CART_MASS, FORCE_GEAR, POLE_HALF_LENGTH, POLE_INERTIA, POLE_MASS,
@@ -13,7 +14,7 @@ use manyworlds::tasks::{
 };
 use manyworlds::{
     glam::EulerRot, Backend, EnvError, NonFiniteActions, Quat, SimOptions, StepOutput, Vec3,
-    VecEnv, ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE,
+    VecEnv, WorldBodies, ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE,
 };
 
 fn options(backend: Backend) -> EnvOptions {
@@ -345,6 +346,39 @@ fn ant_reset_noise_is_gymnasiums_and_set_joint_state_reads_back() {
     for (k, (a, b)) in row.iter().zip(q[2..].iter().chain(&qd)).enumerate() {
         assert!((a - b).abs() < 1e-5, "observation {k}: {a}, set {b}");
     }
+    // The bodies move rigidly with their joints: each joint's anchor has the same velocity
+    // as a point of the parent and as a point of the child.
+    let sim = env.sim_mut();
+    let range = 5 * sim.stride()..6 * sim.stride();
+    let positions = sim.positions().expect("positions")[range.clone()].to_vec();
+    let orientations = sim.orientations().expect("orientations")[range.clone()].to_vec();
+    let linear = sim.linear_velocities().expect("velocities")[range.clone()].to_vec();
+    let angular = sim.angular_velocities().expect("velocities")[range].to_vec();
+    let world = WorldBodies {
+        positions: &positions,
+        orientations: &orientations,
+        linear_velocities: &linear,
+        angular_velocities: &angular,
+    };
+    let scene = sim.scene();
+    let center = |b: Option<usize>| {
+        b.map_or(Vec3::ZERO, |b| {
+            world
+                .pose(Some(b))
+                .transform_point(scene.bodies()[b].mass.center_of_mass)
+        })
+    };
+    for joint in scene.joints().iter().skip(1) {
+        let (_, frame) = joint_frames(joint, &world);
+        let on_child =
+            world.point_velocity(Some(joint.child), center(Some(joint.child)), frame.position);
+        let on_parent = world.point_velocity(joint.parent, center(joint.parent), frame.position);
+        assert!(
+            (on_child - on_parent).length() < 1e-5,
+            "{}: anchor velocity {on_child} on the child, {on_parent} on the parent",
+            joint.name
+        );
+    }
 }
 
 #[test]
@@ -545,4 +579,16 @@ fn cartpole_on_the_gpu_agrees_with_the_cpu() {
     }
     assert!(fell && !out_c.terminated[0], "env 1 fell, env 0 stayed up");
     eprintln!("cart-pole, CPU vs GPU over 150 env steps: largest difference {worst:e}");
+}
+
+#[test]
+fn a_spec_without_scene_steps_is_refused() {
+    let spec = AntSpec {
+        frame_skip: 0,
+        ..AntSpec::default()
+    };
+    assert!(matches!(
+        AntForward::new(spec, 2, &cpu()),
+        Err(EnvError::ZeroFrameSkip { task: "AntForward" })
+    ));
 }

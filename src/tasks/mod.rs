@@ -1,5 +1,24 @@
 //! Tasks for reinforcement learning on the built-in robots, as vectorized environments:
-//! [`CartPoleBalance`] and [`AntForward`], both [`TaskEnv`]s of a [`Task`].
+//! [`CartPoleBalance`] and [`AntForward`], both [`TaskEnv`]s of a [`Task`]. (The README's
+//! example.)
+//!
+//! ```
+//! use manyworlds::tasks::{CartPoleBalance, CartPoleSpec, EnvOptions};
+//! use manyworlds::{StepOutput, VecEnv};
+//!
+//! // EnvOptions: the Sim's options (backend) and what to do with non-finite actions.
+//! let mut env = CartPoleBalance::new(CartPoleSpec::default(), 64, &EnvOptions::default())?;
+//! let mut out = StepOutput::new(&env); // obs, reward, terminated, truncated, final_obs
+//! env.reset(42, &mut out.obs)?; // [envs × observation_size]
+//! let mut actions = vec![0.0; env.num_envs() * env.action_size()];
+//! for _ in 0..1000 {
+//!     // … the policy fills `actions` from `out.obs` …
+//!     env.step(&actions, &mut out)?;
+//!     // An env with out.done(i) was reset in this step: out.obs holds the first observation
+//!     // of its next episode, out.final_obs the last one of the episode that ended.
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod actions;
 mod ant_forward;

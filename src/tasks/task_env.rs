@@ -1,8 +1,6 @@
 //! `TaskEnv`: a [`Task`] on N worlds of its scene in a `Sim`, as a [`VecEnv`] with same-step
 //! autoreset. Every buffer is allocated when the env is built.
 
-use manyworlds_core::scenes::BuiltinScene;
-
 use super::actions::clamp_actions;
 use super::joint_state::JointStateWriter;
 use super::reset_noise::ResetNoise;
@@ -47,7 +45,10 @@ pub struct TaskEnv<T: Task> {
 impl<T: Task> TaskEnv<T> {
     /// `envs` envs of `task`, as after `reset(0, …)`.
     pub fn new(task: T, envs: usize, options: &EnvOptions) -> Result<TaskEnv<T>, EnvError> {
-        let builtin: BuiltinScene = task.scene()?;
+        if task.frame_skip() == 0 {
+            return Err(EnvError::ZeroFrameSkip { task: task.name() });
+        }
+        let builtin = task.scene()?;
         let layout = task.layout();
         let scene = &builtin.scene;
         for (what, expected, got) in [
