@@ -582,7 +582,11 @@ fn cartpole_on_the_gpu_agrees_with_the_cpu() {
 }
 
 #[test]
-fn a_spec_without_scene_steps_is_refused() {
+fn an_env_without_worlds_or_scene_steps_is_refused() {
+    assert!(matches!(
+        CartPoleBalance::new(CartPoleSpec::default(), 0, &cpu()),
+        Err(EnvError::Sim(_))
+    ));
     let spec = AntSpec {
         frame_skip: 0,
         ..AntSpec::default()

@@ -296,7 +296,7 @@ impl<T: Task> VecEnv for TaskEnv<T> {
             } else {
                 self.task.outcome(&step)
             };
-            self.steps[w] += 1;
+            self.steps[w] = self.steps[w].saturating_add(1);
             out.reward[w] = reward;
             out.terminated[w] = terminated;
             out.truncated[w] = self.steps[w] >= max_steps;
