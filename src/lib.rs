@@ -74,6 +74,8 @@
 mod backend;
 mod readout;
 mod sim;
+pub mod tasks;
+mod vec_env;
 
 pub use backend::{BackendKind, SimStats, WorldBatch};
 pub use manyworlds_core::*;
@@ -85,3 +87,4 @@ pub use manyworlds_gpu::{
 pub use manyworlds_import as import;
 pub use readout::{ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE};
 pub use sim::{Backend, Sim, SimError, SimOptions};
+pub use vec_env::{EnvError, NonFiniteActions, StepOutput, VecEnv};

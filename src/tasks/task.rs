@@ -1,0 +1,52 @@
+//! What a task adds to a robot scene: observations, reward, termination and initial-state
+//! noise, all in joint space (q, q̇ as `Sim::joint_positions` / `joint_velocities` give them).
+
+use manyworlds_core::scenes::BuiltinScene;
+use manyworlds_core::SceneError;
+
+use super::reset_noise::ResetNoise;
+
+/// The joint-space sizes a task expects of its scene, checked when the env is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskLayout {
+    pub joint_positions: usize,
+    pub joint_velocities: usize,
+    pub actuators: usize,
+}
+
+/// One episode step of one env, as the task sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Transition<'a> {
+    /// q before the step.
+    pub q_before: &'a [f32],
+    pub q: &'a [f32],
+    pub qd: &'a [f32],
+    /// The action as applied (clamped to the actuators' ranges).
+    pub action: &'a [f32],
+    /// The env step's duration, s.
+    pub dt: f32,
+}
+
+/// A task on a built-in scene, run by [`super::TaskEnv`].
+pub trait Task {
+    fn name(&self) -> &'static str;
+    /// The scene and its step parameters.
+    fn scene(&self) -> Result<BuiltinScene, SceneError>;
+    fn layout(&self) -> TaskLayout;
+    fn observation_size(&self) -> usize;
+    /// Sim steps per env step.
+    fn frame_skip(&self) -> usize;
+    /// Episodes are truncated after this many env steps.
+    fn max_episode_steps(&self) -> u32;
+    /// Whether [`Task::perturb`] moves the initial state (if not, a reset is
+    /// `Sim::reset_world` alone).
+    fn has_reset_noise(&self) -> bool;
+    /// Moves a new episode's initial state, given as the scene's, by draws of `noise` (each
+    /// draw index used once).
+    fn perturb(&self, noise: &ResetNoise, q: &mut [f32], qd: &mut [f32]);
+    /// One env's observation (`observation_size` values).
+    fn observe(&self, q: &[f32], qd: &[f32], obs: &mut [f32]);
+    /// The step's reward and whether it ended the episode. Called only on finite states: a
+    /// world whose physics failed is terminated with reward 0 by the env.
+    fn outcome(&self, step: &Transition) -> (f32, bool);
+}
