@@ -8,6 +8,7 @@ use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::GpuBatch;
 
 use crate::sim::SimError;
+use crate::snapshot::BackendWorld;
 
 /// Which backend a batch runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub trait WorldBatch {
     fn world_parameters(&self, world: usize) -> Result<WorldParameters, SimError>;
     fn world_state(&mut self, world: usize) -> Result<BodyStates, SimError>;
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError>;
+    fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError>;
+    fn restore_world(&mut self, world: usize, saved: &BackendWorld) -> Result<(), SimError>;
     fn stats(&self) -> SimStats;
     fn non_finite_worlds(&self) -> Vec<usize>;
     fn plausibility(&mut self) -> Result<Plausibility, SimError>;
@@ -155,6 +158,18 @@ impl WorldBatch for CpuBatch {
     }
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
         Ok(CpuBatch::set_world_state(self, world, state)?)
+    }
+    fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError> {
+        Ok(BackendWorld::Cpu(CpuBatch::save_world(self, world)?))
+    }
+    fn restore_world(&mut self, world: usize, saved: &BackendWorld) -> Result<(), SimError> {
+        match saved {
+            BackendWorld::Cpu(s) => Ok(CpuBatch::restore_world(self, world, s)?),
+            other => Err(SimError::SnapshotBackend {
+                saved: other.backend(),
+                here: BackendKind::Cpu,
+            }),
+        }
     }
     fn stats(&self) -> SimStats {
         let s = CpuBatch::stats(self);
@@ -248,6 +263,18 @@ impl WorldBatch for GpuBatch {
     }
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
         Ok(GpuBatch::set_world_state(self, world, state)?)
+    }
+    fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError> {
+        Ok(BackendWorld::Gpu(GpuBatch::save_world(self, world)?))
+    }
+    fn restore_world(&mut self, world: usize, saved: &BackendWorld) -> Result<(), SimError> {
+        match saved {
+            BackendWorld::Gpu(s) => Ok(GpuBatch::restore_world(self, world, s)?),
+            other => Err(SimError::SnapshotBackend {
+                saved: other.backend(),
+                here: BackendKind::Gpu,
+            }),
+        }
     }
     fn stats(&self) -> SimStats {
         let s = GpuBatch::stats(self);

@@ -74,6 +74,7 @@
 mod backend;
 mod readout;
 mod sim;
+mod snapshot;
 pub mod tasks;
 mod vec_env;
 
@@ -87,4 +88,5 @@ pub use manyworlds_gpu::{
 pub use manyworlds_import as import;
 pub use readout::{ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE};
 pub use sim::{Backend, Sim, SimError, SimOptions};
+pub use snapshot::{BackendWorld, WorldSnapshot};
 pub use vec_env::{EnvError, NonFiniteActions, StepOutput, VecEnv};

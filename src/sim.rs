@@ -16,6 +16,7 @@ use crate::backend::{BackendKind, SimStats, WorldBatch};
 use crate::readout::{
     read_joint_positions, read_joint_velocities, read_root_poses, read_root_velocities,
 };
+use crate::snapshot::WorldSnapshot;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum SimError {
@@ -25,6 +26,11 @@ pub enum SimError {
     Gpu(GpuError),
     #[error(transparent)]
     Randomization(#[from] RandomizationError),
+    #[error("a snapshot saved on the {saved} backend cannot be restored on the {here} backend")]
+    SnapshotBackend {
+        saved: BackendKind,
+        here: BackendKind,
+    },
 }
 
 /// A batch error met on the GPU backend is the same batch error as on the CPU.
@@ -356,6 +362,37 @@ impl Sim {
             self.apply_draw(w)?;
         }
         Ok(())
+    }
+
+    /// Saves everything `world` carries from step to step, and where it is in its episodes.
+    pub fn save_world(&mut self, world: usize) -> Result<WorldSnapshot, SimError> {
+        self.check_world(world)?;
+        Ok(WorldSnapshot {
+            world: self.batch.save_world(world)?,
+            episode: self.episodes.episode[world],
+            steps: self.episodes.steps[world],
+            draw: self.episodes.draws[world].clone(),
+        })
+    }
+
+    /// Puts a saved world into `world` (of this `Sim` or of one of the same scene on the same
+    /// backend): from its next step on it continues exactly as the saved world did, with the
+    /// same controls. Its later draws (pushes, the next reset) are keyed by its own index.
+    /// Nothing changes on an error.
+    pub fn restore_world(&mut self, world: usize, saved: &WorldSnapshot) -> Result<(), SimError> {
+        self.check_world(world)?;
+        self.batch.restore_world(world, &saved.world)?;
+        self.episodes.episode[world] = saved.episode;
+        self.episodes.steps[world] = saved.steps;
+        self.episodes.draws[world] = saved.draw.clone();
+        Ok(())
+    }
+
+    /// Makes world `to` a copy of world `from`.
+    pub fn clone_world(&mut self, from: usize, to: usize) -> Result<(), SimError> {
+        self.check_world(to)?;
+        let saved = self.save_world(from)?;
+        self.restore_world(to, &saved)
     }
 
     /// Worlds reset in the last `step`/`step_n` because their state stopped being finite

@@ -48,7 +48,9 @@ impl fmt::Display for CliError {
             CliError::Batch(e) => write!(f, "cannot create the batch: {e}"),
             CliError::Sim(SimError::Batch(e)) => CliError::Batch(e.clone()).fmt(f),
             CliError::Sim(e @ SimError::Gpu(_)) => write!(f, "--backend: {e}"),
-            CliError::Sim(e @ SimError::Randomization(_)) => write!(f, "{e}"),
+            CliError::Sim(e @ (SimError::Randomization(_) | SimError::SnapshotBackend { .. })) => {
+                write!(f, "{e}")
+            }
             CliError::ThreadPool {
                 threads: Some(t),
                 source,

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::contact_cache::{CachedManifold, ContactCache};
 use crate::joint_solver::JointImpulses;
+use crate::world_snapshot::CpuWorldSnapshot;
 use crate::world_step::{step_world, Scratch, WorldState};
 use manyworlds_core::joint_tree::JointTree;
 
@@ -304,6 +305,59 @@ impl CpuBatch {
         self.orientations[range.clone()].copy_from_slice(&state.orientations);
         self.linear_velocities[range.clone()].copy_from_slice(&state.linear_velocities);
         self.angular_velocities[range].copy_from_slice(&state.angular_velocities);
+        Ok(())
+    }
+
+    /// Saves everything `world` carries from step to step.
+    pub fn save_world(&self, world: usize) -> Result<CpuWorldSnapshot, BatchError> {
+        let joints = self.joint_stride();
+        let actuators = self.actuator_stride();
+        Ok(CpuWorldSnapshot {
+            bodies: self.world_state(world)?,
+            cache: self.caches[world].clone(),
+            joint_impulses: self.joint_impulses[world * joints..(world + 1) * joints].to_vec(),
+            controls: self.controls[world * actuators..(world + 1) * actuators].to_vec(),
+            actuator_forces: self.actuator_forces[world * actuators..(world + 1) * actuators]
+                .to_vec(),
+            faulted: self.faulted[world],
+            parameters: (!self.world_scenes.is_empty())
+                .then(|| self.world_scenes[world].parameters(self.world_params[world].gravity)),
+        })
+    }
+
+    /// Puts a saved world (of this batch or of one of the same scene) into `world`: from its
+    /// next step on it continues exactly as the saved one did. Nothing changes on an error.
+    pub fn restore_world(
+        &mut self,
+        world: usize,
+        snapshot: &CpuWorldSnapshot,
+    ) -> Result<(), BatchError> {
+        self.check_world(world)?;
+        snapshot.bodies.check_length(self.stride)?;
+        let (joints, actuators) = (self.joint_stride(), self.actuator_stride());
+        if snapshot.joint_impulses.len() != joints || snapshot.controls.len() != actuators {
+            return Err(BatchError::WorldParameters {
+                world,
+                problem: "the snapshot is of another scene".to_owned(),
+            });
+        }
+        match &snapshot.parameters {
+            Some(p) => self.set_world_parameters(world, p)?,
+            None if !self.world_scenes.is_empty() => {
+                let nominal = self.scene.parameters(self.params.gravity);
+                self.set_world_parameters(world, &nominal)?;
+            }
+            None => {}
+        }
+        self.set_world_state(world, &snapshot.bodies)?;
+        self.caches[world] = snapshot.cache.clone();
+        self.joint_impulses[world * joints..(world + 1) * joints]
+            .copy_from_slice(&snapshot.joint_impulses);
+        self.controls[world * actuators..(world + 1) * actuators]
+            .copy_from_slice(&snapshot.controls);
+        self.actuator_forces[world * actuators..(world + 1) * actuators]
+            .copy_from_slice(&snapshot.actuator_forces);
+        self.faulted[world] = snapshot.faulted;
         Ok(())
     }
 

@@ -16,7 +16,9 @@ pub mod narrowphase;
 mod small_matrix;
 mod solver_body;
 mod substep_solver;
+mod world_snapshot;
 mod world_step;
 
 pub use batch::{CpuBatch, StepStats};
 pub use manyworlds_core::{BatchError, MAX_WORLDS};
+pub use world_snapshot::CpuWorldSnapshot;

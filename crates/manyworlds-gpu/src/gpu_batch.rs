@@ -34,6 +34,7 @@ use crate::scene_upload::{
     excluded_pair_bits, step_uniforms, tree_nodes, world_scene_bytes, StateLayout,
 };
 use crate::step_kernel::StepKernel;
+use crate::world_snapshot::GpuWorldSnapshot;
 
 /// Bytes of constraint scratch, shared by the worlds of one dispatch: on a GPU enough worlds
 /// to fill it (thousands of lanes per dispatch), on a CPU implementation (two to a few dozen
@@ -691,6 +692,117 @@ impl GpuBatch {
                 bytemuck::cast_slice(values),
             );
         }
+        self.host = HostState::default();
+        Ok(())
+    }
+
+    /// Where `world`'s regions of the state buffer are (offset and length in vec4f): the four
+    /// body fields, joint impulses, controls, actuator forces.
+    fn world_regions(&self, world: usize) -> [(usize, usize); STATE_FIELDS + 3] {
+        let n = self.stride;
+        let layout = self.state_layout;
+        let impulses = self.scene.joints().len() * JOINT_IMPULSE_VEC4S;
+        let actuators = layout.actuator_vec4s;
+        let field = |f: usize| (f * self.worlds * n + world * n, n);
+        [
+            field(0),
+            field(1),
+            field(2),
+            field(3),
+            (layout.joint_impulses + world * impulses, impulses),
+            (layout.controls + world * actuators, actuators),
+            (layout.actuator_forces + world * actuators, actuators),
+        ]
+    }
+
+    /// Saves everything `world` carries from step to step (reads it back).
+    pub fn save_world(&mut self, world: usize) -> Result<GpuWorldSnapshot, GpuError> {
+        self.check_world(world)?;
+        let mut state = Vec::new();
+        for (at, len) in self.world_regions(world) {
+            if len > 0 {
+                let bytes = self.read_region((at * 16) as u64, (len * 16) as u64)?;
+                state.extend(bytemuck::pod_collect_to_vec::<u8, [f32; 4]>(&bytes));
+            }
+        }
+        let status = self.status[world];
+        let entry = std::mem::size_of::<GpuCachedManifold>();
+        let count = status.cache_count as usize;
+        let cache = if count > 0 {
+            let bytes = read_range(
+                &self.context,
+                &self.buffers.cache,
+                (world * self.capacity * entry) as u64,
+                (count * entry) as u64,
+            )?;
+            bytemuck::pod_collect_to_vec(&bytes)
+        } else {
+            Vec::new()
+        };
+        Ok(GpuWorldSnapshot {
+            state,
+            cache,
+            status,
+            parameters: self.world_parameters.get(world).cloned(),
+        })
+    }
+
+    /// Puts a saved world (of this batch or of one of the same scene) into `world`: from its
+    /// next step on it continues exactly as the saved one did. Nothing changes on an error.
+    pub fn restore_world(
+        &mut self,
+        world: usize,
+        snapshot: &GpuWorldSnapshot,
+    ) -> Result<(), GpuError> {
+        self.check_world(world)?;
+        let regions = self.world_regions(world);
+        let expected: usize = regions.iter().map(|r| r.1).sum();
+        if snapshot.state.len() != expected {
+            return Err(GpuError::Batch(BatchError::WorldParameters {
+                world,
+                problem: "the snapshot is of another scene".to_owned(),
+            }));
+        }
+        match &snapshot.parameters {
+            Some(p) => self.set_world_parameters(world, p)?,
+            None if !self.world_parameters.is_empty() => {
+                let nominal = self.scene.parameters(self.params.gravity);
+                self.set_world_parameters(world, &nominal)?;
+            }
+            None => {}
+        }
+        if snapshot.cache.len() > self.capacity {
+            self.resize_contacts(snapshot.cache.len(), true)?;
+        }
+        let mut from = 0;
+        for (at, len) in regions {
+            if len > 0 {
+                self.context.queue.write_buffer(
+                    &self.buffers.state,
+                    (at * 16) as u64,
+                    bytemuck::cast_slice(&snapshot.state[from..from + len]),
+                );
+            }
+            from += len;
+        }
+        if !snapshot.cache.is_empty() {
+            let entry = std::mem::size_of::<GpuCachedManifold>();
+            self.context.queue.write_buffer(
+                &self.buffers.cache,
+                (world * self.capacity * entry) as u64,
+                bytemuck::cast_slice(&snapshot.cache),
+            );
+        }
+        self.status[world] = GpuWorldStatus {
+            steps_done: self.steps,
+            ..snapshot.status
+        };
+        let size = std::mem::size_of::<GpuWorldStatus>();
+        self.context.queue.write_buffer(
+            &self.buffers.status,
+            (world * size) as u64,
+            bytemuck::bytes_of(&self.status[world]),
+        );
         self.host = HostState::default();
         Ok(())
     }
