@@ -327,6 +327,8 @@ struct WorldStatus {
     // Pairs the broad phase found in the last attempted step.
     pairs_needed: u32,
     max_colors: u32,
-    _pad0: u32,
-    _pad1: u32,
+    // With WORLD_NON_FINITE: the lowest index of a body whose state turned non-finite.
+    fault_body: u32,
+    _pad: u32,
 }
+const NO_FAULT_BODY: u32 = 0xffffffffu;

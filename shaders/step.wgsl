@@ -37,6 +37,8 @@ var<workgroup> color_masks: array<u32, MAX_BODIES>;
 var<workgroup> shared_value: u32;
 // What the write-back check found: NON_FINITE_FOUND, LOOPS_CUT_FOUND.
 var<workgroup> faults: atomic<u32>;
+// The lowest body index whose state turned non-finite this step.
+var<workgroup> fault_body: atomic<u32>;
 // Whether the joint trees' factorisation of this substep succeeded (lane 0's, which solves
 // the joints).
 var<private> tree_factored: bool;
@@ -200,6 +202,7 @@ fn step_worlds(
         let waiting = (status.flags & (WORLD_STALLED | WORLD_NON_FINITE | WORLD_LOOP_LIMIT)) != 0u;
         shared_value = select(1u, 0u, waiting || status.steps_done >= params.target_steps);
         atomicStore(&faults, 0u);
+        atomicStore(&fault_body, NO_FAULT_BODY);
     }
     if workgroupUniformLoad(&shared_value) == 0u {
         return;
@@ -221,6 +224,13 @@ fn step_worlds(
         body_in_contact[i] = 0u;
         body_linear_velocity[i] = body_state[state_index(STATE_LINEAR_VELOCITY, body_base + i)].xyz;
         body_angular_velocity[i] = body_state[state_index(STATE_ANGULAR_VELOCITY, body_base + i)].xyz;
+        // A non-finite value written into the state names its body: the culprit, not the
+        // bodies it would spread to during the step.
+        if !(is_finite_vec3(position) && is_finite_vec4(q)
+            && is_finite_vec3(body_linear_velocity[i]) && is_finite_vec3(body_angular_velocity[i])) {
+            atomicOr(&faults, NON_FINITE_FOUND);
+            atomicMin(&fault_body, i);
+        }
     }
     if lane == 0u {
         // The world's stand-in: static, at the origin.
@@ -464,11 +474,16 @@ fn step_worlds(
     }
 
     // Write back, unless something turned non-finite or a loop was cut short.
+    let faulty_input = atomicLoad(&fault_body) != NO_FAULT_BODY;
+    workgroupBarrier();
     for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
         let finite = is_finite_vec3(body_center[i]) && is_finite_vec4(body_orientation[i])
             && is_finite_vec3(body_linear_velocity[i]) && is_finite_vec3(body_angular_velocity[i]);
         if !finite {
             atomicOr(&faults, NON_FINITE_FOUND);
+            if !faulty_input {
+                atomicMin(&fault_body, i);
+            }
         }
     }
     // An implementation may bound the loop iterations of a whole kernel invocation and, past
@@ -488,6 +503,7 @@ fn step_worlds(
         if lane == 0u {
             world_status[world].flags |= select(0u, WORLD_NON_FINITE, (found & NON_FINITE_FOUND) != 0u)
                 | select(0u, WORLD_LOOP_LIMIT, (found & LOOPS_CUT_FOUND) != 0u);
+            world_status[world].fault_body = atomicLoad(&fault_body);
         }
         return;
     }

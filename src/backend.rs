@@ -79,6 +79,8 @@ pub trait WorldBatch {
     fn restore_world(&mut self, world: usize, saved: &BackendWorld) -> Result<(), SimError>;
     fn stats(&self) -> SimStats;
     fn non_finite_worlds(&self) -> Vec<usize>;
+    /// The lowest index of a body that turned non-finite in a frozen world.
+    fn non_finite_body(&self, world: usize) -> Option<usize>;
     fn plausibility(&mut self) -> Result<Plausibility, SimError>;
     /// Bytes of backend memory per world (state, contact memory, shares of scratch).
     fn memory_per_world(&self) -> usize;
@@ -181,6 +183,9 @@ impl WorldBatch for CpuBatch {
     }
     fn non_finite_worlds(&self) -> Vec<usize> {
         CpuBatch::non_finite_worlds(self)
+    }
+    fn non_finite_body(&self, world: usize) -> Option<usize> {
+        CpuBatch::non_finite_body(self, world)
     }
     fn plausibility(&mut self) -> Result<Plausibility, SimError> {
         Ok(CpuBatch::plausibility(self))
@@ -288,6 +293,9 @@ impl WorldBatch for GpuBatch {
     }
     fn non_finite_worlds(&self) -> Vec<usize> {
         GpuBatch::non_finite_worlds(self)
+    }
+    fn non_finite_body(&self, world: usize) -> Option<usize> {
+        GpuBatch::non_finite_body(self, world)
     }
     fn plausibility(&mut self) -> Result<Plausibility, SimError> {
         Ok(GpuBatch::plausibility(self)?)

@@ -87,6 +87,6 @@ pub use manyworlds_gpu::{
 /// Loaders of third-party model files (MJCF).
 pub use manyworlds_import as import;
 pub use readout::{ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE};
-pub use sim::{Backend, Sim, SimError, SimOptions};
+pub use sim::{Backend, Fault, Sim, SimError, SimOptions};
 pub use snapshot::{BackendWorld, WorldSnapshot};
 pub use vec_env::{EnvError, NonFiniteActions, StepOutput, VecEnv};

@@ -90,7 +90,15 @@ pub struct Sim {
     episodes: Episodes,
     reset_non_finite: bool,
     /// Worlds reset by `reset_non_finite` in the last `step`/`step_n`.
-    last_faults: Vec<usize>,
+    last_faults: Vec<Fault>,
+}
+
+/// A world whose state stopped being finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub world: usize,
+    /// The lowest index of a body that did.
+    pub body: Option<usize>,
 }
 
 impl Sim {
@@ -309,8 +317,15 @@ impl Sim {
         if self.reset_non_finite {
             let faulted = self.batch.non_finite_worlds();
             if !faulted.is_empty() {
+                let faults: Vec<Fault> = faulted
+                    .iter()
+                    .map(|&world| Fault {
+                        world,
+                        body: self.batch.non_finite_body(world),
+                    })
+                    .collect();
                 self.reset(&faulted)?;
-                self.last_faults.extend(faulted);
+                self.last_faults.extend(faults);
             }
         }
         Ok(())
@@ -396,8 +411,8 @@ impl Sim {
     }
 
     /// Worlds reset in the last `step`/`step_n` because their state stopped being finite
-    /// (with [`SimOptions::reset_non_finite`]).
-    pub fn last_faults(&self) -> &[usize] {
+    /// (with [`SimOptions::reset_non_finite`]), and which body did.
+    pub fn last_faults(&self) -> &[Fault] {
         &self.last_faults
     }
 
@@ -540,6 +555,12 @@ impl Sim {
     /// Worlds whose state stopped being finite; frozen until reset.
     pub fn non_finite_worlds(&self) -> Vec<usize> {
         self.batch.non_finite_worlds()
+    }
+
+    /// The lowest index of a body whose state turned non-finite in `world`, while it is
+    /// frozen for it.
+    pub fn non_finite_body(&self, world: usize) -> Option<usize> {
+        self.batch.non_finite_body(world)
     }
 
     pub fn plausibility(&mut self) -> Result<Plausibility, SimError> {

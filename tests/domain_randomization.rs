@@ -432,7 +432,11 @@ fn a_world_that_turns_non_finite_is_reset_without_touching_the_others() {
         sim.set_linear_velocities(&v).unwrap();
         reference.step().unwrap();
         sim.step().unwrap();
-        assert_eq!(sim.last_faults(), &[1], "{b}");
+        let fault = manyworlds::Fault {
+            world: 1,
+            body: Some(2),
+        };
+        assert_eq!(sim.last_faults(), &[fault], "{b}: which world, which body");
         assert_eq!(sim.episode(1).unwrap(), (1, 0), "{b}");
         let stride = sim.stride();
         let (a, r) = (snapshot(&mut sim), snapshot(&mut reference));

@@ -53,7 +53,8 @@ pub struct CpuBatch {
     controls: Vec<f32>,
     actuator_forces: Vec<f32>,
     /// Worlds whose state became non-finite. They are no longer stepped.
-    faulted: Vec<bool>,
+    /// With the lowest index of a body that turned non-finite.
+    faulted: Vec<Option<u32>>,
     world_pose: Option<WorldPoseFn>,
     /// Each world's own copy of the scene and step parameters, once some world has parameters
     /// of its own (domain randomization); empty while every world is the template.
@@ -100,7 +101,7 @@ impl CpuBatch {
             linear_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             angular_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             caches: filled(worlds, ContactCache::default()).ok_or_else(out_of_memory)?,
-            faulted: filled(worlds, false).ok_or_else(out_of_memory)?,
+            faulted: filled(worlds, None).ok_or_else(out_of_memory)?,
             tree: JointTree::new(&scene),
             scene,
             params,
@@ -152,7 +153,7 @@ impl CpuBatch {
         self.joint_impulses[world * joints..(world + 1) * joints].fill(JointImpulses::default());
         let actuators = self.actuator_stride();
         self.actuator_forces[world * actuators..(world + 1) * actuators].fill(0.0);
-        self.faulted[world] = false;
+        self.faulted[world] = None;
     }
 
     fn joint_stride(&self) -> usize {
@@ -209,7 +210,7 @@ impl CpuBatch {
                     faulted,
                     world,
                 )| {
-                    if *faulted {
+                    if faulted.is_some() {
                         return (0u64, 1usize);
                     }
                     let state = WorldState {
@@ -228,8 +229,8 @@ impl CpuBatch {
                     let report = SCRATCH.with(|s| {
                         step_world(scene, tree, params, state, cache, &mut s.borrow_mut())
                     });
-                    *faulted = !report.finite;
-                    (report.contact_points as u64, usize::from(*faulted))
+                    *faulted = report.non_finite_body;
+                    (report.contact_points as u64, usize::from(faulted.is_some()))
                 },
             )
             .reduce(|| (0, 0), |x, y| (x.0 + y.0, x.1 + y.1));
@@ -403,7 +404,19 @@ impl CpuBatch {
     /// Indices of the worlds whose state stopped being finite; they keep their last finite
     /// state and are not stepped until reset.
     pub fn non_finite_worlds(&self) -> Vec<usize> {
-        (0..self.worlds).filter(|&w| self.faulted[w]).collect()
+        (0..self.worlds)
+            .filter(|&w| self.faulted[w].is_some())
+            .collect()
+    }
+
+    /// The lowest index of a body whose state turned non-finite in `world` (while the world is
+    /// frozen for it).
+    pub fn non_finite_body(&self, world: usize) -> Option<usize> {
+        self.faulted
+            .get(world)
+            .copied()
+            .flatten()
+            .map(|b| b as usize)
     }
 
     /// The plausibility figures of the current state (penetration, speeds, rest, non-finite
@@ -430,7 +443,7 @@ impl CpuBatch {
                 && self.angular_velocities[range].iter().all(|v| v.is_finite())
         };
         p.non_finite_worlds += (0..self.worlds)
-            .filter(|&w| self.faulted[w] && state_finite(w))
+            .filter(|&w| self.faulted[w].is_some() && state_finite(w))
             .count();
         p
     }

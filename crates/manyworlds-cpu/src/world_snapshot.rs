@@ -16,7 +16,7 @@ pub struct CpuWorldSnapshot {
     pub(crate) joint_impulses: Vec<JointImpulses>,
     pub(crate) controls: Vec<f32>,
     pub(crate) actuator_forces: Vec<f32>,
-    pub(crate) faulted: bool,
+    pub(crate) faulted: Option<u32>,
     /// The world's own parameters, when it had some.
     pub(crate) parameters: Option<WorldParameters>,
 }

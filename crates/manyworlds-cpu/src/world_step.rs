@@ -62,8 +62,9 @@ pub struct Scratch {
 /// What one step of one world reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WorldStepReport {
-    /// False when some body's state stopped being finite: the world was not written back.
-    pub finite: bool,
+    /// The lowest index of a body whose state stopped being finite: the world was not
+    /// written back.
+    pub non_finite_body: Option<u32>,
     pub contact_points: u32,
 }
 
@@ -120,6 +121,19 @@ pub fn step_world(
             linear: state.linear_velocities[i].into(),
             angular: state.angular_velocities[i].into(),
         });
+    }
+    // A non-finite value written into the state names its body (the culprit, not the bodies
+    // it would spread to) and the world is not stepped.
+    if let Some(i) = scratch
+        .bodies
+        .iter()
+        .zip(&scratch.velocities)
+        .position(|(b, v)| !(b.is_finite() && v.is_finite()))
+    {
+        return WorldStepReport {
+            non_finite_body: Some(i as u32),
+            contact_points: 0,
+        };
     }
     let world_body = bodies.len();
     scratch.bodies.push(SolverBody::new(
@@ -329,8 +343,12 @@ pub fn step_world(
     }
     solver.apply_restitution(params.restitution_threshold);
 
-    let finite = solver_bodies.iter().all(SolverBody::is_finite)
-        && velocities.iter().all(Velocity::is_finite);
+    let non_finite_body = solver_bodies
+        .iter()
+        .zip(velocities.iter())
+        .position(|(b, v)| !(b.is_finite() && v.is_finite()))
+        .map(|i| i as u32);
+    let finite = non_finite_body.is_none();
     let contact_points = constraints.iter().map(|c| c.count as u32).sum();
     if finite {
         cache.manifolds.clear();
@@ -355,7 +373,7 @@ pub fn step_world(
         }
     }
     WorldStepReport {
-        finite,
+        non_finite_body,
         contact_points,
     }
 }

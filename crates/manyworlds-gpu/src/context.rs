@@ -5,9 +5,12 @@
 //! adapter's name, case-insensitive), or else the first hardware GPU, then any adapter
 //! (software ones such as Mesa's lavapipe included).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use crate::error::GpuError;
+use crate::step_kernel::StepKernel;
 
 /// The environment variable that picks an adapter by index or by part of its name.
 pub const ADAPTER_ENV: &str = "MANYWORLDS_ADAPTER";
@@ -106,9 +109,29 @@ pub struct GpuContext {
     /// one SIMD vector, because there every barrier switches between the vectors of a
     /// workgroup, and the lanes of one vector do the same work in fewer switches.
     pub workgroup_size: u32,
+    /// Step kernels compiled on this device, by the prelude that specialises them: a scene
+    /// like one seen before gets its pipeline without compiling it again.
+    pub(crate) kernels: Mutex<HashMap<String, StepKernel>>,
 }
 
+/// Devices opened by [`GpuContext::shared`], by the choice that opened them.
+static SHARED: Mutex<Vec<(AdapterChoice, Arc<GpuContext>)>> = Mutex::new(Vec::new());
+
 impl GpuContext {
+    /// The device `choice` names, opened once per process and shared by every batch that
+    /// asks for it (with its compiled kernels).
+    pub fn shared(choice: &AdapterChoice) -> Result<Arc<GpuContext>, GpuError> {
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, context)) = shared.iter().find(|(c, _)| c == choice) {
+            return Ok(context.clone());
+        }
+        let context = Arc::new(GpuContext::new(choice)?);
+        shared.push((choice.clone(), context.clone()));
+        Ok(context)
+    }
+
     /// Opens the adapter `choice` names (see the module notes for `Auto`).
     pub fn new(choice: &AdapterChoice) -> Result<Self, GpuError> {
         let instance = instance();
@@ -173,6 +196,7 @@ impl GpuContext {
             adapter: summary(index, info),
             limits,
             workgroup_size,
+            kernels: Mutex::new(HashMap::new()),
         })
     }
 }

@@ -161,14 +161,15 @@ fn to_vec4(v: Vec3) -> [f32; 4] {
 }
 
 impl GpuBatch {
-    /// `worlds` copies of `scene` on the adapter `options` asks for.
+    /// `worlds` copies of `scene` on the adapter `options` asks for (its device opened once per
+    /// process and shared, see [`GpuContext::shared`]).
     pub fn new(
         scene: Scene,
         params: StepParams,
         worlds: usize,
         options: &GpuBatchOptions,
     ) -> Result<Self, GpuError> {
-        let context = Arc::new(GpuContext::new(&options.adapter)?);
+        let context = GpuContext::shared(&options.adapter)?;
         Self::with_context(context, scene, params, worlds, options)
     }
 
@@ -209,14 +210,7 @@ impl GpuBatch {
         }
         let device = &context.device;
         let tree = JointTree::new(&scene);
-        let kernel = StepKernel::new(
-            device,
-            &context.limits,
-            &scene,
-            &tree,
-            context.workgroup_size,
-            options.restitution_pass,
-        )?;
+        let kernel = StepKernel::new(&context, &scene, &tree, options.restitution_pass)?;
         let capacity = initial_capacity
             .unwrap_or(2 * scene.colliders().len())
             .max(if initial_capacity.is_some() { 1 } else { 16 });
@@ -1208,6 +1202,14 @@ impl GpuBatch {
         (0..self.worlds)
             .filter(|&w| self.status[w].flags & WORLD_NON_FINITE != 0)
             .collect()
+    }
+
+    /// The lowest index of a body whose state turned non-finite in `world` (while the world is
+    /// frozen for it).
+    pub fn non_finite_body(&self, world: usize) -> Option<usize> {
+        let status = self.status.get(world)?;
+        (status.flags & WORLD_NON_FINITE != 0 && status.fault_body != u32::MAX)
+            .then_some(status.fault_body as usize)
     }
 
     pub fn scene(&self) -> &Scene {

@@ -236,8 +236,9 @@ pub struct GpuWorldStatus {
     pub cache_count: u32,
     pub pairs_needed: u32,
     pub max_colors: u32,
-    pub _pad0: u32,
-    pub _pad1: u32,
+    /// With `WORLD_NON_FINITE`: the lowest index of a body whose state turned non-finite.
+    pub fault_body: u32,
+    pub _pad: u32,
 }
 
 /// The four regions of the body-state buffer (STATE_* in common.wgsl), in order.
@@ -391,7 +392,8 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 contact_points,
                 cache_count,
                 pairs_needed,
-                max_colors
+                max_colors,
+                fault_body
             ]
         ),
     ]

@@ -4,6 +4,7 @@
 use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::Scene;
 
+use crate::context::GpuContext;
 use crate::error::GpuError;
 use crate::layout::GpuShape;
 use crate::scene_upload::tree_nodes;
@@ -14,6 +15,7 @@ use crate::shader_source::{assemble, validate, KernelSizes};
 const WORKGROUP_BYTES_PER_BODY: usize = 16 * 6 + 48 * 2 + 4 * 3;
 const WORKGROUP_BYTES_PER_COLLIDER: usize = 32 + 16 * 2 + 4 * 2;
 
+#[derive(Clone)]
 pub struct StepKernel {
     pub pipeline: wgpu::ComputePipeline,
     pub layout: wgpu::BindGroupLayout,
@@ -60,15 +62,16 @@ fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
 }
 
 impl StepKernel {
-    /// The kernel for `scene` with `workgroup_size` lanes per world.
+    /// The kernel for `scene` on `context`'s device (compiled once per specialisation and
+    /// device, then taken from the device's cache).
     pub fn new(
-        device: &wgpu::Device,
-        limits: &wgpu::Limits,
+        context: &GpuContext,
         scene: &Scene,
         tree: &JointTree,
-        workgroup_size: u32,
         restitution_pass: bool,
     ) -> Result<Self, GpuError> {
+        let (device, limits) = (&context.device, &context.limits);
+        let workgroup_size = context.workgroup_size;
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
         // One body slot more: the world's stand-in.
         let workgroup_bytes = (bodies + 1) * WORKGROUP_BYTES_PER_BODY
@@ -98,7 +101,15 @@ impl StepKernel {
                     .iter()
                     .any(|c| c.material.restitution > 0.0),
         };
-        let source = assemble(&sizes.prelude(), &["step.wgsl"])?;
+        let prelude = sizes.prelude();
+        let mut kernels = context
+            .kernels
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(kernel) = kernels.get(&prelude) {
+            return Ok(kernel.clone());
+        }
+        let source = assemble(&prelude, &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
         let layouter = layouter(&module)?;
         let constraint_size = struct_layout(&module, &layouter, "Constraint")?.0;
@@ -158,7 +169,7 @@ impl StepKernel {
             compilation_options: Default::default(),
             cache: None,
         });
-        Ok(StepKernel {
+        let kernel = StepKernel {
             pipeline,
             layout,
             constraint_size,
@@ -168,7 +179,9 @@ impl StepKernel {
             world_scene_size,
             world_scene_offsets,
             restitution: sizes.restitution,
-        })
+        };
+        kernels.insert(prelude, kernel.clone());
+        Ok(kernel)
     }
 }
 
