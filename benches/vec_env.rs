@@ -10,14 +10,16 @@
 //!
 //! The CPU backend always; the GPU backend when there is an adapter, at N = 4096 on a hardware
 //! one and at N = 64 on a software one such as lavapipe (where 4096 ants take about 40 s per
-//! env step), with a printed notice. Each benchmark times 10 samples (criterion's minimum) of
-//! one iteration or more after a 1 s warm-up; at the end every benchmark's mean time per
-//! iteration (warm-up included) and the ratios to `raw_step` are printed:
+//! env step), with a printed notice. Each `Sim` takes one untimed step first (a GPU `Sim`
+//! compiles its kernel in its first step). Each benchmark times 10 samples (criterion's
+//! minimum) of one iteration or more after a 1 s warm-up. Then, since the load of a shared
+//! machine drifts over a run, an interleaved pass times 10 rounds of one raw step, one env
+//! step and one reset each, and prints the medians and their ratios to `raw_step`:
 //! `cargo bench --bench vec_env`.
 
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkGroup, Criterion, SamplingMode};
+use criterion::{Criterion, SamplingMode};
 use manyworlds::rng::{splitmix64, unit_f64};
 use manyworlds::tasks::{AntForward, AntSpec, EnvOptions};
 use manyworlds::{AdapterChoice, Backend, SimOptions, StepOutput, VecEnv};
@@ -29,18 +31,11 @@ const SOFTWARE_GPU_ENVS: usize = 64;
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASUREMENT: Duration = Duration::from_secs(3);
 
-/// Total time and iterations a benchmark ran, criterion's warm-up included.
-#[derive(Default)]
-struct Timed {
-    time: Duration,
-    iterations: u64,
-}
+/// Rounds of the interleaved pass.
+const ROUNDS: usize = 10;
 
-impl Timed {
-    fn mean(&self) -> Duration {
-        self.time / self.iterations.max(1) as u32
-    }
-}
+/// Median times of the interleaved pass: raw step, env step, reset.
+struct Medians([Duration; 3]);
 
 fn env(backend: &Backend, envs: usize) -> AntForward {
     let options = EnvOptions {
@@ -60,29 +55,8 @@ fn random_actions(envs: usize, size: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Times `iteration` as criterion asks, adding to `timed`.
-fn bench(
-    group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    name: &str,
-    timed: &mut Timed,
-    mut iteration: impl FnMut(),
-) {
-    group.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
-                iteration();
-            }
-            let elapsed = start.elapsed();
-            timed.time += elapsed;
-            timed.iterations += iters;
-            elapsed
-        })
-    });
-}
-
-/// The three benchmarks on one backend; their timings in order.
-fn measure(c: &mut Criterion, label: &str, backend: &Backend, envs: usize) -> [Timed; 3] {
+/// The three benchmarks on one backend, then the interleaved pass.
+fn measure(c: &mut Criterion, label: &str, backend: &Backend, envs: usize) -> Medians {
     let mut group = c.benchmark_group(format!("ant_vec_env_{label}_{envs}"));
     group
         .sample_size(10)
@@ -93,27 +67,44 @@ fn measure(c: &mut Criterion, label: &str, backend: &Backend, envs: usize) -> [T
     let mut stepped = env(backend, envs);
     let actions = random_actions(envs, stepped.action_size());
     let frame_skip = AntSpec::default().frame_skip;
-    let mut timed: [Timed; 3] = Default::default();
-
-    let sim = raw.sim_mut();
-    sim.set_controls(&actions).expect("controls");
-    bench(&mut group, "raw_step", &mut timed[0], || {
-        sim.step_n(frame_skip).expect("step")
-    });
-
+    let tenth: Vec<usize> = (0..envs).step_by(10).collect();
     let mut out = StepOutput::new(&stepped);
     stepped.reset(0, &mut out.obs).expect("reset");
-    bench(&mut group, "env_step", &mut timed[1], || {
-        stepped.step(&actions, &mut out).expect("env step")
-    });
-
-    let tenth: Vec<usize> = (0..envs).step_by(10).collect();
+    stepped
+        .step(&actions, &mut out)
+        .expect("untimed first step");
     let sim = raw.sim_mut();
-    bench(&mut group, "reset_10pct", &mut timed[2], || {
-        sim.reset(&tenth).expect("reset")
+    sim.set_controls(&actions).expect("controls");
+    sim.step_n(frame_skip).expect("untimed first step");
+
+    group.bench_function("raw_step", |b| {
+        b.iter(|| sim.step_n(frame_skip).expect("step"))
+    });
+    group.bench_function("env_step", |b| {
+        b.iter(|| stepped.step(&actions, &mut out).expect("env step"))
+    });
+    group.bench_function("reset_10pct", |b| {
+        b.iter(|| sim.reset(&tenth).expect("reset"))
     });
     group.finish();
-    timed
+
+    let mut times = [const { Vec::new() }; 3];
+    for _ in 0..ROUNDS {
+        let timed = |f: &mut dyn FnMut()| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        };
+        times[0].push(timed(&mut || sim.step_n(frame_skip).expect("step")));
+        times[1].push(timed(&mut || {
+            stepped.step(&actions, &mut out).expect("env step")
+        }));
+        times[2].push(timed(&mut || sim.reset(&tenth).expect("reset")));
+    }
+    Medians(times.map(|mut t| {
+        t.sort();
+        t[t.len() / 2]
+    }))
 }
 
 /// The GPU's env count, or why it is not measured.
@@ -144,15 +135,12 @@ fn main() {
         }
     }
     c.final_summary();
-    for (label, envs, [raw, step, reset]) in &runs {
-        let ratio = |t: &Timed| t.mean().as_secs_f64() / raw.mean().as_secs_f64();
+    for (label, envs, Medians([raw, step, reset])) in &runs {
+        let ratio = |t: &Duration| t.as_secs_f64() / raw.as_secs_f64();
         eprintln!(
-            "vec_env {label}, {envs} envs: raw_step {:.2?}, env_step {:.2?} ({:.3} × raw), \
-             reset_10pct {:.2?} ({:.3} × raw), mean per iteration",
-            raw.mean(),
-            step.mean(),
+            "vec_env {label}, {envs} envs, medians of {ROUNDS} interleaved rounds: raw_step \
+             {raw:.2?}, env_step {step:.2?} ({:.3} × raw), reset_10pct {reset:.2?} ({:.4} × raw)",
             ratio(step),
-            reset.mean(),
             ratio(reset),
         );
     }
