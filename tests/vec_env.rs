@@ -13,8 +13,8 @@ use manyworlds::tasks::{
     CART_POLE_X_LIMIT,
 };
 use manyworlds::{
-    glam::EulerRot, Backend, EnvError, NonFiniteActions, Quat, SimOptions, StepOutput, Vec3,
-    VecEnv, WorldBodies, ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE,
+    glam::EulerRot, Backend, Distribution, EnvError, Mode, NonFiniteActions, Quat, Rule,
+    SimOptions, StepOutput, Target, Vec3, VecEnv, WorldBodies, ROOT_POSE_SIZE, ROOT_VELOCITY_SIZE,
 };
 
 fn options(backend: Backend) -> EnvOptions {
@@ -313,26 +313,70 @@ fn ant_reward_is_forward_speed_plus_healthy_minus_control_cost() {
 }
 
 #[test]
-fn ant_reset_noise_is_gymnasiums_and_set_joint_state_reads_back() {
+fn ant_start_noise_is_the_sims_draw_with_gymnasiums_spread() {
     let envs = 64;
     let mut env = ant(envs, &cpu());
     let mut obs = vec![0.0; envs * 27];
     env.reset(21, &mut obs).expect("reset");
-    // q = qpos0 + U(±0.1): z in 0.75 ± 0.1; hinges within ±0.1 of 0; q̇ = 0.1 N(0, 1).
-    let (mut velocity_sq, mut n) = (0.0f64, 0);
-    for row in obs.chunks_exact(27) {
-        assert!((row[0] - 0.75).abs() <= 0.1, "z {}", row[0]);
+    let mut poses = vec![0.0; envs * ROOT_POSE_SIZE];
+    env.sim_mut().root_poses(&mut poses).expect("root poses");
+    // Torso at (0, 0, 0.75) + U(±0.1), tilted by U(±0.2) rad per axis; hinges U(±0.1) from 0;
+    // q̇ = 0.1·N(0, 1) clipped at ±5σ. Each value is the one the Sim drew for the env.
+    let close = |a: &[f32], b: &[f32], what: &str, w: usize| {
+        for (k, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!((x - y).abs() < 1e-5, "env {w}, {what} {k}: {x}, drawn {y}");
+        }
+    };
+    let (mut hinge_sq, mut velocity_sq) = (0.0f64, 0.0f64);
+    for (w, row) in obs.chunks_exact(27).enumerate() {
+        let draw = env.sim().world_draw(w).expect("draw").clone();
+        let pose = &poses[7 * w..][..7];
+        let offset = draw.root_offset;
         assert!(
-            row[5..13].iter().all(|a| a.abs() <= 0.1),
-            "hinges {:?}",
-            &row[5..13]
+            offset.abs().max_element() <= 0.1,
+            "env {w}: root offset {offset}"
         );
+        close(
+            &pose[..3],
+            &[offset.x, offset.y, 0.75 + offset.z],
+            "torso position",
+            w,
+        );
+        assert!(draw.root_rotation.abs().max_element() <= 0.2);
+        let tilt = Quat::from_scaled_axis(draw.root_rotation);
+        close(
+            &row[1..5],
+            &[tilt.w, tilt.x, tilt.y, tilt.z],
+            "orientation",
+            w,
+        );
+        close(&row[5..13], &draw.joint_position_offsets[7..], "hinge", w);
+        let root_velocity = draw.root_velocity.to_array();
+        let root_spin = draw.root_angular_velocity.to_array();
+        close(&row[13..16], &root_velocity, "torso velocity", w);
+        close(&row[16..19], &root_spin, "torso angular velocity", w);
+        close(
+            &row[19..],
+            &draw.joint_velocity_offsets[6..],
+            "hinge velocity",
+            w,
+        );
+        for &a in &row[5..13] {
+            assert!(a.abs() <= 0.1, "env {w}: hinge {a}");
+            hinge_sq += (a as f64).powi(2);
+        }
         for &v in &row[13..] {
+            assert!(v.abs() <= 0.5, "env {w}: velocity {v} past the clip");
             velocity_sq += (v as f64).powi(2);
-            n += 1;
         }
     }
-    let sigma = (velocity_sq / n as f64).sqrt();
+    let hinge_rms = (hinge_sq / (envs * 8) as f64).sqrt();
+    let uniform_rms = 0.1 / 3f64.sqrt();
+    assert!(
+        (hinge_rms - uniform_rms).abs() < 0.006,
+        "hinge noise rms {hinge_rms}, U(±0.1) has {uniform_rms}"
+    );
+    let sigma = (velocity_sq / (envs * 14) as f64).sqrt();
     assert!((sigma - 0.1).abs() < 0.015, "velocity noise σ = {sigma}");
 
     // Any joint state goes in and comes back (position and velocity kinematics).
@@ -379,6 +423,47 @@ fn ant_reset_noise_is_gymnasiums_and_set_joint_state_reads_back() {
             joint.name
         );
     }
+}
+
+#[test]
+fn reset_with_a_seed_starts_the_same_episodes_again_under_domain_randomization() {
+    // The env's own randomization rules are drawn alongside the start noise.
+    let gear = Rule::new(
+        Target::ActuatorGear,
+        Distribution::Uniform {
+            low: 0.5,
+            high: 1.5,
+        },
+        Mode::Scale,
+    );
+    let mut options = cpu();
+    options.sim.randomization.rules.push(gear);
+    let envs = 3;
+    let mut env = cartpole(envs, CartPoleSpec::default(), &options);
+    let gears: Vec<f32> = (0..envs)
+        .map(|w| env.sim().world_parameters(w).expect("parameters").actuators[0].gear)
+        .collect();
+    assert!(
+        gears
+            .iter()
+            .all(|g| (0.5 * FORCE_GEAR..=1.5 * FORCE_GEAR).contains(g))
+            && gears[0] != gears[1],
+        "gears {gears:?}"
+    );
+    let mut first = vec![0.0; envs * 4];
+    env.reset(5, &mut first).expect("reset");
+    let mut out = StepOutput::new(&env);
+    for step in 0..40 {
+        env.step(&random_actions(1, step, envs, 1, (-1.0, 1.0)), &mut out)
+            .expect("step");
+    }
+    let mut again = vec![0.0; envs * 4];
+    env.reset(5, &mut again).expect("reset");
+    assert_eq!(first, again, "the same seed, the same starts");
+    assert_eq!(env.episode_steps(), vec![0; envs]);
+    env.reset(6, &mut again).expect("reset");
+    assert_ne!(first, again, "another seed, other starts");
+    assert!(again.iter().all(|v| v.abs() <= 0.05), "{again:?}");
 }
 
 #[test]

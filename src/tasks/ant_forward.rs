@@ -10,12 +10,14 @@
 //! - terminated when torso z leaves [0.2, 1.0] (or the state is not finite); truncated at
 //!   1000 steps;
 //! - env step 0.05 s: five of the scene's 0.01 s steps, gymnasium's frame_skip and timestep;
-//! - start: qpos0 + uniform ±0.1 on every q entry, 0.1·N(0, 1) on every q̇ entry.
+//! - start: qpos0 + U(±0.1) on the torso position and every hinge angle, the torso tilted by
+//!   a rotation vector of U(±0.2) rad per axis (gymnasium adds U(±0.1) to each quaternion
+//!   component, the same tilt to first order), 0.1·N(0, 1) (clipped at ±5σ) on every q̇ entry.
 
 use manyworlds_core::scenes::{ant, BuiltinScene};
-use manyworlds_core::SceneError;
+use manyworlds_core::{Rule, SceneError, Target};
 
-use super::reset_noise::ResetNoise;
+use super::start_noise::{normal, offset, per_axis, uniform};
 use super::task::{Task, TaskLayout, Transition};
 use super::task_env::TaskEnv;
 
@@ -30,7 +32,8 @@ pub struct AntSpec {
     pub ctrl_cost_weight: f32,
     /// Torso heights, m, outside which the ant is unhealthy and the episode ends.
     pub healthy_z_range: (f32, f32),
-    /// q is moved uniformly within ±this, q̇ by this × N(0, 1).
+    /// The torso position and the hinge angles are moved uniformly within ±this, the torso
+    /// turned by up to 2 × this rad about each axis, q̇ moved by this × N(0, 1).
     pub reset_noise_scale: f32,
     pub max_episode_steps: u32,
     /// Scene steps (0.01 s) per env step.
@@ -85,18 +88,22 @@ impl Task for AntSpec {
         self.max_episode_steps
     }
 
-    fn has_reset_noise(&self) -> bool {
-        self.reset_noise_scale != 0.0
-    }
-
-    fn perturb(&self, noise: &ResetNoise, q: &mut [f32], qd: &mut [f32]) {
+    fn start_noise(&self) -> Vec<Rule> {
         let s = self.reset_noise_scale;
-        for (i, v) in q.iter_mut().enumerate() {
-            *v += noise.uniform(i as u64, s);
+        if s == 0.0 {
+            return Vec::new();
         }
-        for (i, v) in qd.iter_mut().enumerate() {
-            *v += s * noise.normal((Q + i) as u64);
-        }
+        let (u, n) = (uniform(s), normal(s));
+        let mut rules: Vec<Rule> = per_axis(|axis| Target::RootPosition { axis }, &u).collect();
+        rules.extend(per_axis(
+            |axis| Target::RootRotation { axis },
+            &uniform(2.0 * s),
+        ));
+        rules.push(offset(Target::JointPosition, &u));
+        rules.extend(per_axis(|axis| Target::RootVelocity { axis }, &n));
+        rules.extend(per_axis(|axis| Target::RootAngularVelocity { axis }, &n));
+        rules.push(offset(Target::JointVelocity, &n));
+        rules
     }
 
     fn observe(&self, q: &[f32], qd: &[f32], obs: &mut [f32]) {

@@ -8,9 +8,9 @@
 //! - start: every state variable uniform in ±0.05.
 
 use manyworlds_core::scenes::{cartpole, BuiltinScene};
-use manyworlds_core::SceneError;
+use manyworlds_core::{Rule, SceneError, Target};
 
-use super::reset_noise::ResetNoise;
+use super::start_noise::{offset, uniform};
 use super::task::{Task, TaskLayout, Transition};
 use super::task_env::TaskEnv;
 
@@ -71,17 +71,16 @@ impl Task for CartPoleSpec {
         self.max_episode_steps
     }
 
-    fn has_reset_noise(&self) -> bool {
-        self.reset_noise_scale != 0.0
-    }
-
-    fn perturb(&self, noise: &ResetNoise, q: &mut [f32], qd: &mut [f32]) {
-        // Draws in gymnasium's state order: x, ẋ, θ, θ̇.
-        let s = self.reset_noise_scale;
-        q[0] += noise.uniform(0, s);
-        qd[0] += noise.uniform(1, s);
-        q[1] += noise.uniform(2, s);
-        qd[1] += noise.uniform(3, s);
+    /// x and θ (`JointPosition`), ẋ and θ̇ (`JointVelocity`), each U(±scale).
+    fn start_noise(&self) -> Vec<Rule> {
+        if self.reset_noise_scale == 0.0 {
+            return Vec::new();
+        }
+        let u = uniform(self.reset_noise_scale);
+        vec![
+            offset(Target::JointPosition, &u),
+            offset(Target::JointVelocity, &u),
+        ]
     }
 
     fn observe(&self, q: &[f32], qd: &[f32], obs: &mut [f32]) {

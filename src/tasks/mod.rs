@@ -24,7 +24,7 @@ mod actions;
 mod ant_forward;
 mod cartpole_balance;
 mod joint_state;
-mod reset_noise;
+mod start_noise;
 mod task;
 mod task_env;
 
@@ -32,6 +32,6 @@ pub use ant_forward::{AntForward, AntSpec};
 pub use cartpole_balance::{
     CartPoleBalance, CartPoleSpec, CART_POLE_THETA_LIMIT, CART_POLE_X_LIMIT,
 };
-pub use reset_noise::ResetNoise;
+pub use start_noise::NORMAL_CLIP_SIGMAS;
 pub use task::{Task, TaskLayout, Transition};
 pub use task_env::{EnvOptions, TaskEnv};

@@ -1,10 +1,9 @@
-//! What a task adds to a robot scene: observations, reward, termination and initial-state
-//! noise, all in joint space (q, q̇ as `Sim::joint_positions` / `joint_velocities` give them).
+//! What a task adds to a robot scene: observations, reward and termination in joint space
+//! (q, q̇ as `Sim::joint_positions` / `joint_velocities` give them), and start noise as
+//! randomization rules.
 
 use manyworlds_core::scenes::BuiltinScene;
-use manyworlds_core::SceneError;
-
-use super::reset_noise::ResetNoise;
+use manyworlds_core::{Rule, SceneError};
 
 /// The joint-space sizes a task expects of its scene, checked when the env is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,12 +37,9 @@ pub trait Task {
     fn frame_skip(&self) -> usize;
     /// Episodes are truncated after this many env steps.
     fn max_episode_steps(&self) -> u32;
-    /// Whether [`Task::perturb`] moves the initial state (if not, a reset is
-    /// `Sim::reset_world` alone).
-    fn has_reset_noise(&self) -> bool;
-    /// Moves a new episode's initial state, given as the scene's, by draws of `noise` (each
-    /// draw index used once).
-    fn perturb(&self, noise: &ResetNoise, q: &mut [f32], qd: &mut [f32]);
+    /// Every episode's start noise: randomization rules on the scene's initial state (joint q
+    /// and q̇, the root's pose and velocity), drawn by the `Sim` per (seed, env, episode).
+    fn start_noise(&self) -> Vec<Rule>;
     /// One env's observation (`observation_size` values).
     fn observe(&self, q: &[f32], qd: &[f32], obs: &mut [f32]);
     /// The step's reward and whether it ended the episode. Called only on finite states: a

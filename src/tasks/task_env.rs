@@ -1,17 +1,22 @@
 //! `TaskEnv`: a [`Task`] on N worlds of its scene in a `Sim`, as a [`VecEnv`] with same-step
-//! autoreset. Every buffer is allocated when the env is built.
+//! autoreset. The task's start noise is the `Sim`'s randomization, so finished envs start
+//! their next episode with one `Sim::reset` per step. Every buffer is allocated when the env
+//! is built.
+
+use manyworlds_core::scenes::BuiltinScene;
 
 use super::actions::clamp_actions;
-use super::joint_state::JointStateWriter;
-use super::reset_noise::ResetNoise;
-use super::task::{Task, Transition};
+use super::joint_state::write_joint_state;
+use super::task::{Task, TaskLayout, Transition};
 use crate::sim::{Sim, SimOptions};
 use crate::vec_env::{EnvError, NonFiniteActions, StepOutput, VecEnv};
 
 /// How to build an env.
 #[derive(Clone, Debug, Default)]
 pub struct EnvOptions {
-    /// The backend and its settings.
+    /// The backend and its settings. Its randomization rules are drawn after the task's start
+    /// noise (domain randomization of the envs); `reset_non_finite` is ignored: the env
+    /// terminates and resets a failed world itself. The seed is that of [`VecEnv::reset`].
     pub sim: SimOptions,
     pub non_finite_actions: NonFiniteActions,
 }
@@ -19,7 +24,13 @@ pub struct EnvOptions {
 /// N envs of task `T`, one world of a [`Sim`] each.
 pub struct TaskEnv<T: Task> {
     task: T,
+    builtin: BuiltinScene,
+    /// What the `Sim` is built with: the task's start noise among its rules.
+    sim_options: SimOptions,
     sim: Sim,
+    /// The seed `sim` was built with, while nothing has stepped or written it since.
+    fresh: Option<u64>,
+    layout: TaskLayout,
     non_finite_actions: NonFiniteActions,
     bounds: Vec<(f32, f32)>,
     /// `[envs × actuators]`: the actions as applied.
@@ -29,21 +40,15 @@ pub struct TaskEnv<T: Task> {
     q: Vec<f32>,
     qd: Vec<f32>,
     q_before: Vec<f32>,
-    /// The scene's initial state, one world.
-    q0: Vec<f32>,
-    qd0: Vec<f32>,
-    /// Env steps into the current episode, and episodes started since the last `reset`.
+    /// Env steps into the current episode.
     steps: Vec<u32>,
-    episodes: Vec<u64>,
-    seed: u64,
     failed: Vec<bool>,
     /// Envs to start a new episode in.
     resets: Vec<usize>,
-    writer: JointStateWriter,
 }
 
 impl<T: Task> TaskEnv<T> {
-    /// `envs` envs of `task`, as after `reset(0, …)`.
+    /// `envs` envs of `task`, as after `reset(options.sim.seed, …)`.
     pub fn new(task: T, envs: usize, options: &EnvOptions) -> Result<TaskEnv<T>, EnvError> {
         if task.frame_skip() == 0 {
             return Err(EnvError::ZeroFrameSkip { task: task.name() });
@@ -81,33 +86,34 @@ impl<T: Task> TaskEnv<T> {
                     .unwrap_or((f32::NEG_INFINITY, f32::INFINITY))
             })
             .collect();
-        let mut sim = Sim::from_builtin(&builtin, envs, &options.sim)?;
+        let mut sim_options = options.sim.clone();
+        sim_options.reset_non_finite = false;
+        sim_options.randomization.rules = task.start_noise();
+        sim_options
+            .randomization
+            .rules
+            .extend_from_slice(&options.sim.randomization.rules);
+        let sim = Sim::from_builtin(&builtin, envs, &sim_options)?;
         let (nq, nv) = (layout.joint_positions, layout.joint_velocities);
-        let mut q = vec![0.0; envs * nq];
-        let mut qd = vec![0.0; envs * nv];
-        sim.joint_positions(&mut q)?;
-        sim.joint_velocities(&mut qd)?;
         let mut env = TaskEnv {
             non_finite_actions: options.non_finite_actions,
             controls: vec![0.0; envs * bounds.len()],
             bounds,
             dt: builtin.params.dt * task.frame_skip() as f32,
-            q0: q[..nq].to_vec(),
-            qd0: qd[..nv].to_vec(),
-            q_before: q.clone(),
-            q,
-            qd,
+            q: vec![0.0; envs * nq],
+            qd: vec![0.0; envs * nv],
+            q_before: vec![0.0; envs * nq],
             steps: vec![0; envs],
-            episodes: vec![0; envs],
-            seed: 0,
             failed: vec![false; envs],
             resets: Vec::with_capacity(envs),
-            writer: JointStateWriter::new(&sim),
+            fresh: Some(sim_options.seed),
             sim,
+            sim_options,
+            builtin,
+            layout,
             task,
         };
-        env.resets.extend(0..envs);
-        env.start_episodes()?;
+        env.read_state()?;
         Ok(env)
     }
 
@@ -119,6 +125,7 @@ impl<T: Task> TaskEnv<T> {
     /// written or steps taken through it are seen by the next env step but bypass the
     /// episode bookkeeping.
     pub fn sim_mut(&mut self) -> &mut Sim {
+        self.fresh = None;
         &mut self.sim
     }
 
@@ -137,7 +144,8 @@ impl<T: Task> TaskEnv<T> {
     }
 
     /// Puts env `env` in the joint-space state (q, q̇) (its episode goes on) and writes its
-    /// observation into its row of `obs` (`[envs × observation_size]`).
+    /// observation into its row of `obs` (`[envs × observation_size]`). Rewrites the whole
+    /// state fields: meant for tests and tools, not for every step.
     pub fn set_joint_state(
         &mut self,
         env: usize,
@@ -149,8 +157,8 @@ impl<T: Task> TaskEnv<T> {
         if env >= envs {
             return Err(EnvError::EnvOutOfRange { env, envs });
         }
-        check_length("q", q, self.q0.len())?;
-        check_length("q̇", qd, self.qd0.len())?;
+        check_length("q", q, self.layout.joint_positions)?;
+        check_length("q̇", qd, self.layout.joint_velocities)?;
         check_length("obs", obs, envs * self.observation_size())?;
         for (field, values) in [("q", q), ("q̇", qd)] {
             if let Some(index) = values.iter().position(|v| !v.is_finite()) {
@@ -161,7 +169,8 @@ impl<T: Task> TaskEnv<T> {
                 });
             }
         }
-        self.writer.write(&mut self.sim, [(env, q, qd)])?;
+        self.fresh = None;
+        write_joint_state(&mut self.sim, env, q, qd)?;
         self.read_state()?;
         self.observe(env, obs);
         Ok(())
@@ -175,38 +184,13 @@ impl<T: Task> TaskEnv<T> {
 
     /// Env `w`'s observation into its row of `obs`.
     fn observe(&self, w: usize, obs: &mut [f32]) {
-        let (nq, nv, no) = (self.q0.len(), self.qd0.len(), self.observation_size());
+        let (nq, nv) = (self.layout.joint_positions, self.layout.joint_velocities);
+        let no = self.observation_size();
         self.task.observe(
             &self.q[w * nq..][..nq],
             &self.qd[w * nv..][..nv],
             &mut obs[w * no..][..no],
         );
-    }
-
-    /// Starts the next episode of every env in `resets`: the scene's initial state moved by
-    /// the task's noise for (seed, env, episode).
-    fn start_episodes(&mut self) -> Result<(), EnvError> {
-        for &w in &self.resets {
-            self.sim.reset_world(w)?;
-            self.steps[w] = 0;
-        }
-        if self.task.has_reset_noise() {
-            let (nq, nv) = (self.q0.len(), self.qd0.len());
-            for &w in &self.resets {
-                let (q, qd) = (&mut self.q[w * nq..][..nq], &mut self.qd[w * nv..][..nv]);
-                q.copy_from_slice(&self.q0);
-                qd.copy_from_slice(&self.qd0);
-                let noise = ResetNoise::new(self.seed, w, self.episodes[w]);
-                self.task.perturb(&noise, q, qd);
-            }
-            let (q, qd) = (&self.q, &self.qd);
-            let states = self
-                .resets
-                .iter()
-                .map(|&w| (w, &q[w * nq..][..nq], &qd[w * nv..][..nv]));
-            self.writer.write(&mut self.sim, states)?;
-        }
-        self.read_state()
     }
 }
 
@@ -243,14 +227,18 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         &self.bounds
     }
 
+    /// A new seed makes a new `Sim` (its draws are keyed by the seed it is built with); the
+    /// seed the `Sim` was just built with reuses it.
     fn reset(&mut self, seed: u64, obs: &mut [f32]) -> Result<(), EnvError> {
         let envs = self.num_envs();
         check_length("obs", obs, envs * self.observation_size())?;
-        self.seed = seed;
-        self.episodes.fill(0);
-        self.resets.clear();
-        self.resets.extend(0..envs);
-        self.start_episodes()?;
+        if self.fresh != Some(seed) {
+            self.sim_options.seed = seed;
+            self.sim = Sim::from_builtin(&self.builtin, envs, &self.sim_options)?;
+            self.fresh = Some(seed);
+        }
+        self.steps.fill(0);
+        self.read_state()?;
         for w in 0..envs {
             self.observe(w, obs);
         }
@@ -270,6 +258,7 @@ impl<T: Task> VecEnv for TaskEnv<T> {
             self.non_finite_actions,
             &mut self.controls,
         )?;
+        self.fresh = None;
         self.sim.set_controls(&self.controls)?;
         std::mem::swap(&mut self.q_before, &mut self.q);
         self.sim.step_n(self.task.frame_skip())?;
@@ -279,7 +268,8 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         for w in self.sim.non_finite_worlds() {
             self.failed[w] = true;
         }
-        let (nq, nv, na) = (self.q0.len(), self.qd0.len(), self.bounds.len());
+        let (nq, nv) = (self.layout.joint_positions, self.layout.joint_velocities);
+        let na = self.bounds.len();
         let max_steps = self.task.max_episode_steps();
         self.resets.clear();
         for w in 0..envs {
@@ -303,12 +293,13 @@ impl<T: Task> VecEnv for TaskEnv<T> {
             self.observe(w, &mut out.obs);
             if out.done(w) {
                 self.resets.push(w);
-                self.episodes[w] += 1;
+                self.steps[w] = 0;
             }
         }
         out.final_obs.copy_from_slice(&out.obs);
         if !self.resets.is_empty() {
-            self.start_episodes()?;
+            self.sim.reset(&self.resets)?;
+            self.read_state()?;
             for k in 0..self.resets.len() {
                 self.observe(self.resets[k], &mut out.obs);
             }

@@ -71,25 +71,35 @@ pub fn randomized_initial_state(scene: &Scene, base: &BodyStates, draw: &WorldDr
         .zip(&base.orientations)
         .map(|(&p, &o)| Pose::new(p, o))
         .collect();
-    let turn = Quat::from_rotation_z(draw.root_yaw);
-    if let Some(root) = scene.root_body() {
-        let free = scene
-            .joints()
-            .iter()
-            .find(|j| j.kind == JointKind::Free && j.child == root);
-        match free {
-            // The free joint's q places the root: x, y, z, qw, qx, qy, qz.
-            Some(joint) => {
-                let q = &mut q[joint.position_offset..][..7];
-                let p = Vec3::new(q[0], q[1], q[2]) + draw.root_offset;
-                let o = turn * Quat::from_xyzw(q[4], q[5], q[6], q[3]);
-                q.copy_from_slice(&[p.x, p.y, p.z, o.w, o.x, o.y, o.z]);
-            }
-            None => {
-                let pose = &mut poses[root];
-                *pose = Pose::new(pose.position + draw.root_offset, turn * pose.orientation);
+    let turn = Quat::from_rotation_z(draw.root_yaw) * Quat::from_scaled_axis(draw.root_rotation);
+    let root = scene.root_body();
+    let free = scene
+        .joints()
+        .iter()
+        .find(|j| j.kind == JointKind::Free && Some(j.child) == root);
+    match (root, free) {
+        // The free joint's q places the root: x, y, z, qw, qx, qy, qz; its q̇ moves it: the
+        // origin's velocity (world), the angular velocity (body frame).
+        (_, Some(joint)) => {
+            let q = &mut q[joint.position_offset..][..7];
+            let p = Vec3::new(q[0], q[1], q[2]) + draw.root_offset;
+            let o = turn * Quat::from_xyzw(q[4], q[5], q[6], q[3]);
+            q.copy_from_slice(&[p.x, p.y, p.z, o.w, o.x, o.y, o.z]);
+            let qd = &mut qd[joint.velocity_offset..][..6];
+            for (v, dv) in qd.iter_mut().zip(
+                draw.root_velocity
+                    .to_array()
+                    .into_iter()
+                    .chain(draw.root_angular_velocity.to_array()),
+            ) {
+                *v += dv;
             }
         }
+        (Some(root), None) => {
+            let pose = &mut poses[root];
+            *pose = Pose::new(pose.position + draw.root_offset, turn * pose.orientation);
+        }
+        (None, None) => {}
     }
     forward_kinematics(scene, &q, &mut poses);
     let mut state = BodyStates {
@@ -98,8 +108,21 @@ pub fn randomized_initial_state(scene: &Scene, base: &BodyStates, draw: &WorldDr
         linear_velocities: base.linear_velocities.clone(),
         angular_velocities: base.angular_velocities.clone(),
     };
+    if let (Some(root), None) = (root, free) {
+        add_root_velocity(scene, root, draw, &mut state);
+    }
     velocities_from_joints(scene, &qd, &mut state);
     state
+}
+
+/// Adds the draw's root velocities to a root that no joint moves: `root_velocity` to its
+/// origin's velocity, `root_angular_velocity` (its own frame) to its angular velocity.
+fn add_root_velocity(scene: &Scene, root: usize, draw: &WorldDraw, state: &mut BodyStates) {
+    let orientation = state.orientations[root];
+    let spin = orientation * draw.root_angular_velocity;
+    let arm = orientation * scene.bodies()[root].mass.center_of_mass;
+    state.angular_velocities[root] += spin;
+    state.linear_velocities[root] += draw.root_velocity + spin.cross(arm);
 }
 
 /// Sets the velocities of every body a joint moves from the joint velocities `qd`, through the
@@ -155,7 +178,121 @@ pub fn velocities_from_joints(scene: &Scene, qd: &[f32], state: &mut BodyStates)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::body::{BodyDesc, ColliderDesc};
+    use crate::joint_space::joint_separation;
+    use crate::randomization::{Axis, Distribution, Mode, Randomization, Randomizer, Rule, Target};
+    use crate::scene::SceneBuilder;
     use crate::scenes::builtin;
+    use crate::shape::Shape;
+
+    fn at_rest(scene: &Scene) -> BodyStates {
+        BodyStates {
+            positions: scene.bodies().iter().map(|b| b.pose.position).collect(),
+            orientations: scene.bodies().iter().map(|b| b.pose.orientation).collect(),
+            linear_velocities: vec![Vec3::ZERO; scene.body_count()],
+            angular_velocities: vec![Vec3::ZERO; scene.body_count()],
+        }
+    }
+
+    /// The draw of rules that set each root target's component to the given value exactly.
+    fn root_draw(scene: &Scene, rotation: Vec3, velocity: Vec3, spin: Vec3) -> WorldDraw {
+        let mut rules = Vec::new();
+        for (axis, k) in [(Axis::X, 0), (Axis::Y, 1), (Axis::Z, 2)] {
+            for (target, v) in [
+                (Target::RootRotation { axis }, rotation),
+                (Target::RootVelocity { axis }, velocity),
+                (Target::RootAngularVelocity { axis }, spin),
+            ] {
+                let exactly = Distribution::Uniform {
+                    low: v[k],
+                    high: v[k],
+                };
+                rules.push(Rule::new(target, exactly, Mode::Offset));
+            }
+        }
+        let randomization = Randomization {
+            rules,
+            pushes: None,
+        };
+        let randomizer = Randomizer::new(&randomization, scene).unwrap();
+        randomizer.draw(scene, Vec3::ZERO, 1, 2, 3)
+    }
+
+    #[test]
+    fn root_rotation_and_velocities_go_into_a_free_joint() {
+        let ant = builtin("ant").unwrap().scene;
+        let (rotation, velocity, spin) = (
+            Vec3::new(0.1, -0.05, 0.2),
+            Vec3::new(0.3, -0.2, 0.1),
+            Vec3::new(0.4, 0.5, -0.6),
+        );
+        let draw = root_draw(&ant, rotation, velocity, spin);
+        assert!(draw.moves_initial_state());
+        let state = randomized_initial_state(&ant, &at_rest(&ant), &draw);
+        let mut q = vec![0.0; ant.joint_position_count()];
+        let mut qd = vec![0.0; ant.joint_velocity_count()];
+        joint_positions(&ant, &state.view(), &mut q);
+        joint_velocities(&ant, &state.view(), &mut qd);
+        let turn = Quat::from_scaled_axis(rotation);
+        let expected_q = [turn.w, turn.x, turn.y, turn.z];
+        for (k, (a, b)) in q[3..7].iter().zip(expected_q).enumerate() {
+            assert!((a - b).abs() < 1e-6, "quaternion {k}: {a}, expected {b}");
+        }
+        assert!(
+            q[7..].iter().all(|a| a.abs() < 1e-6),
+            "hinges {:?}",
+            &q[7..]
+        );
+        let expected_qd = velocity.to_array().into_iter().chain(spin.to_array());
+        for (k, (a, b)) in qd[..6].iter().zip(expected_qd).enumerate() {
+            assert!((a - b).abs() < 1e-5, "root q̇[{k}]: {a}, expected {b}");
+        }
+        assert!(
+            qd[6..].iter().all(|a| a.abs() < 1e-5),
+            "hinges {:?}",
+            &qd[6..]
+        );
+        for joint in ant.joints() {
+            assert!(
+                joint_separation(joint, &state.view()) < 1e-5,
+                "{}",
+                joint.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_root_without_joint_gets_its_origin_and_body_frame_angular_velocity() {
+        // A box whose collider, and so its centre of mass, is off its origin.
+        let scene = SceneBuilder::new()
+            .body(
+                BodyDesc::dynamic("box").collider(
+                    ColliderDesc::new(Shape::cuboid(Vec3::splat(0.1)))
+                        .at(Pose::from_position(Vec3::new(0.3, 0.0, 0.0))),
+                ),
+            )
+            .build()
+            .unwrap();
+        let (rotation, velocity, spin) = (
+            Vec3::new(0.0, 0.0, 1.0),
+            Vec3::new(1.0, 2.0, 3.0),
+            Vec3::new(0.0, 0.5, 0.0),
+        );
+        assert!(scene.bodies()[0].mass.center_of_mass.x > 0.2);
+        let draw = root_draw(&scene, rotation, velocity, spin);
+        let state = randomized_initial_state(&scene, &at_rest(&scene), &draw);
+        let orientation = Quat::from_scaled_axis(rotation);
+        assert!(state.orientations[0].abs_diff_eq(orientation, 1e-6));
+        let omega = state.angular_velocities[0];
+        assert!(omega.abs_diff_eq(orientation * spin, 1e-6), "ω {omega}");
+        let bodies = state.view();
+        let center = bodies.positions[0] + orientation * scene.bodies()[0].mass.center_of_mass;
+        let origin_velocity = bodies.point_velocity(Some(0), center, bodies.positions[0]);
+        assert!(
+            origin_velocity.abs_diff_eq(velocity, 1e-6),
+            "origin velocity {origin_velocity}"
+        );
+    }
 
     #[test]
     fn joint_velocities_read_back_what_was_set() {

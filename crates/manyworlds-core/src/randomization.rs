@@ -67,6 +67,20 @@ pub enum Target {
     },
     /// The root's initial heading: a turn about the world's z axis, rad.
     RootYaw,
+    /// One component, along a world axis, of a rotation vector (rad) that turns the root's
+    /// initial orientation (before the yaw): small tilts in any direction.
+    RootRotation {
+        axis: Axis,
+    },
+    /// The root origin's initial velocity along a world axis, m/s.
+    RootVelocity {
+        axis: Axis,
+    },
+    /// The root's initial angular velocity about an axis of its own frame, rad/s (a free
+    /// joint's q̇[3..6]).
+    RootAngularVelocity {
+        axis: Axis,
+    },
     /// A revolute or prismatic joint's initial q.
     JointPosition,
     /// A revolute or prismatic joint's initial q̇.
@@ -76,12 +90,18 @@ pub enum Target {
 impl Target {
     /// Whether it draws the initial state rather than a parameter.
     pub fn is_initial_state(self) -> bool {
+        self.moves_root() || matches!(self, Target::JointPosition | Target::JointVelocity)
+    }
+
+    /// Whether it draws the root's initial pose or velocity.
+    fn moves_root(self) -> bool {
         matches!(
             self,
             Target::RootPosition { .. }
                 | Target::RootYaw
-                | Target::JointPosition
-                | Target::JointVelocity
+                | Target::RootRotation { .. }
+                | Target::RootVelocity { .. }
+                | Target::RootAngularVelocity { .. }
         )
     }
 
@@ -104,6 +124,9 @@ impl Target {
             Target::Gravity { axis: a } => axis("gravity", a),
             Target::RootPosition { axis: a } => axis("root_position", a),
             Target::RootYaw => "root_yaw".into(),
+            Target::RootRotation { axis: a } => axis("root_rotation", a),
+            Target::RootVelocity { axis: a } => axis("root_velocity", a),
+            Target::RootAngularVelocity { axis: a } => axis("root_angular_velocity", a),
             Target::JointPosition => "q".into(),
             Target::JointVelocity => "q_dot".into(),
         }
@@ -123,7 +146,12 @@ impl Target {
             | Target::JointPosition
             | Target::JointVelocity => "joint",
             Target::ActuatorGear | Target::ActuatorKp | Target::ActuatorKv => "actuator",
-            Target::Gravity { .. } | Target::RootPosition { .. } | Target::RootYaw => "world",
+            Target::Gravity { .. }
+            | Target::RootPosition { .. }
+            | Target::RootYaw
+            | Target::RootRotation { .. }
+            | Target::RootVelocity { .. }
+            | Target::RootAngularVelocity { .. } => "world",
         }
     }
 
@@ -327,6 +355,12 @@ pub struct WorldDraw {
     pub joint_velocity_offsets: Vec<f32>,
     pub root_offset: Vec3,
     pub root_yaw: f32,
+    /// The rotation vector (world frame, rad) that turns the root's initial orientation.
+    pub root_rotation: Vec3,
+    /// Added to the root origin's initial velocity (world frame) and to its angular velocity
+    /// (the root's frame).
+    pub root_velocity: Vec3,
+    pub root_angular_velocity: Vec3,
     /// Every drawn number, rule by rule and element by element (see [`Randomizer::labels`]).
     pub values: Vec<f32>,
 }
@@ -336,6 +370,9 @@ impl WorldDraw {
     pub fn moves_initial_state(&self) -> bool {
         self.root_offset != Vec3::ZERO
             || self.root_yaw != 0.0
+            || self.root_rotation != Vec3::ZERO
+            || self.root_velocity != Vec3::ZERO
+            || self.root_angular_velocity != Vec3::ZERO
             || self.joint_position_offsets.iter().any(|&x| x != 0.0)
             || self.joint_velocity_offsets.iter().any(|&x| x != 0.0)
     }
@@ -467,6 +504,9 @@ impl Randomizer {
             joint_velocity_offsets: vec![0.0; scene.joint_velocity_count()],
             root_offset: Vec3::ZERO,
             root_yaw: 0.0,
+            root_rotation: Vec3::ZERO,
+            root_velocity: Vec3::ZERO,
+            root_angular_velocity: Vec3::ZERO,
             values: Vec::new(),
         };
         for (r, (rule, elements)) in self.rules.iter().enumerate() {
@@ -488,6 +528,12 @@ fn set(mode: Mode, nominal: f32, x: f32) -> f32 {
         Mode::Absolute => x,
         Mode::Offset => nominal + x,
     }
+}
+
+/// Sets one component of `v` by a drawn number.
+fn set_axis(v: &mut Vec3, axis: Axis, mode: Mode, x: f32) {
+    let c = &mut v[axis.index()];
+    *c = set(mode, *c, x);
 }
 
 /// Applies one drawn number `x` to element `e`.
@@ -552,15 +598,14 @@ fn apply(target: Target, mode: Mode, x: f32, e: usize, scene: &Scene, d: &mut Wo
             }
             ActuatorKind::Motor => {}
         },
-        Target::Gravity { axis } => {
-            let g = &mut p.gravity[axis.index()];
-            *g = set(mode, *g, x);
-        }
-        Target::RootPosition { axis } => {
-            let o = &mut d.root_offset[axis.index()];
-            *o = set(mode, *o, x);
-        }
+        Target::Gravity { axis } => set_axis(&mut p.gravity, axis, mode, x),
+        Target::RootPosition { axis } => set_axis(&mut d.root_offset, axis, mode, x),
         Target::RootYaw => d.root_yaw = set(mode, d.root_yaw, x),
+        Target::RootRotation { axis } => set_axis(&mut d.root_rotation, axis, mode, x),
+        Target::RootVelocity { axis } => set_axis(&mut d.root_velocity, axis, mode, x),
+        Target::RootAngularVelocity { axis } => {
+            set_axis(&mut d.root_angular_velocity, axis, mode, x)
+        }
         Target::JointPosition => {
             let o = &mut d.joint_position_offsets[scene.joints()[e].position_offset];
             *o = set(mode, *o, x);
@@ -601,9 +646,7 @@ fn elements_of(rule: &Rule, scene: &Scene) -> Result<Vec<usize>, String> {
             if let Some(name) = &rule.name {
                 return Err(format!("applies to the world, not to \"{name}\""));
             }
-            if matches!(rule.target, Target::RootPosition { .. } | Target::RootYaw)
-                && scene.root_body().is_none()
-            {
+            if rule.target.moves_root() && scene.root_body().is_none() {
                 return Err("the scene has no dynamic body to move".into());
             }
             return Ok(vec![0]);
@@ -735,5 +778,109 @@ fn sizes(shape: &Shape) -> Vec<f32> {
         // A capsule's half-length may be zero: only its radius must stay positive.
         Shape::Capsule { radius, .. } => vec![radius],
         Shape::Cuboid { half_extents } => half_extents.to_array().to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::{BodyDesc, ColliderDesc};
+    use crate::scene::SceneBuilder;
+    use crate::scenes::builtin;
+
+    fn uniform(low: f32, high: f32) -> Distribution {
+        Distribution::Uniform { low, high }
+    }
+
+    fn randomizer(rules: Vec<Rule>, scene: &Scene) -> Result<Randomizer, RandomizationError> {
+        let randomization = Randomization {
+            rules,
+            pushes: None,
+        };
+        Randomizer::new(&randomization, scene)
+    }
+
+    #[test]
+    fn root_velocity_targets_draw_per_axis_and_leave_earlier_rules_alone() {
+        let ant = builtin("ant").unwrap().scene;
+        let hinges = Rule::new(Target::JointPosition, uniform(-0.1, 0.1), Mode::Offset);
+        let normal = Distribution::Normal {
+            mean: 0.0,
+            std: 0.1,
+            low: -0.5,
+            high: 0.5,
+        };
+        let rules = vec![
+            hinges.clone(),
+            Rule::new(
+                Target::RootRotation { axis: Axis::X },
+                uniform(-0.2, 0.2),
+                Mode::Offset,
+            ),
+            Rule::new(
+                Target::RootVelocity { axis: Axis::Y },
+                normal.clone(),
+                Mode::Offset,
+            ),
+            Rule::new(
+                Target::RootAngularVelocity { axis: Axis::Z },
+                normal,
+                Mode::Offset,
+            ),
+        ];
+        let full = randomizer(rules, &ant).unwrap();
+        let alone = randomizer(vec![hinges], &ant).unwrap();
+        assert!(full.moves_initial_state() && !full.changes_parameters());
+        let labels = full.labels(&ant);
+        assert_eq!(
+            &labels[8..],
+            [
+                "root_rotation.x[world]",
+                "root_velocity.y[world]",
+                "root_angular_velocity.z[world]"
+            ]
+        );
+        let mut moved = [false; 3];
+        for world in 0..50 {
+            let d = full.draw(&ant, Vec3::ZERO, 9, world, 0);
+            assert_eq!(
+                d.joint_position_offsets,
+                alone
+                    .draw(&ant, Vec3::ZERO, 9, world, 0)
+                    .joint_position_offsets,
+                "the rules after do not change the hinges' draws"
+            );
+            let [rx, vy, wz] = [d.values[8], d.values[9], d.values[10]];
+            assert_eq!(d.root_rotation, Vec3::new(rx, 0.0, 0.0));
+            assert_eq!(d.root_velocity, Vec3::new(0.0, vy, 0.0));
+            assert_eq!(d.root_angular_velocity, Vec3::new(0.0, 0.0, wz));
+            assert!(rx.abs() <= 0.2 && vy.abs() <= 0.5 && wz.abs() <= 0.5);
+            for (m, x) in moved.iter_mut().zip([rx, vy, wz]) {
+                *m |= x != 0.0;
+            }
+        }
+        assert_eq!(moved, [true; 3]);
+    }
+
+    #[test]
+    fn root_targets_need_a_dynamic_body() {
+        let ground = SceneBuilder::new()
+            .body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane)))
+            .build()
+            .unwrap();
+        for target in [
+            Target::RootRotation { axis: Axis::X },
+            Target::RootVelocity { axis: Axis::Y },
+            Target::RootAngularVelocity { axis: Axis::Z },
+        ] {
+            let rule = Rule::new(target, uniform(-1.0, 1.0), Mode::Offset);
+            assert!(
+                matches!(
+                    randomizer(vec![rule], &ground),
+                    Err(RandomizationError::Rule { rule: 0, .. })
+                ),
+                "{target:?}"
+            );
+        }
     }
 }

@@ -506,6 +506,14 @@ fn a_randomization_section_round_trips_and_is_checked_against_the_scene() {
                 },
                 Mode::Offset,
             ),
+            Rule::new(
+                Target::RootAngularVelocity { axis: Axis::Y },
+                Distribution::Uniform {
+                    low: -0.5,
+                    high: 0.5,
+                },
+                Mode::Offset,
+            ),
         ],
         pushes: Some(Pushes {
             body: None,
