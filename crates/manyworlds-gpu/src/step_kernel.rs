@@ -2,7 +2,7 @@
 //! pipeline and bind-group layout, created once per batch.
 
 use manyworlds_core::joint_tree::JointTree;
-use manyworlds_core::Scene;
+use manyworlds_core::{Scene, Shape};
 
 use crate::error::GpuError;
 use crate::layout::GpuShape;
@@ -59,6 +59,19 @@ fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
     }
 }
 
+/// The body of the first cylinder whose filter lets it touch a collider of another body:
+/// the kernel has no cylinder pairs yet (a cylinder that touches nothing is fine).
+fn colliding_cylinder(scene: &Scene) -> Option<&str> {
+    let colliders = scene.colliders();
+    colliders.iter().find_map(|c| {
+        let touches = colliders
+            .iter()
+            .any(|o| o.body != c.body && o.filter.can_touch(&c.filter));
+        (matches!(c.shape, Shape::Cylinder { .. }) && touches)
+            .then(|| scene.bodies()[c.body].name.as_str())
+    })
+}
+
 impl StepKernel {
     /// The kernel for `scene` with `workgroup_size` lanes per world.
     pub fn new(
@@ -69,6 +82,11 @@ impl StepKernel {
         workgroup_size: u32,
         restitution_pass: bool,
     ) -> Result<Self, GpuError> {
+        if let Some(name) = colliding_cylinder(scene) {
+            return Err(GpuError::UnsupportedShape(format!(
+                "the cylinder of body \"{name}\""
+            )));
+        }
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
         // One body slot more: the world's stand-in.
         let workgroup_bytes = (bodies + 1) * WORKGROUP_BYTES_PER_BODY
