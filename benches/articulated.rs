@@ -751,6 +751,17 @@ mod rapier {
                             Shape::Cuboid { half_extents } => {
                                 SharedShape::cuboid(half_extents.x, half_extents.y, half_extents.z)
                             }
+                            // Rapier's cylinder stands on y: turned a quarter about x onto z.
+                            Shape::Cylinder {
+                                half_length,
+                                radius,
+                            } => SharedShape::compound(vec![(
+                                pose(&manyworlds::Pose::new(
+                                    manyworlds::Vec3::ZERO,
+                                    manyworlds::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2),
+                                )),
+                                SharedShape::cylinder(half_length, radius),
+                            )]),
                         };
                         let groups = InteractionGroups::new(
                             Group::from_bits_retain(c.filter.memberships),

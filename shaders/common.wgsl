@@ -11,6 +11,8 @@ const SHAPE_PLANE: u32 = 0u;
 const SHAPE_SPHERE: u32 = 1u;
 const SHAPE_CAPSULE: u32 = 2u;
 const SHAPE_BOX: u32 = 3u;
+// No narrow-phase pairs yet: the host refuses a cylinder that can touch anything.
+const SHAPE_CYLINDER: u32 = 4u;
 
 struct Pose {
     position: vec3f,
@@ -130,8 +132,9 @@ fn orthonormal_pair(n: vec3f) -> array<vec3f, 2> {
     );
 }
 
-// A collision shape's sizes and kind (SHAPE_*): a sphere's radius in size.x; a capsule's
-// half-length and radius in size.x, size.y (its axis is local z); a box's half extents.
+// A collision shape's sizes and kind (SHAPE_*): a sphere's radius in size.x; a capsule's or
+// cylinder's half-length and radius in size.x, size.y (its axis is local z); a box's half
+// extents.
 struct ShapeDesc {
     size: vec3f,
     kind: u32,

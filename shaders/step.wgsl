@@ -85,6 +85,10 @@ fn shape_half_size(s: ShapeDesc, pose: Pose) -> vec3f {
     if s.kind == SHAPE_CAPSULE {
         return abs(quat_rotate(pose.orientation, vec3f(0.0, 0.0, s.size.x))) + s.size.y;
     }
+    if s.kind == SHAPE_CYLINDER {
+        let u = quat_rotate(pose.orientation, vec3f(0.0, 0.0, 1.0));
+        return abs(u) * s.size.x + sqrt(max(vec3f(1.0) - u * u, vec3f(0.0))) * s.size.y;
+    }
     let r = quat_to_mat3(pose.orientation);
     return abs(r[0]) * s.size.x + abs(r[1]) * s.size.y + abs(r[2]) * s.size.z;
 }

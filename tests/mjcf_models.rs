@@ -7,7 +7,7 @@ mod common;
 use common::{backends, gpu_is_software, name, sim_of, swing_period};
 use manyworlds::import::{mjcf, ImportOptions, Problem};
 use manyworlds::rng::unit_f64;
-use manyworlds::{Backend, Vec3};
+use manyworlds::{Backend, Shape, Vec3};
 
 fn asset(file: &str) -> String {
     format!(
@@ -17,13 +17,14 @@ fn asset(file: &str) -> String {
 }
 
 /// (file, joints, actuators).
-const MODELS: [(&str, usize, usize); 8] = [
+const MODELS: [(&str, usize, usize); 9] = [
     ("ant.xml", 9, 8),
     ("half_cheetah.xml", 9, 6),
     ("hopper.xml", 6, 3),
     ("humanoid.xml", 18, 17),
     ("inverted_double_pendulum.xml", 3, 1),
     ("inverted_pendulum.xml", 2, 1),
+    ("reacher.xml", 4, 2),
     ("swimmer.xml", 5, 2),
     ("walker2d_v5.xml", 9, 6),
 ];
@@ -76,24 +77,39 @@ fn gymnasium_models_load_with_their_joints_and_actuators() {
     let mass: f32 = ant.scene.bodies().iter().map(|b| b.mass.mass).sum();
     assert!((mass - 0.9115).abs() < 0.001, "ant mass {mass} kg");
     assert_eq!(ant.params.dt, 0.01);
-    // The reacher has a cylinder: refused by default, dropped with a warning when lenient.
-    let refused = mjcf::load(asset("reacher.xml"), ImportOptions::default()).unwrap_err();
+    // The reacher's root is a cylinder from z = 0 to 0.02 of radius 0.011.
+    let reacher = mjcf::load(asset("reacher.xml"), ImportOptions::default()).unwrap();
+    let root = reacher
+        .scene
+        .colliders()
+        .iter()
+        .find(|c| c.shape.kind_name() == "cylinder")
+        .expect("the root cylinder");
+    assert_eq!(root.shape, Shape::cylinder(0.01, 0.011));
+    assert!((root.pose.position - Vec3::new(0.0, 0.0, 0.01)).length() < 1e-7);
+    assert!(
+        !reacher.warnings.mentions("cylinder"),
+        "{}",
+        reacher.warnings
+    );
+    // An ellipsoid is still refused by default, dropped with a warning when lenient.
+    let ellipsoid = r#"<mujoco><worldbody><body name="b"><freejoint/>
+        <geom type="ellipsoid" size="0.1 0.2 0.3"/><geom type="sphere" size="0.1"/>
+        </body></worldbody></mujoco>"#;
+    let refused = mjcf::parse(ellipsoid, "e.xml", ImportOptions::default()).unwrap_err();
     assert!(
         matches!(refused.problem(), Some(Problem::UnsupportedShape(_))),
         "{refused}"
     );
-    let lenient = mjcf::load(
-        asset("reacher.xml"),
-        ImportOptions {
-            lenient: true,
-            ..ImportOptions::default()
-        },
-    )
-    .unwrap();
+    let lenient = ImportOptions {
+        lenient: true,
+        ..ImportOptions::default()
+    };
+    let dropped = mjcf::parse(ellipsoid, "e.xml", lenient).unwrap();
     assert!(
-        lenient.warnings.mentions("cylinder"),
+        dropped.warnings.mentions("ellipsoid"),
         "{}",
-        lenient.warnings
+        dropped.warnings
     );
 }
 

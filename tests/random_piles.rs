@@ -1,5 +1,6 @@
-//! Robustness: piles of spheres, capsules and boxes of random sizes, dropped from up to 15 m
-//! at random orientations so that every pair of shapes meets. With no restitution and no
+//! Robustness: piles of spheres, capsules, boxes and (on the CPU backend, the GPU kernel has
+//! no cylinder pairs yet) cylinders of random sizes, dropped from up to 15 m at random
+//! orientations so that every pair of shapes meets. With no restitution and no
 //! rolling resistance, physics says: energy never grows, boxes come to rest, spheres that end
 //! up rolling on the ground roll without slipping.
 
@@ -15,17 +16,19 @@ fn uniform(world: u64, body: usize, k: u64) -> f32 {
     unit_f64((world * 4096 + body as u64) * 16 + k) as f32
 }
 
-/// Body i's shape: spheres, capsules and boxes in turn, sizes drawn per body.
-fn shape(i: usize) -> Shape {
+/// Body i's shape among the first `kinds` of: spheres, capsules, boxes, cylinders in turn,
+/// sizes drawn per body.
+fn shape(i: usize, kinds: usize) -> Shape {
     let u = |k| uniform(0, i, k);
-    match i % 3 {
+    match i % kinds {
         0 => Shape::sphere(0.08 + 0.12 * u(0)),
         1 => Shape::capsule(0.05 + 0.2 * u(0), 0.05 + 0.08 * u(1)),
-        _ => Shape::cuboid(Vec3::new(
+        2 => Shape::cuboid(Vec3::new(
             0.05 + 0.15 * u(0),
             0.05 + 0.15 * u(1),
             0.05 + 0.15 * u(2),
         )),
+        _ => Shape::cylinder(0.05 + 0.15 * u(0), 0.05 + 0.1 * u(1)),
     }
 }
 
@@ -64,31 +67,41 @@ fn energy(sim: &Sim, state: &Snapshot, w: usize) -> f64 {
 
 #[test]
 fn random_piles_dissipate_settle_and_roll() {
+    let piles = piles(3);
+    for backend in backends("random_piles_dissipate_settle_and_roll") {
+        random_piles_on(&piles, 3, &backend);
+    }
+}
+
+#[test]
+fn random_piles_with_cylinders_dissipate_settle_and_roll() {
+    random_piles_on(&piles(4), 4, &manyworlds::Backend::Cpu);
+}
+
+/// The pile scene of the first `kinds` shapes.
+fn piles(kinds: usize) -> BuiltinScene {
     let mut builder = SceneBuilder::new()
         .body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane).friction(0.7)));
     for i in 0..BODIES {
         builder.add_body(
             BodyDesc::dynamic(format!("body{i}")).collider(
-                ColliderDesc::new(shape(i))
+                ColliderDesc::new(shape(i, kinds))
                     .density(500.0 + 1000.0 * uniform(0, i, 7))
                     .friction(0.7),
             ),
         );
     }
-    let piles = BuiltinScene {
+    BuiltinScene {
         name: "random_piles",
-        description: "random piles of spheres, capsules and boxes",
+        description: "random piles of spheres, capsules, boxes and cylinders",
         scene: builder.build().unwrap(),
         params: StepParams::default(),
         steps: 800,
         world_pose: Some(world_pose),
-    };
-    for backend in backends("random_piles_dissipate_settle_and_roll") {
-        random_piles_on(&piles, &backend);
     }
 }
 
-fn random_piles_on(piles: &BuiltinScene, backend: &manyworlds::Backend) {
+fn random_piles_on(piles: &BuiltinScene, kinds: usize, backend: &manyworlds::Backend) {
     let b = name(backend);
     let worlds = 16;
     let mut sim = builtin_sim(piles, worlds, backend);
@@ -121,7 +134,7 @@ fn random_piles_on(piles: &BuiltinScene, backend: &manyworlds::Backend) {
                 end.linear_velocities[k],
                 end.angular_velocities[k],
             );
-            match shape(body - 1) {
+            match shape(body - 1, kinds) {
                 Shape::Cuboid { half_extents } => {
                     // Boxes cannot roll: after 8 s they rest, on the ground or on the pile.
                     boxes += 1;
@@ -148,7 +161,8 @@ fn random_piles_on(piles: &BuiltinScene, backend: &manyworlds::Backend) {
             }
         }
     }
-    assert_eq!(boxes, worlds * BODIES / 3, "{b}: boxes checked");
+    let per_world = (0..BODIES).filter(|&i| i % kinds == 2).count();
+    assert_eq!(boxes, worlds * per_world, "{b}: boxes checked");
     assert!(
         rolling > 0,
         "{b}: no sphere ended up rolling: the roll check checked nothing"

@@ -30,6 +30,10 @@ fn shape(shape: &Shape) -> String {
         Shape::Cuboid { half_extents: h } => {
             format!("box {:.4} x {:.4} x {:.4}", 2.0 * h.x, 2.0 * h.y, 2.0 * h.z)
         }
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => format!("cylinder r {radius:.4} length {:.4}", 2.0 * half_length),
     }
 }
 

@@ -59,7 +59,7 @@ pub struct RunArgs {
     #[arg(value_name = "SCENE")]
     pub scene: String,
 
-    /// Drop shapes of a file that cannot be simulated (meshes, cylinders…) with a warning
+    /// Drop shapes of a file that cannot be simulated (meshes, ellipsoids…) with a warning
     /// instead of refusing the file.
     #[arg(long)]
     pub lenient: bool,

@@ -55,18 +55,15 @@ impl ColliderDesc {
     /// A capsule of `radius` whose segment runs from `from` to `to` (body frame), as MJCF's
     /// `fromto`. A zero-length segment gives a sphere-shaped capsule.
     pub fn capsule_from_to(from: Vec3, to: Vec3, radius: f32) -> Self {
-        let axis = to - from;
-        let length = axis.length();
-        let orientation = if length > 0.0 {
-            Quat::from_rotation_arc(Vec3::Z, axis / length)
-        } else {
-            Quat::IDENTITY
-        };
-        Self::new(Shape::Capsule {
-            half_length: 0.5 * length,
-            radius,
-        })
-        .at(Pose::new(0.5 * (from + to), orientation))
+        let (half_length, pose) = axis_from_to(from, to);
+        Self::new(Shape::capsule(half_length, radius)).at(pose)
+    }
+
+    /// A cylinder of `radius` whose axis runs from `from` to `to` (body frame), as MJCF's
+    /// `fromto`. A zero-length axis gives a flat disc, which the scene refuses.
+    pub fn cylinder_from_to(from: Vec3, to: Vec3, radius: f32) -> Self {
+        let (half_length, pose) = axis_from_to(from, to);
+        Self::new(Shape::cylinder(half_length, radius)).at(pose)
     }
 
     pub fn at(mut self, pose: Pose) -> Self {
@@ -161,4 +158,17 @@ impl BodyDesc {
         self.colliders.push(collider);
         self
     }
+}
+
+/// The half-length of the segment `from`–`to` and the pose that puts a shape's local z axis
+/// along it, centred on its midpoint.
+fn axis_from_to(from: Vec3, to: Vec3) -> (f32, Pose) {
+    let axis = to - from;
+    let length = axis.length();
+    let orientation = if length > 0.0 {
+        Quat::from_rotation_arc(Vec3::Z, axis / length)
+    } else {
+        Quat::IDENTITY
+    };
+    (0.5 * length, Pose::new(0.5 * (from + to), orientation))
 }

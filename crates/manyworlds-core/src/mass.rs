@@ -56,6 +56,16 @@ impl MassProperties {
                     Vec3::new(e2.y + e2.z, e2.x + e2.z, e2.x + e2.y) * (m / 12.0),
                 )
             }
+            Shape::Cylinder {
+                half_length,
+                radius,
+            } => {
+                // Solid cylinder of height h: I_zz = m r²/2, I_xx = I_yy = m (3r² + h²)/12.
+                let m = density * shape.volume();
+                let (r2, h) = (radius * radius, 2.0 * half_length);
+                let transverse = m * (3.0 * r2 + h * h) / 12.0;
+                (m, Vec3::new(transverse, transverse, 0.5 * m * r2))
+            }
         };
         Some(Self::at_origin(diagonal.0, diagonal.1))
     }
@@ -148,6 +158,16 @@ mod tests {
         let i0 = s.inertia.x_axis.x;
         assert!(close(both.inertia.x_axis.x, 2.0 * i0));
         assert!(close(both.inertia.y_axis.y, 2.0 * (i0 + s.mass * d * d)));
+    }
+
+    #[test]
+    fn cylinder_of_unit_density() {
+        let m = MassProperties::of_shape(&Shape::cylinder(0.5, 0.2), 1000.0).unwrap();
+        let mass = 1000.0 * std::f32::consts::PI * 0.04;
+        assert!(close(m.mass, mass));
+        assert!(close(m.inertia.z_axis.z, mass * 0.04 / 2.0));
+        assert!(close(m.inertia.x_axis.x, mass * (3.0 * 0.04 + 1.0) / 12.0));
+        assert!(close(m.inertia.y_axis.y, m.inertia.x_axis.x));
     }
 
     #[test]

@@ -39,6 +39,14 @@ fn depth_below(shape: &Shape, pose: &Pose, origin: Vec3, normal: Vec3) -> f32 {
             let local = pose.orientation.conjugate() * normal;
             (local.abs() * half_extents).element_sum()
         }
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => {
+            // The lowest rim point: the axis' projection on the normal plus the radius across.
+            let c = (pose.orientation * Vec3::Z).dot(normal);
+            c.abs() * half_length + radius * (1.0 - c * c).max(0.0).sqrt()
+        }
     };
     reach - center_height
 }

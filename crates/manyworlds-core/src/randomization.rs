@@ -632,6 +632,13 @@ fn resized(shape: &Shape, f: impl Fn(f32) -> f32) -> Shape {
         Shape::Cuboid { half_extents } => Shape::Cuboid {
             half_extents: Vec3::new(f(half_extents.x), f(half_extents.y), f(half_extents.z)),
         },
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => Shape::Cylinder {
+            half_length: f(half_length),
+            radius: f(radius),
+        },
     }
 }
 
@@ -778,6 +785,10 @@ fn sizes(shape: &Shape) -> Vec<f32> {
         // A capsule's half-length may be zero: only its radius must stay positive.
         Shape::Capsule { radius, .. } => vec![radius],
         Shape::Cuboid { half_extents } => half_extents.to_array().to_vec(),
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => vec![half_length, radius],
     }
 }
 

@@ -341,6 +341,13 @@ pub(crate) fn validate_shape_and_material(
             positive(half_extents.y, element, "half_extents.y")?;
             positive(half_extents.z, element, "half_extents.z")?;
         }
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => {
+            positive(half_length, element, "half_length")?;
+            positive(radius, element, "radius")?;
+        }
     }
     in_range(material.friction, 0.0, f32::MAX, element, "friction")?;
     in_range(material.restitution, 0.0, 1.0, element, "restitution")?;

@@ -23,6 +23,12 @@ pub enum Shape {
     Cuboid {
         half_extents: Vec3,
     },
+    /// The solid circular cylinder of `radius` about local z, its flat faces at
+    /// `z = ±half_length`: its axis is local z, as the capsule's.
+    Cylinder {
+        half_length: f32,
+        radius: f32,
+    },
 }
 
 impl Shape {
@@ -41,12 +47,20 @@ impl Shape {
         Shape::Cuboid { half_extents }
     }
 
+    pub fn cylinder(half_length: f32, radius: f32) -> Self {
+        Shape::Cylinder {
+            half_length,
+            radius,
+        }
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self {
             Shape::Plane => "plane",
             Shape::Sphere { .. } => "sphere",
             Shape::Capsule { .. } => "capsule",
             Shape::Cuboid { .. } => "box",
+            Shape::Cylinder { .. } => "cylinder",
         }
     }
 
@@ -63,6 +77,10 @@ impl Shape {
             Shape::Cuboid { half_extents } => {
                 8.0 * half_extents.x * half_extents.y * half_extents.z
             }
+            Shape::Cylinder {
+                half_length,
+                radius,
+            } => PI * radius * radius * (2.0 * half_length),
         }
     }
 
@@ -76,6 +94,10 @@ impl Shape {
                 radius,
             } => half_length + radius,
             Shape::Cuboid { half_extents } => half_extents.length(),
+            Shape::Cylinder {
+                half_length,
+                radius,
+            } => half_length.hypot(radius),
         }
     }
 }

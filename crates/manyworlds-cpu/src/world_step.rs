@@ -76,6 +76,14 @@ fn collider_box(shape: &Shape, pose: &Pose, grow: f32) -> Aabb {
             half_length,
             radius,
         } => (pose.orientation * Vec3::new(0.0, 0.0, half_length)).abs() + radius,
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => {
+            // Per world axis: the axis' reach plus the rim's, r·√(1 − u_i²).
+            let u = pose.orientation * Vec3::Z;
+            u.abs() * half_length + (Vec3::ONE - u * u).max(Vec3::ZERO).powf(0.5) * radius
+        }
         Shape::Cuboid { half_extents } => {
             let r = glam::Mat3::from_quat(pose.orientation);
             r.x_axis.abs() * half_extents.x

@@ -35,8 +35,8 @@ impl GpuPose {
 }
 
 /// WGSL `ShapeDesc`: the shape's sizes and its kind (`SHAPE_*` of common.wgsl): a sphere's
-/// radius in `size.x`; a capsule's half-length and radius in `size.x`, `size.y`; a box's half
-/// extents.
+/// radius in `size.x`; a capsule's or cylinder's half-length and radius in `size.x`,
+/// `size.y`; a box's half extents.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct GpuShape {
@@ -54,6 +54,10 @@ impl From<&Shape> for GpuShape {
                 radius,
             } => (2, [half_length, radius, 0.0]),
             Shape::Cuboid { half_extents } => (3, half_extents.to_array()),
+            Shape::Cylinder {
+                half_length,
+                radius,
+            } => (4, [half_length, radius, 0.0]),
         };
         GpuShape { size, kind }
     }

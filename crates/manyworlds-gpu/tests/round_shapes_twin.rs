@@ -180,6 +180,10 @@ impl Case {
                 radius,
             } => half_length + radius,
             Shape::Cuboid { half_extents } => half_extents.max_element(),
+            Shape::Cylinder {
+                half_length,
+                radius,
+            } => half_length.max(radius),
             Shape::Plane => 0.0,
         };
         let reach = |p: &Pose| p.position.abs().max_element();

@@ -35,7 +35,7 @@ pub struct Imported {
 /// How strict a loader is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {
-    /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields, cylinders)
+    /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields)
     /// with a warning instead of refusing the file.
     pub lenient: bool,
     /// URDF: attach the root link to the world. Without it the root floats on a free joint

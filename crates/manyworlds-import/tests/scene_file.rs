@@ -66,16 +66,8 @@ fn every_gymnasium_model_round_trips() {
     let files = assets("gymnasium", "xml");
     assert!(files.len() >= 9, "{files:?}");
     for file in files {
-        // The models with shapes manyworlds cannot simulate load leniently.
-        let imported = mjcf::load(&file, ImportOptions::default())
-            .or_else(|_| {
-                let lenient = ImportOptions {
-                    lenient: true,
-                    ..ImportOptions::default()
-                };
-                mjcf::load(&file, lenient)
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let imported =
+            mjcf::load(&file, ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         assert_round_trip(
             &imported.scene,
             &imported.params,
@@ -159,6 +151,10 @@ fn awkward_numbers_keep_their_bits() {
                 ColliderDesc::new(Shape::cuboid(Vec3::new(0.1, 0.2, 0.3)))
                     .friction(f32::MAX)
                     .restitution(1.0),
+            )
+            .collider(
+                ColliderDesc::new(Shape::cylinder(1.0 / 3.0, f32::MIN_POSITIVE))
+                    .at(Pose::from_position(Vec3::new(0.1, -0.2, 0.3))),
             ),
     );
     let rail = builder.add_joint(

@@ -106,7 +106,7 @@ pub fn capsule_capsule(
 /// Feature code of a box feature named by the sign of each coordinate that is fixed on it
 /// (±1 on a face's axis, on an edge's two axes, on all three at a vertex; 0 where free):
 /// base-3 digits, 0 free, 1 at +half, 2 at −half. Unique for each of the 26 features.
-fn box_feature_code(fixed: [i8; 3]) -> u32 {
+pub(crate) fn box_feature_code(fixed: [i8; 3]) -> u32 {
     let digit = |s: i8| match s {
         0 => 0,
         1 => 1,

@@ -1,8 +1,12 @@
-//! Narrow phase: exact contact manifolds for every pair of plane, sphere, capsule and box.
-//! Each pair has its own file; [`collide`] dispatches on the two shapes.
+//! Narrow phase: contact manifolds for every pair of plane, sphere, cylinder, capsule and
+//! box, exact except a cylinder against a capsule, box or cylinder (a support-function
+//! search, `convex.rs`). Each first shape has its own file; [`collide`] dispatches on the two
+//! shapes.
 
 mod box_box;
 mod capsule;
+mod convex;
+mod cylinder;
 mod manifold;
 mod plane;
 mod segment;
@@ -12,17 +16,28 @@ mod testutil;
 
 pub use box_box::box_box;
 pub use capsule::{capsule_box, capsule_capsule};
+pub use cylinder::{cylinder_box, cylinder_capsule, cylinder_cylinder};
 pub use manifold::{ContactPoint, Manifold, MAX_POINTS};
-pub use plane::{plane_box, plane_capsule, plane_sphere};
-pub use sphere::{sphere_box, sphere_capsule, sphere_sphere};
+pub use plane::{plane_box, plane_capsule, plane_cylinder, plane_sphere};
+pub use sphere::{sphere_box, sphere_capsule, sphere_cylinder, sphere_sphere};
 
+use glam::Vec3;
 use manyworlds_core::{Pose, Shape};
 
-/// Radius of curvature of a shape's surface wherever it touches: round shapes have their
-/// radius, flat ones none.
-fn rounding(shape: &Shape) -> f32 {
+/// Radius of curvature of a shape's surface where it touches along `normal`: round shapes
+/// have their radius, flat ones none; a cylinder its radius on its side (the normal across
+/// its axis), none on a cap or rim.
+fn rounding(shape: &Shape, pose: &Pose, normal: Vec3) -> f32 {
     match *shape {
         Shape::Sphere { radius } | Shape::Capsule { radius, .. } => radius,
+        Shape::Cylinder { radius, .. } => {
+            let along = (pose.orientation * Vec3::Z).dot(normal).abs();
+            if along < capsule::FLAT_SIN {
+                radius
+            } else {
+                0.0
+            }
+        }
         Shape::Plane | Shape::Cuboid { .. } => 0.0,
     }
 }
@@ -32,8 +47,9 @@ fn rank(shape: &Shape) -> u8 {
     match shape {
         Shape::Plane => 0,
         Shape::Sphere { .. } => 1,
-        Shape::Capsule { .. } => 2,
-        Shape::Cuboid { .. } => 3,
+        Shape::Cylinder { .. } => 2,
+        Shape::Capsule { .. } => 3,
+        Shape::Cuboid { .. } => 4,
     }
 }
 
@@ -45,8 +61,8 @@ pub fn collide(a: &Shape, pose_a: &Pose, b: &Shape, pose_b: &Pose, margin: f32) 
     } else {
         collide_ordered(a, pose_a, b, pose_b, margin)
     };
-    m.radius_a = rounding(a);
-    m.radius_b = rounding(b);
+    m.radius_a = rounding(a, pose_a, m.normal);
+    m.radius_b = rounding(b, pose_b, m.normal);
     m
 }
 
@@ -94,6 +110,47 @@ fn collide_ordered(a: &Shape, pa: &Pose, b: &Shape, pb: &Pose, margin: f32) -> M
         (Cuboid { half_extents: ha }, Cuboid { half_extents: hb }) => {
             box_box(pa, ha, pb, hb, margin)
         }
+        (
+            Plane,
+            Cylinder {
+                half_length,
+                radius,
+            },
+        ) => plane_cylinder(pa, pb, half_length, radius, margin),
+        (
+            Sphere { radius },
+            Cylinder {
+                half_length,
+                radius: rb,
+            },
+        ) => sphere_cylinder(pa, radius, pb, half_length, rb, margin),
+        (
+            Cylinder {
+                half_length: la,
+                radius: ra,
+            },
+            Capsule {
+                half_length: lb,
+                radius: rb,
+            },
+        ) => cylinder_capsule(pa, la, ra, pb, lb, rb, margin),
+        (
+            Cylinder {
+                half_length: la,
+                radius: ra,
+            },
+            Cuboid { half_extents },
+        ) => cylinder_box(pa, la, ra, pb, half_extents, margin),
+        (
+            Cylinder {
+                half_length: la,
+                radius: ra,
+            },
+            Cylinder {
+                half_length: lb,
+                radius: rb,
+            },
+        ) => cylinder_cylinder(pa, la, ra, pb, lb, rb, margin),
         _ => unreachable!("collide_ordered takes the lower-ranked shape first"),
     }
 }

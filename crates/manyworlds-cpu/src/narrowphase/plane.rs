@@ -65,6 +65,58 @@ pub fn plane_capsule(
     m
 }
 
+/// The cylinder's rim points deepest below the plane: the lowest rim point of the lower cap
+/// (of both caps when it lies on its side; feature 8 + cap, kept from lying to tilted).
+/// Standing on a face (tilted by less than `FLAT_SIN`), four rim points of that cap at fixed
+/// angles instead (features 4·cap + k): symmetric, they hold it flat; each is at most
+/// r (1 − cos 45°) sin(tilt) above the lowest rim point.
+pub fn plane_cylinder(
+    plane: &Pose,
+    cylinder: &Pose,
+    half_length: f32,
+    radius: f32,
+    margin: f32,
+) -> Manifold {
+    let (n, origin) = plane_frame(plane);
+    let axes = glam::Mat3::from_quat(cylinder.orientation);
+    let c = axes.z_axis.dot(n);
+    // The rim's lowest direction in the cap plane: against the normal's part across the axis.
+    let across = n - axes.z_axis * c;
+    let tilt = across.length();
+    let lower = usize::from(c < 0.0);
+    let cap_centre =
+        |cap: usize| cylinder.position + axes.z_axis * (half_length * [-1.0, 1.0][cap]);
+    let mut points = [(Vec3::ZERO, 0.0f32, 0u32); 4];
+    let mut k = 0;
+    let mut consider = |p: Vec3, feature: u32| {
+        let depth = n.dot(p - origin);
+        if depth <= margin && depth.is_finite() {
+            points[k] = (p, depth, feature);
+            k += 1;
+        }
+    };
+    if tilt >= FLAT_SIN {
+        let down = -across / tilt * radius;
+        for cap in 0..2 {
+            // Both caps lying flat on the side, else the lower one only.
+            if cap == lower || c.abs() < FLAT_SIN {
+                consider(cap_centre(cap) + down, 8 + cap as u32);
+            }
+        }
+    }
+    if tilt < FLAT_SIN {
+        let rim = [axes.x_axis, axes.y_axis, -axes.x_axis, -axes.y_axis];
+        for (j, e) in rim.into_iter().enumerate() {
+            consider(cap_centre(lower) + e * radius, 4 * lower as u32 + j as u32);
+        }
+    }
+    let mut m = Manifold::with_normal(n);
+    for &(p, depth, feature) in &points[..k] {
+        m.push(p - n * (0.5 * depth), depth, feature);
+    }
+    m
+}
+
 pub fn plane_box(plane: &Pose, cuboid: &Pose, half: Vec3, margin: f32) -> Manifold {
     let (n, origin) = plane_frame(plane);
     // Vertices within the margin, kept sorted deepest first. Vertex i has local coordinates
@@ -124,7 +176,7 @@ pub fn plane_box(plane: &Pose, cuboid: &Pose, half: Vec3, margin: f32) -> Manifo
 /// two, and the one adding the most area outside that triangle. Returns how many it kept.
 /// Near-ties go to the earlier (deeper) point: a thin box's stacked vertices project onto
 /// each other and the lower one must win.
-fn reduce_to_four(points: &[Vec3], n: Vec3, keep: &mut [usize; MAX_POINTS]) -> usize {
+pub(crate) fn reduce_to_four(points: &[Vec3], n: Vec3, keep: &mut [usize; MAX_POINTS]) -> usize {
     let flat = |v: Vec3| v - n * n.dot(v);
     let better = |score: f32, best: f32| score > best * (1.0 + 1e-3) + 1e-12;
     let argmax = |score: &dyn Fn(Vec3) -> f32| {

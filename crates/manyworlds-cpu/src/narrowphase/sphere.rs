@@ -106,6 +106,54 @@ pub fn sphere_box(a: &Pose, radius: f32, b: &Pose, half: Vec3, margin: f32) -> M
     m
 }
 
+/// Sphere against the solid cylinder of `half_length` and `radius` about `b`'s local z: the
+/// closest point of the cylinder to the centre (radial and axial coordinates clamped); a
+/// centre inside leaves through the nearest of the side and the two caps.
+pub fn sphere_cylinder(
+    a: &Pose,
+    ra: f32,
+    b: &Pose,
+    half_length: f32,
+    radius: f32,
+    margin: f32,
+) -> Manifold {
+    let c = b.inverse_transform_point(a.position);
+    let rho = c.truncate().length();
+    // The unit radial direction of the centre (local x on the axis).
+    let radial = if rho > COINCIDENT {
+        (c.truncate() / rho).extend(0.0)
+    } else {
+        Vec3::X
+    };
+    let q = radial * rho.min(radius) + Vec3::Z * c.z.clamp(-half_length, half_length);
+    let d = c - q;
+    let dist = d.length();
+    // `out` leaves the cylinder towards the centre; `on_cylinder` is its surface point.
+    let (out, on_cylinder, separation) = if dist > COINCIDENT {
+        (d / dist, q, dist - ra)
+    } else {
+        let side = radius - rho;
+        let cap = half_length - c.z.abs();
+        if side < cap {
+            (radial, radial * radius + Vec3::Z * c.z, -side - ra)
+        } else {
+            let up = if c.z >= 0.0 { Vec3::Z } else { -Vec3::Z };
+            (up, c.truncate().extend(0.0) + up * half_length, -cap - ra)
+        }
+    };
+    if separation > margin || !separation.is_finite() {
+        return Manifold::EMPTY;
+    }
+    let on_sphere = c - out * ra;
+    let mut m = Manifold::with_normal(b.orientation * -out);
+    m.push(
+        b.transform_point(0.5 * (on_cylinder + on_sphere)),
+        separation,
+        0,
+    );
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;

@@ -112,3 +112,9 @@ pub fn check_manifold(
     }
     usize::from(!m.is_empty())
 }
+
+pub fn sdf_cylinder(c: &Pose, half_length: f32, r: f32, p: Vec3) -> f32 {
+    let l = c.inverse_transform_point(p);
+    let q = glam::Vec2::new(l.truncate().length() - r, l.z.abs() - half_length);
+    q.max(glam::Vec2::ZERO).length() + q.max_element().min(0.0)
+}

@@ -12,6 +12,9 @@ use crate::{ImportOptions, Warnings};
 /// MuJoCo's default geom density, kg/m³.
 const DEFAULT_DENSITY: f64 = 1000.0;
 
+/// Builds a round shape's collider along a segment, as MJCF's `fromto`.
+type FromTo = fn(Vec3, Vec3, f32) -> ColliderDesc;
+
 /// A geom read from the file, in its body's frame.
 pub struct Geom {
     pub collider: ColliderDesc,
@@ -54,14 +57,22 @@ pub fn read_geom(
     let collider = match kind {
         "plane" => ColliderDesc::new(Shape::Plane).at(pose),
         "sphere" => ColliderDesc::new(Shape::sphere(size_at(0)?)).at(pose),
-        "capsule" => match fromto {
-            Some(v) => ColliderDesc::capsule_from_to(
-                to_vec3([v[0], v[1], v[2]]),
-                to_vec3([v[3], v[4], v[5]]),
-                size_at(0)?,
-            ),
-            None => ColliderDesc::new(Shape::capsule(size_at(1)?, size_at(0)?)).at(pose),
-        },
+        // `size` is the radius and the half-length; `fromto` sets the axis instead.
+        "capsule" | "cylinder" => {
+            let (from_to, shape): (FromTo, fn(f32, f32) -> Shape) = if kind == "capsule" {
+                (ColliderDesc::capsule_from_to, Shape::capsule)
+            } else {
+                (ColliderDesc::cylinder_from_to, Shape::cylinder)
+            };
+            match fromto {
+                Some(v) => from_to(
+                    to_vec3([v[0], v[1], v[2]]),
+                    to_vec3([v[3], v[4], v[5]]),
+                    size_at(0)?,
+                ),
+                None => ColliderDesc::new(shape(size_at(1)?, size_at(0)?)).at(pose),
+            }
+        }
         "box" => {
             if fromto.is_some() {
                 return Err(a
@@ -71,7 +82,7 @@ pub fn read_geom(
             let half = Vec3::new(size_at(0)?, size_at(1)?, size_at(2)?);
             ColliderDesc::new(Shape::cuboid(half)).at(pose)
         }
-        "cylinder" | "ellipsoid" | "mesh" | "hfield" | "sdf" => {
+        "ellipsoid" | "mesh" | "hfield" | "sdf" => {
             let what = format!("geom \"{name}\" of type {kind}");
             if options.lenient {
                 warnings.add(format!("dropped {what}: no such shape in manyworlds yet"));

@@ -121,7 +121,12 @@ pub fn read_collisions(
                 0.5 * size(&a, "length")?,
                 size(&a, "radius")?,
             )),
-            "cylinder" | "mesh" => {
+            // URDF's length is the full length along the link's z.
+            "cylinder" => ColliderDesc::new(Shape::cylinder(
+                0.5 * size(&a, "length")?,
+                size(&a, "radius")?,
+            )),
+            "mesh" => {
                 let what = format!(
                     "a {} collision shape of link \"{}\"",
                     shape.name,
