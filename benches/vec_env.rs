@@ -3,8 +3,9 @@
 //! * `raw_step`: `Sim::step_n(frame_skip)` (5 scene steps) on an `AntForward`'s own `Sim`,
 //!   with fixed random controls in [−1, 1) set once by `set_controls`;
 //! * `env_step`: `VecEnv::step` with the same actions on another `AntForward`: the actions
-//!   checked and clamped, the same 5 scene steps, q and q̇ read back, observations, rewards
-//!   and flags for every env, and the envs that finished reset (one `Sim::reset`);
+//!   checked and clamped, the same 5 scene steps, observations, rewards and flags for every
+//!   env (on the CPU from q and q̇ read back; on the GPU computed on the device, only they
+//!   read back), and the envs that finished reset (one `Sim::reset`);
 //! * `reset_10pct`: `Sim::reset` of every tenth world (410 of 4096) on the first env's `Sim`:
 //!   new draws of the start noise and the new initial states written.
 //!

@@ -335,3 +335,37 @@ struct WorldStatus {
     _pad: u32,
 }
 const NO_FAULT_BODY: u32 = 0xffffffffu;
+
+// What the task readout (task_readout.wgsl) knows of the batch and of the task.
+struct ReadoutUniforms {
+    worlds: u32,
+    body_count: u32,
+    // worlds × bodies: the length of one field's region of the body state.
+    state_stride: u32,
+    // Where the controls start in the state (vec4f index), and vec4f per world of them.
+    control_offset: u32,
+    actuator_vec4s: u32,
+    joint_count: u32,
+    q_count: u32,
+    qd_count: u32,
+    observation_size: u32,
+    // READOUT_OBSERVE or READOUT_STEP.
+    mode: u32,
+    // The env step's duration, s.
+    dt: f32,
+    // Workgroups per row of the 2-D dispatch grid.
+    workgroups_x: u32,
+}
+
+// A joint as the readout derives its q and q̇ (joint_space.rs), from the scene template.
+struct ReadoutJoint {
+    // JOINT_* kind, parent body (NO_PARENT: the world), child body, offset of its q.
+    ids: vec4u,
+    // Offset of its q̇ (x).
+    offsets: vec4u,
+    frame_in_parent: Pose,
+    frame_in_child: Pose,
+    // The nominal centres of mass in the body frames (xyz; zero for the world).
+    parent_center: vec4f,
+    child_center: vec4f,
+}

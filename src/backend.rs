@@ -84,6 +84,10 @@ pub trait WorldBatch {
     fn plausibility(&mut self) -> Result<Plausibility, SimError>;
     /// Bytes of backend memory per world (state, contact memory, shares of scratch).
     fn memory_per_world(&self) -> usize;
+    /// The GPU batch itself, for kernels that read its state on the device.
+    fn gpu(&self) -> Option<&GpuBatch> {
+        None
+    }
 }
 
 impl WorldBatch for CpuBatch {
@@ -302,5 +306,8 @@ impl WorldBatch for GpuBatch {
     }
     fn memory_per_world(&self) -> usize {
         GpuBatch::memory_per_world(self)
+    }
+    fn gpu(&self) -> Option<&GpuBatch> {
+        Some(self)
     }
 }

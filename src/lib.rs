@@ -82,7 +82,8 @@ pub use backend::{BackendKind, SimStats, WorldBatch};
 pub use manyworlds_core::*;
 pub use manyworlds_cpu::*;
 pub use manyworlds_gpu::{
-    list_adapters, AdapterChoice, AdapterSummary, GpuBatch, GpuBatchOptions, GpuError, ADAPTER_ENV,
+    list_adapters, AdapterChoice, AdapterSummary, GpuBatch, GpuBatchOptions, GpuError, ReadoutMode,
+    TaskProgram, TaskReadout, ADAPTER_ENV,
 };
 /// Loaders of third-party model files (MJCF).
 pub use manyworlds_import as import;

@@ -574,4 +574,9 @@ impl Sim {
     pub fn memory_per_world(&self) -> usize {
         self.batch.memory_per_world()
     }
+
+    /// The GPU batch, when the sim runs on one.
+    pub(crate) fn gpu_batch(&self) -> Option<&GpuBatch> {
+        self.batch.gpu()
+    }
 }

@@ -16,6 +16,7 @@
 
 use manyworlds_core::scenes::{ant, BuiltinScene};
 use manyworlds_core::{Rule, SceneError, Target};
+use manyworlds_gpu::TaskProgram;
 
 use super::start_noise::{normal, offset, per_axis, uniform};
 use super::task::{Task, TaskLayout, Transition};
@@ -120,5 +121,20 @@ impl Task for AntSpec {
             + if healthy { self.healthy_reward } else { 0.0 }
             - self.ctrl_cost_weight * control_cost;
         (reward, !healthy)
+    }
+
+    fn device_program(&self) -> Option<TaskProgram> {
+        Some(TaskProgram {
+            name: self.name().to_string(),
+            source: include_str!("../../shaders/task_ant_forward.wgsl").to_string(),
+            parameters: vec![
+                self.forward_reward_weight,
+                self.healthy_reward,
+                self.ctrl_cost_weight,
+                self.healthy_z_range.0,
+                self.healthy_z_range.1,
+            ],
+            observation_size: self.observation_size(),
+        })
     }
 }

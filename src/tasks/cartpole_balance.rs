@@ -9,6 +9,7 @@
 
 use manyworlds_core::scenes::{cartpole, BuiltinScene};
 use manyworlds_core::{Rule, SceneError, Target};
+use manyworlds_gpu::TaskProgram;
 
 use super::start_noise::{offset, uniform};
 use super::task::{Task, TaskLayout, Transition};
@@ -91,5 +92,14 @@ impl Task for CartPoleSpec {
         let (x, theta) = (step.q[0], step.q[1]);
         let fallen = x.abs() > CART_POLE_X_LIMIT || theta.abs() > CART_POLE_THETA_LIMIT;
         (1.0, fallen)
+    }
+
+    fn device_program(&self) -> Option<TaskProgram> {
+        Some(TaskProgram {
+            name: self.name().to_string(),
+            source: include_str!("../../shaders/task_cartpole_balance.wgsl").to_string(),
+            parameters: vec![CART_POLE_X_LIMIT, CART_POLE_THETA_LIMIT],
+            observation_size: self.observation_size(),
+        })
     }
 }

@@ -23,6 +23,7 @@
 mod actions;
 mod ant_forward;
 mod cartpole_balance;
+mod device_readout;
 mod joint_state;
 mod start_noise;
 mod task;

@@ -4,6 +4,7 @@
 
 use manyworlds_core::scenes::BuiltinScene;
 use manyworlds_core::{Rule, SceneError};
+use manyworlds_gpu::TaskProgram;
 
 /// The joint-space sizes a task expects of its scene, checked when the env is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,4 +46,9 @@ pub trait Task {
     /// The step's reward and whether it ended the episode. Called only on finite states: a
     /// world whose physics failed is terminated with reward 0 by the env.
     fn outcome(&self, step: &Transition) -> (f32, bool);
+    /// The same observation and outcome as WGSL, for the GPU backend to compute on the device
+    /// so that only they come back; `None` reads the state back and calls the two above.
+    fn device_program(&self) -> Option<TaskProgram> {
+        None
+    }
 }

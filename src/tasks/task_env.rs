@@ -5,7 +5,10 @@
 
 use manyworlds_core::scenes::BuiltinScene;
 
+use manyworlds_gpu::ReadoutMode;
+
 use super::actions::clamp_actions;
+use super::device_readout::DeviceReadout;
 use super::joint_state::write_joint_state;
 use super::task::{Task, TaskLayout, Transition};
 use crate::sim::{Sim, SimOptions};
@@ -36,6 +39,9 @@ pub struct TaskEnv<T: Task> {
     /// `[envs × actuators]`: the actions as applied.
     controls: Vec<f32>,
     dt: f32,
+    /// Observations and outcomes computed on the GPU; `None`: read back q and q̇ into the
+    /// buffers below and let the task compute them on the host.
+    device: Option<DeviceReadout>,
     /// `[envs × q]`, `[envs × q̇]`: the state now, and q before the last step.
     q: Vec<f32>,
     qd: Vec<f32>,
@@ -94,12 +100,19 @@ impl<T: Task> TaskEnv<T> {
             .rules
             .extend_from_slice(&options.sim.randomization.rules);
         let sim = Sim::from_builtin(&builtin, envs, &sim_options)?;
-        let (nq, nv) = (layout.joint_positions, layout.joint_velocities);
+        let dt = builtin.params.dt * task.frame_skip() as f32;
+        let device = DeviceReadout::new(&sim, &task, dt)?;
+        // On the device path the host keeps no joint state.
+        let (nq, nv) = match device {
+            Some(_) => (0, 0),
+            None => (layout.joint_positions, layout.joint_velocities),
+        };
         let mut env = TaskEnv {
             non_finite_actions: options.non_finite_actions,
             controls: vec![0.0; envs * bounds.len()],
             bounds,
-            dt: builtin.params.dt * task.frame_skip() as f32,
+            dt,
+            device,
             q: vec![0.0; envs * nq],
             qd: vec![0.0; envs * nv],
             q_before: vec![0.0; envs * nq],
@@ -176,7 +189,17 @@ impl<T: Task> TaskEnv<T> {
         Ok(())
     }
 
+    /// Whether observations and rewards are computed on the GPU (the sim runs there and the
+    /// task has a device program) and only they are read back.
+    pub fn computes_on_device(&self) -> bool {
+        self.device.is_some()
+    }
+
+    /// Reads the state of every env after resets or writes.
     fn read_state(&mut self) -> Result<(), EnvError> {
+        if let Some(device) = &mut self.device {
+            return device.run(&self.sim, ReadoutMode::Observe);
+        }
         self.sim.joint_positions(&mut self.q)?;
         self.sim.joint_velocities(&mut self.qd)?;
         Ok(())
@@ -186,6 +209,10 @@ impl<T: Task> TaskEnv<T> {
     fn observe(&self, w: usize, obs: &mut [f32]) {
         let (nq, nv) = (self.layout.joint_positions, self.layout.joint_velocities);
         let no = self.observation_size();
+        if let Some(device) = &self.device {
+            obs[w * no..][..no].copy_from_slice(device.observation(w));
+            return;
+        }
         self.task.observe(
             &self.q[w * nq..][..nq],
             &self.qd[w * nv..][..nv],
@@ -235,6 +262,7 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         if self.fresh != Some(seed) {
             self.sim_options.seed = seed;
             self.sim = Sim::from_builtin(&self.builtin, envs, &self.sim_options)?;
+            self.device = DeviceReadout::new(&self.sim, &self.task, self.dt)?;
             self.fresh = Some(seed);
         }
         self.steps.fill(0);
@@ -260,9 +288,14 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         )?;
         self.fresh = None;
         self.sim.set_controls(&self.controls)?;
-        std::mem::swap(&mut self.q_before, &mut self.q);
         self.sim.step_n(self.task.frame_skip())?;
-        self.read_state()?;
+        match &mut self.device {
+            Some(device) => device.run(&self.sim, ReadoutMode::Step)?,
+            None => {
+                std::mem::swap(&mut self.q_before, &mut self.q);
+                self.read_state()?;
+            }
+        }
 
         self.failed.fill(false);
         for w in self.sim.non_finite_worlds() {
@@ -273,18 +306,23 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         let max_steps = self.task.max_episode_steps();
         self.resets.clear();
         for w in 0..envs {
-            let step = Transition {
-                q_before: &self.q_before[w * nq..][..nq],
-                q: &self.q[w * nq..][..nq],
-                qd: &self.qd[w * nv..][..nv],
-                action: &self.controls[w * na..][..na],
-                dt: self.dt,
-            };
-            let failed = self.failed[w] || !step.q.iter().chain(step.qd).all(|v| v.is_finite());
-            let (reward, terminated) = if failed {
+            let (reward, terminated) = if self.failed[w] {
                 (0.0, true)
+            } else if let Some(device) = &self.device {
+                device.outcome(w)
             } else {
-                self.task.outcome(&step)
+                let step = Transition {
+                    q_before: &self.q_before[w * nq..][..nq],
+                    q: &self.q[w * nq..][..nq],
+                    qd: &self.qd[w * nv..][..nv],
+                    action: &self.controls[w * na..][..na],
+                    dt: self.dt,
+                };
+                if step.q.iter().chain(step.qd).all(|v| v.is_finite()) {
+                    self.task.outcome(&step)
+                } else {
+                    (0.0, true)
+                }
             };
             self.steps[w] = self.steps[w].saturating_add(1);
             out.reward[w] = reward;

@@ -1237,6 +1237,20 @@ impl GpuBatch {
         &self.context
     }
 
+    /// The state and status buffers, which a task readout binds (never reallocated).
+    pub(crate) fn readout_buffers(&self) -> (&wgpu::Buffer, &wgpu::Buffer) {
+        (&self.buffers.state, &self.buffers.status)
+    }
+
+    /// Where the controls start in the state (vec4f index) and vec4f of them per world; bodies
+    /// per world.
+    pub(crate) fn readout_inputs(&self) -> ((usize, usize), usize) {
+        (
+            (self.state_layout.controls, self.state_layout.actuator_vec4s),
+            self.stride,
+        )
+    }
+
     /// Device memory of the batch divided by its worlds: state, contact memory and status
     /// per world, plus its share of the constraint scratch and the scene.
     pub fn memory_per_world(&self) -> usize {

@@ -245,6 +245,39 @@ pub struct GpuWorldStatus {
     pub _pad: u32,
 }
 
+/// WGSL `ReadoutUniforms`: the batch's and the task's sizes for the task readout.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuReadoutUniforms {
+    pub worlds: u32,
+    pub body_count: u32,
+    pub state_stride: u32,
+    pub control_offset: u32,
+    pub actuator_vec4s: u32,
+    pub joint_count: u32,
+    pub q_count: u32,
+    pub qd_count: u32,
+    pub observation_size: u32,
+    pub mode: u32,
+    pub dt: f32,
+    pub workgroups_x: u32,
+}
+
+/// WGSL `ReadoutJoint`: a joint as the task readout derives its q and q̇.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuReadoutJoint {
+    /// `JOINT_*` kind, parent body (`NO_PARENT`: the world), child body, offset of its q.
+    pub ids: [u32; 4],
+    /// Offset of its q̇ (x).
+    pub offsets: [u32; 4],
+    pub frame_in_parent: GpuPose,
+    pub frame_in_child: GpuPose,
+    /// Nominal centres of mass in the body frames (xyz).
+    pub parent_center: [f32; 4],
+    pub child_center: [f32; 4],
+}
+
 /// The four regions of the body-state buffer (STATE_* in common.wgsl), in order.
 pub const STATE_FIELDS: usize = 4;
 
@@ -270,6 +303,8 @@ const _: () = {
     assert!(std::mem::size_of::<GpuWorldStatus>() == 32);
     assert!(std::mem::size_of::<GpuPose>() == 32);
     assert!(std::mem::size_of::<GpuShape>() == 16);
+    assert!(std::mem::size_of::<GpuReadoutUniforms>() == 48);
+    assert!(std::mem::size_of::<GpuReadoutJoint>() == 128);
     assert!(std::mem::size_of::<GpuContactPoint>() == 32);
     assert!(std::mem::size_of::<GpuManifold>() == 160);
 };
@@ -398,6 +433,36 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 pairs_needed,
                 max_colors,
                 fault_body
+            ]
+        ),
+        layout!(
+            "ReadoutUniforms",
+            GpuReadoutUniforms,
+            [
+                worlds,
+                body_count,
+                state_stride,
+                control_offset,
+                actuator_vec4s,
+                joint_count,
+                q_count,
+                qd_count,
+                observation_size,
+                mode,
+                dt,
+                workgroups_x
+            ]
+        ),
+        layout!(
+            "ReadoutJoint",
+            GpuReadoutJoint,
+            [
+                ids,
+                offsets,
+                frame_in_parent,
+                frame_in_child,
+                parent_center,
+                child_center
             ]
         ),
     ]

@@ -47,7 +47,7 @@ pub fn scene_colliders(scene: &Scene) -> Vec<GpuSceneCollider> {
         .collect()
 }
 
-fn joint_kind(kind: JointKind) -> u32 {
+pub(crate) fn joint_kind(kind: JointKind) -> u32 {
     match kind {
         JointKind::Fixed => 0,
         JointKind::Revolute => 1,
