@@ -929,6 +929,7 @@ mod rapier {
         orientations: Vec<Quat>,
         linear_velocities: Vec<Vec3>,
         angular_velocities: Vec<Vec3>,
+        centers_of_mass: Vec<Vec3>,
     }
 
     impl State {
@@ -939,6 +940,7 @@ mod rapier {
                 orientations: &self.orientations,
                 linear_velocities: &self.linear_velocities,
                 angular_velocities: &self.angular_velocities,
+                centers_of_mass: &self.centers_of_mass,
             }
         }
     }
@@ -1001,6 +1003,7 @@ mod rapier {
                 orientations: Vec::with_capacity(self.worlds.len() * stride),
                 linear_velocities: Vec::with_capacity(self.worlds.len() * stride),
                 angular_velocities: Vec::with_capacity(self.worlds.len() * stride),
+                centers_of_mass: self.scene.centers_of_mass().repeat(self.worlds.len()),
             };
             for world in &self.worlds {
                 for &h in &world.handles {

@@ -365,7 +365,4 @@ struct ReadoutJoint {
     offsets: vec4u,
     frame_in_parent: Pose,
     frame_in_child: Pose,
-    // The nominal centres of mass in the body frames (xyz; zero for the world).
-    parent_center: vec4f,
-    child_center: vec4f,
 }

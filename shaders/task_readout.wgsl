@@ -12,12 +12,14 @@
 @group(0) @binding(0) var<uniform> readout: ReadoutUniforms;
 @group(0) @binding(1) var<storage, read> body_state: array<vec4f>;
 @group(0) @binding(2) var<storage, read> world_status: array<WorldStatus>;
-@group(0) @binding(3) var<storage, read> readout_joints: array<ReadoutJoint>;
-@group(0) @binding(4) var<storage, read> task_parameters: array<f32>;
+// Each body's centre of mass in its own frame (xyz), per world as the bodies' state.
+@group(0) @binding(3) var<storage, read> centers_of_mass: array<vec4f>;
+@group(0) @binding(4) var<storage, read> readout_joints: array<ReadoutJoint>;
+@group(0) @binding(5) var<storage, read> task_parameters: array<f32>;
 // Per world: q, q before the last step, q̇. Stays on the device.
-@group(0) @binding(5) var<storage, read_write> joint_state: array<f32>;
+@group(0) @binding(6) var<storage, read_write> joint_state: array<f32>;
 // Per world: the observation, the reward, terminated.
-@group(0) @binding(6) var<storage, read_write> task_output: array<f32>;
+@group(0) @binding(7) var<storage, read_write> task_output: array<f32>;
 
 // ReadoutUniforms.mode: only q, q̇ and the observation (after resets and state writes); or
 // also q before and the outcome (after a step).
@@ -83,12 +85,12 @@ fn body_spin(w: u32, b: u32) -> vec3f {
     return body_field(STATE_ANGULAR_VELOCITY, w, b).xyz;
 }
 
-// The velocity of body b's material point at world position `point`, its centre of mass at
-// `center` in its body frame.
-fn point_velocity(w: u32, b: u32, center: vec3f, point: vec3f) -> vec3f {
+// The velocity of body b's material point at world position `point`.
+fn point_velocity(w: u32, b: u32, point: vec3f) -> vec3f {
     if b == NO_PARENT {
         return vec3f(0.0);
     }
+    let center = centers_of_mass[w * readout.body_count + b].xyz;
     let world_center = pose_transform_point(body_pose(w, b), center);
     return body_field(STATE_LINEAR_VELOCITY, w, b).xyz
         + cross(body_spin(w, b), point - world_center);
@@ -125,8 +127,8 @@ fn read_joint(w: u32, j: u32) {
         case JOINT_PRISMATIC: {
             // d/dt [(p_child − p_parent) · axis], the axis turning with the parent.
             let separation = cf.position - pf.position;
-            let v_child = point_velocity(w, child, joint.child_center.xyz, cf.position);
-            let v_parent = point_velocity(w, parent, joint.parent_center.xyz, pf.position);
+            let v_child = point_velocity(w, child, cf.position);
+            let v_parent = point_velocity(w, parent, pf.position);
             joint_state[q] = dot(separation, axis);
             joint_state[qd] = dot(axis, v_child - v_parent)
                 + dot(cross(body_spin(w, parent), axis), separation);
@@ -147,7 +149,7 @@ fn read_joint(w: u32, j: u32) {
             // angular velocity.
             let pose = body_pose(w, child);
             let o = pose.orientation;
-            let v = point_velocity(w, child, joint.child_center.xyz, pose.position);
+            let v = point_velocity(w, child, pose.position);
             let spin = quat_rotate(quat_conjugate(o), body_spin(w, child));
             joint_state[q] = pose.position.x;
             joint_state[q + 1u] = pose.position.y;

@@ -111,12 +111,10 @@ pub fn read_root_velocities(
         out.fill(0.0);
         return Ok(());
     };
-    let com = scene.bodies()[root].mass.center_of_mass;
     for (w, velocity) in out.chunks_exact_mut(ROOT_VELOCITY_SIZE).enumerate() {
-        let i = w * bodies.stride + root;
-        let omega = bodies.angular_velocities[i];
-        // The origin sits at −R c from the centre of mass.
-        let v = bodies.linear_velocities[i] - omega.cross(bodies.orientations[i] * com);
+        let world = bodies.world(w);
+        let v = world.point_velocity(Some(root), world.positions[root]);
+        let omega = world.angular_velocities[root];
         velocity.copy_from_slice(&[v.x, v.y, v.z, omega.x, omega.y, omega.z]);
     }
     Ok(())

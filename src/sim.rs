@@ -229,20 +229,27 @@ impl Sim {
             self.batch.set_world_parameters(w, &draw.parameters)?;
         }
         if randomizer.moves_initial_state() {
-            let mut scene = self.batch.scene().clone();
-            if randomizer.changes_parameters() {
-                scene.set_parameters(&draw.parameters).map_err(|e| {
-                    BatchError::WorldParameters {
-                        world: w,
-                        problem: e.to_string(),
-                    }
-                })?;
-            }
+            let scene = self.world_scene(w)?;
             let base = self.template_state(w);
             let state = randomized_initial_state(&scene, &base, draw);
             self.batch.set_world_state(w, &state)?;
         }
         Ok(())
+    }
+
+    /// The scene as world `w` steps it: with its own parameters.
+    pub(crate) fn world_scene(&self, w: usize) -> Result<Scene, SimError> {
+        let mut scene = self.batch.scene().clone();
+        if self.episodes.randomizer.changes_parameters() {
+            let problem = |e: manyworlds_core::SceneError| BatchError::WorldParameters {
+                world: w,
+                problem: e.to_string(),
+            };
+            scene
+                .set_parameters(&self.batch.world_parameters(w)?)
+                .map_err(problem)?;
+        }
+        Ok(scene)
     }
 
     /// World `w`'s initial state before randomization: the scene's, through the built-in

@@ -41,6 +41,7 @@ fn ant_survives_ten_thousand_steps_of_random_controls_in_1024_worlds() {
         let mut sim = builtin_sim(&ant, worlds, &backend);
         let scene = sim.scene().clone();
         let stride = sim.stride();
+        let centers = sim.scene().centers_of_mass();
         let actuators = scene.actuators().len();
         assert_eq!(actuators, 8, "{b}: the ant has 8 motors");
         let hinges: Vec<usize> = (0..scene.joints().len())
@@ -81,6 +82,7 @@ fn ant_survives_ten_thousand_steps_of_random_controls_in_1024_worlds() {
                     orientations: &orientations[range.clone()],
                     linear_velocities: &linear[range.clone()],
                     angular_velocities: &angular[range],
+                    centers_of_mass: &centers,
                 };
                 for &i in &dynamic {
                     let p = bodies.positions[i];

@@ -34,11 +34,13 @@ fn separation(sim: &mut Sim, joint: usize) -> f32 {
     let orientations = sim.orientations().expect("readback").to_vec();
     let linear = sim.linear_velocities().expect("readback").to_vec();
     let angular = sim.angular_velocities().expect("readback").to_vec();
+    let centers = sim.scene().centers_of_mass();
     let bodies = WorldBodies {
         positions: &positions[..sim.stride()],
         orientations: &orientations[..sim.stride()],
         linear_velocities: &linear[..sim.stride()],
         angular_velocities: &angular[..sim.stride()],
+        centers_of_mass: &centers,
     };
     let (parent, child) = joint_frames(&sim.scene().joints()[joint], &bodies);
     (child.position - parent.position).length()

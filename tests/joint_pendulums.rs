@@ -13,6 +13,8 @@ struct States {
     orientations: Vec<Quat>,
     linear_velocities: Vec<Vec3>,
     angular_velocities: Vec<Vec3>,
+    /// One world's: no world has its own.
+    centers_of_mass: Vec<Vec3>,
     stride: usize,
 }
 
@@ -23,6 +25,7 @@ impl States {
             orientations: sim.orientations().expect("readback").to_vec(),
             linear_velocities: sim.linear_velocities().expect("readback").to_vec(),
             angular_velocities: sim.angular_velocities().expect("readback").to_vec(),
+            centers_of_mass: sim.scene().centers_of_mass(),
             stride: sim.stride(),
         }
     }
@@ -34,6 +37,7 @@ impl States {
             orientations: &self.orientations[range.clone()],
             linear_velocities: &self.linear_velocities[range.clone()],
             angular_velocities: &self.angular_velocities[range],
+            centers_of_mass: &self.centers_of_mass,
         }
     }
 }
@@ -65,11 +69,13 @@ fn scene_energy(scene: &Scene, gravity: Vec3) -> f64 {
     let orientations: Vec<Quat> = scene.bodies().iter().map(|b| b.pose.orientation).collect();
     let linear: Vec<Vec3> = scene.bodies().iter().map(|b| b.linear_velocity).collect();
     let angular: Vec<Vec3> = scene.bodies().iter().map(|b| b.angular_velocity).collect();
+    let centers = scene.centers_of_mass();
     let bodies = WorldBodies {
         positions: &positions,
         orientations: &orientations,
         linear_velocities: &linear,
         angular_velocities: &angular,
+        centers_of_mass: &centers,
     };
     energy(scene, &bodies, gravity)
 }

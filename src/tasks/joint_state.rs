@@ -1,6 +1,7 @@
 //! Puts one world of a `Sim` in a joint-space state (q, q̇) through the public field setters:
 //! the bodies are placed by forward kinematics from the scene's initial poses and given the
-//! velocities the joints' q̇ imply; the other worlds are written back as they were.
+//! velocities the joints' q̇ imply (about the world's own centres of mass); the other worlds
+//! are written back as they were.
 
 use manyworlds_core::initial_state::{velocities_from_joints, BodyStates};
 use manyworlds_core::joint_space::forward_kinematics;
@@ -15,7 +16,7 @@ pub fn write_joint_state(
     q: &[f32],
     qd: &[f32],
 ) -> Result<(), SimError> {
-    let scene = sim.scene();
+    let scene = &sim.world_scene(world)?;
     let mut poses: Vec<Pose> = scene.bodies().iter().map(|b| b.pose).collect();
     forward_kinematics(scene, q, &mut poses);
     let mut state = BodyStates {

@@ -5,13 +5,16 @@ use glam::{Quat, Vec3};
 use crate::pose::Pose;
 
 /// One world's body states, body by body: body-frame origins, orientations, centre-of-mass
-/// velocities and angular velocities (world frame).
+/// velocities and angular velocities (world frame), and where each body's centre of mass sits
+/// in its own frame in this world (randomization may move it): the velocities are that
+/// point's.
 #[derive(Clone, Copy, Debug)]
 pub struct WorldBodies<'a> {
     pub positions: &'a [Vec3],
     pub orientations: &'a [Quat],
     pub linear_velocities: &'a [Vec3],
     pub angular_velocities: &'a [Vec3],
+    pub centers_of_mass: &'a [Vec3],
 }
 
 impl WorldBodies<'_> {
@@ -21,11 +24,18 @@ impl WorldBodies<'_> {
         })
     }
 
-    /// Velocity of the material point at world position `point` of `body` (zero for the
-    /// world), given its centre of mass `center`.
-    pub fn point_velocity(&self, body: Option<usize>, center: Vec3, point: Vec3) -> Vec3 {
+    /// Where `body`'s centre of mass is in the world (the origin for the world).
+    pub fn center(&self, body: Option<usize>) -> Vec3 {
         body.map_or(Vec3::ZERO, |b| {
-            self.linear_velocities[b] + self.angular_velocities[b].cross(point - center)
+            self.positions[b] + self.orientations[b] * self.centers_of_mass[b]
+        })
+    }
+
+    /// Velocity of the material point at world position `point` of `body` (zero for the
+    /// world).
+    pub fn point_velocity(&self, body: Option<usize>, point: Vec3) -> Vec3 {
+        body.map_or(Vec3::ZERO, |b| {
+            self.linear_velocities[b] + self.angular_velocities[b].cross(point - self.center(body))
         })
     }
 
@@ -42,6 +52,8 @@ pub struct BatchBodies<'a> {
     pub orientations: &'a [Quat],
     pub linear_velocities: &'a [Vec3],
     pub angular_velocities: &'a [Vec3],
+    /// Body-frame centres of mass, `[worlds × bodies]` as the state.
+    pub centers_of_mass: &'a [Vec3],
 }
 
 impl<'a> BatchBodies<'a> {
@@ -55,7 +67,8 @@ impl<'a> BatchBodies<'a> {
             positions: &self.positions[range.clone()],
             orientations: &self.orientations[range.clone()],
             linear_velocities: &self.linear_velocities[range.clone()],
-            angular_velocities: &self.angular_velocities[range],
+            angular_velocities: &self.angular_velocities[range.clone()],
+            centers_of_mass: &self.centers_of_mass[range],
         }
     }
 }

@@ -40,12 +40,14 @@ impl BodyStates {
         }
     }
 
-    pub fn view(&self) -> WorldBodies<'_> {
+    /// The states as a view, the bodies' centres of mass at `centers_of_mass` (body frame).
+    pub fn view<'a>(&'a self, centers_of_mass: &'a [Vec3]) -> WorldBodies<'a> {
         WorldBodies {
             positions: &self.positions,
             orientations: &self.orientations,
             linear_velocities: &self.linear_velocities,
             angular_velocities: &self.angular_velocities,
+            centers_of_mass,
         }
     }
 }
@@ -55,10 +57,11 @@ pub fn randomized_initial_state(scene: &Scene, base: &BodyStates, draw: &WorldDr
     if !draw.moves_initial_state() {
         return base.clone();
     }
+    let centers = scene.centers_of_mass();
     let mut q = vec![0.0; scene.joint_position_count()];
-    joint_positions(scene, &base.view(), &mut q);
+    joint_positions(scene, &base.view(&centers), &mut q);
     let mut qd = vec![0.0; scene.joint_velocity_count()];
-    joint_velocities(scene, &base.view(), &mut qd);
+    joint_velocities(scene, &base.view(&centers), &mut qd);
     for (q, offset) in q.iter_mut().zip(&draw.joint_position_offsets) {
         *q += offset;
     }
@@ -129,21 +132,17 @@ fn add_root_velocity(scene: &Scene, root: usize, draw: &WorldDraw, state: &mut B
 /// joints in order from the parents (the inverse of [`joint_velocities`] on a tree).
 pub fn velocities_from_joints(scene: &Scene, qd: &[f32], state: &mut BodyStates) {
     let mut placed = vec![false; scene.body_count()];
+    let centers = scene.centers_of_mass();
     for joint in scene.joints() {
         if std::mem::replace(&mut placed[joint.child], true) {
             continue;
         }
         let qd = &qd[joint.velocity_offset..][..joint.kind.velocity_count()];
-        let bodies = state.view();
+        let bodies = state.view(&centers);
         let (parent_frame, child_frame) = joint_frames(joint, &bodies);
-        let center = |b: usize| {
-            bodies.positions[b] + bodies.orientations[b] * scene.bodies()[b].mass.center_of_mass
-        };
-        let child_center = center(joint.child);
+        let child_center = bodies.center(Some(joint.child));
         let parent_spin = bodies.angular_velocity(joint.parent);
-        let carried = |point: Vec3| {
-            bodies.point_velocity(joint.parent, joint.parent.map_or(Vec3::ZERO, center), point)
-        };
+        let carried = |point: Vec3| bodies.point_velocity(joint.parent, point);
         let axis = parent_frame.orientation * Vec3::X;
         let about_anchor = |spin: Vec3| spin.cross(child_center - parent_frame.position);
         let (linear, angular) = match joint.kind {
@@ -229,10 +228,11 @@ mod tests {
         let draw = root_draw(&ant, rotation, velocity, spin);
         assert!(draw.moves_initial_state());
         let state = randomized_initial_state(&ant, &at_rest(&ant), &draw);
+        let centers = ant.centers_of_mass();
         let mut q = vec![0.0; ant.joint_position_count()];
         let mut qd = vec![0.0; ant.joint_velocity_count()];
-        joint_positions(&ant, &state.view(), &mut q);
-        joint_velocities(&ant, &state.view(), &mut qd);
+        joint_positions(&ant, &state.view(&centers), &mut q);
+        joint_velocities(&ant, &state.view(&centers), &mut qd);
         let turn = Quat::from_scaled_axis(rotation);
         let expected_q = [turn.w, turn.x, turn.y, turn.z];
         for (k, (a, b)) in q[3..7].iter().zip(expected_q).enumerate() {
@@ -254,7 +254,7 @@ mod tests {
         );
         for joint in ant.joints() {
             assert!(
-                joint_separation(joint, &state.view()) < 1e-5,
+                joint_separation(joint, &state.view(&centers)) < 1e-5,
                 "{}",
                 joint.name
             );
@@ -285,9 +285,9 @@ mod tests {
         assert!(state.orientations[0].abs_diff_eq(orientation, 1e-6));
         let omega = state.angular_velocities[0];
         assert!(omega.abs_diff_eq(orientation * spin, 1e-6), "ω {omega}");
-        let bodies = state.view();
-        let center = bodies.positions[0] + orientation * scene.bodies()[0].mass.center_of_mass;
-        let origin_velocity = bodies.point_velocity(Some(0), center, bodies.positions[0]);
+        let centers = scene.centers_of_mass();
+        let bodies = state.view(&centers);
+        let origin_velocity = bodies.point_velocity(Some(0), bodies.positions[0]);
         assert!(
             origin_velocity.abs_diff_eq(velocity, 1e-6),
             "origin velocity {origin_velocity}"
@@ -309,7 +309,7 @@ mod tests {
         let mut state = base.clone();
         velocities_from_joints(&ant, &qd, &mut state);
         let mut back = vec![0.0; qd.len()];
-        joint_velocities(&ant, &state.view(), &mut back);
+        joint_velocities(&ant, &state.view(&ant.centers_of_mass()), &mut back);
         for (k, (a, b)) in qd.iter().zip(&back).enumerate() {
             assert!((a - b).abs() < 1e-5, "q̇[{k}]: set {a}, read {b}");
         }

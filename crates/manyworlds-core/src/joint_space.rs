@@ -116,11 +116,6 @@ pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
 
 /// Writes every joint's q̇ for one world into `qd` (`scene.joint_velocity_count()` entries).
 pub fn joint_velocities(scene: &Scene, bodies: &WorldBodies, qd: &mut [f32]) {
-    let center = |body: Option<usize>| {
-        body.map_or(Vec3::ZERO, |b| {
-            bodies.positions[b] + bodies.orientations[b] * scene.bodies()[b].mass.center_of_mass
-        })
-    };
     for joint in scene.joints() {
         let out = &mut qd[joint.velocity_offset..][..joint.kind.velocity_count()];
         let (parent, child) = joint_frames(joint, bodies);
@@ -133,13 +128,8 @@ pub fn joint_velocities(scene: &Scene, bodies: &WorldBodies, qd: &mut [f32]) {
                 // d/dt [(p_child − p_parent) · axis], the axis turning with the parent.
                 let axis = parent.orientation * Vec3::X;
                 let separation = child.position - parent.position;
-                let v_child = bodies.point_velocity(
-                    Some(joint.child),
-                    center(Some(joint.child)),
-                    child.position,
-                );
-                let v_parent =
-                    bodies.point_velocity(joint.parent, center(joint.parent), parent.position);
+                let v_child = bodies.point_velocity(Some(joint.child), child.position);
+                let v_parent = bodies.point_velocity(joint.parent, parent.position);
                 let axis_rate = bodies.angular_velocity(joint.parent).cross(axis);
                 out[0] = axis.dot(v_child - v_parent) + axis_rate.dot(separation);
             }
@@ -150,7 +140,7 @@ pub fn joint_velocities(scene: &Scene, bodies: &WorldBodies, qd: &mut [f32]) {
             JointKind::Free => {
                 let b = joint.child;
                 let origin = bodies.positions[b];
-                let v = bodies.point_velocity(Some(b), center(Some(b)), origin);
+                let v = bodies.point_velocity(Some(b), origin);
                 let w = bodies.orientations[b].conjugate() * bodies.angular_velocities[b];
                 out.copy_from_slice(&[v.x, v.y, v.z, w.x, w.y, w.z]);
             }

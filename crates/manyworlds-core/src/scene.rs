@@ -79,6 +79,11 @@ impl Scene {
         self.bodies.len()
     }
 
+    /// Every body's centre of mass in its own frame.
+    pub fn centers_of_mass(&self) -> Vec<Vec3> {
+        self.bodies.iter().map(|b| b.mass.center_of_mass).collect()
+    }
+
     pub fn dynamic_body_count(&self) -> usize {
         self.bodies.iter().filter(|b| b.is_dynamic()).count()
     }

@@ -60,6 +60,9 @@ pub struct CpuBatch {
     /// of its own (domain randomization); empty while every world is the template.
     world_scenes: Vec<Scene>,
     world_params: Vec<StepParams>,
+    /// Every body's centre of mass (body frame) in every world, `[worlds × bodies]`: what the
+    /// velocities are of, for readouts.
+    centers_of_mass: Vec<Vec3>,
     stats: StepStats,
 }
 
@@ -100,6 +103,7 @@ impl CpuBatch {
             orientations: filled(items, Quat::IDENTITY).ok_or_else(out_of_memory)?,
             linear_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
             angular_velocities: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
+            centers_of_mass: tiled(&scene.centers_of_mass(), worlds).ok_or_else(out_of_memory)?,
             caches: filled(worlds, ContactCache::default()).ok_or_else(out_of_memory)?,
             faulted: filled(worlds, None).ok_or_else(out_of_memory)?,
             tree: JointTree::new(&scene),
@@ -270,6 +274,8 @@ impl CpuBatch {
             self.world_scenes = vec![self.scene.clone(); self.worlds];
             self.world_params = vec![self.params; self.worlds];
         }
+        self.centers_of_mass[world * self.stride..(world + 1) * self.stride]
+            .copy_from_slice(&scene.centers_of_mass());
         self.world_scenes[world] = scene;
         self.world_params[world].gravity = parameters.gravity;
         Ok(())
@@ -456,6 +462,7 @@ impl CpuBatch {
             orientations: &self.orientations,
             linear_velocities: &self.linear_velocities,
             angular_velocities: &self.angular_velocities,
+            centers_of_mass: &self.centers_of_mass,
         }
     }
 
@@ -541,6 +548,16 @@ fn filled<T: Clone>(n: usize, value: T) -> Option<Vec<T>> {
     let mut v = Vec::new();
     v.try_reserve_exact(n).ok()?;
     v.resize(n, value);
+    Some(v)
+}
+
+/// `times` copies of `one` end to end, or None when memory is short.
+fn tiled<T: Copy>(one: &[T], times: usize) -> Option<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(one.len().checked_mul(times)?).ok()?;
+    for _ in 0..times {
+        v.extend_from_slice(one);
+    }
     Some(v)
 }
 

@@ -105,6 +105,9 @@ struct DeviceBuffers {
     status: wgpu::Buffer,
     articulation: wgpu::Buffer,
     joint_scratch: wgpu::Buffer,
+    /// Every body's centre of mass (body frame) in every world, `[worlds × bodies]` vec4f:
+    /// not stepped with, read by task readouts (the velocities are of these points).
+    centers_of_mass: wgpu::Buffer,
 }
 
 /// The host's copy of the state, as of the last readback of each field.
@@ -125,6 +128,8 @@ pub struct GpuBatch {
     tree: JointTree,
     /// Each world's parameters, once some world has its own (else empty).
     world_parameters: Vec<WorldParameters>,
+    /// The host's copy of `DeviceBuffers::centers_of_mass`, `[worlds × bodies]`.
+    centers_of_mass: Vec<Vec3>,
     params: StepParams,
     worlds: usize,
     stride: usize,
@@ -229,6 +234,7 @@ impl GpuBatch {
                 bytes: state_bytes as usize,
             }));
         }
+        let centers = scene.centers_of_mass();
         let buffers = DeviceBuffers {
             uniforms: device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("step uniforms"),
@@ -269,11 +275,17 @@ impl GpuBatch {
                 usage: wgpu::BufferUsages::UNIFORM,
             }),
             joint_scratch: storage_buffer(device, "joint scratch", kernel.joint_scratch_size),
+            centers_of_mass: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("centres of mass"),
+                contents: &center_bytes(&centers).repeat(worlds),
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            }),
         };
         let bind_group = Self::make_bind_group(device, &kernel, &buffers, 16);
         let mut batch = GpuBatch {
             kernel,
             scene,
+            centers_of_mass: centers.repeat(worlds),
             tree,
             world_parameters: Vec::new(),
             params,
@@ -634,6 +646,14 @@ impl GpuBatch {
         self.context
             .queue
             .write_buffer(&self.buffers.world_scenes, world as u64 * size, &bytes);
+        let centers = scene.centers_of_mass();
+        self.context.queue.write_buffer(
+            &self.buffers.centers_of_mass,
+            (world * self.stride * 16) as u64,
+            &center_bytes(&centers),
+        );
+        self.centers_of_mass[world * self.stride..(world + 1) * self.stride]
+            .copy_from_slice(&centers);
         self.world_parameters[world] = parameters.clone();
         Ok(())
     }
@@ -1049,6 +1069,7 @@ impl GpuBatch {
             orientations: &self.host.orientations,
             linear_velocities: &self.host.linear_velocities,
             angular_velocities: &self.host.angular_velocities,
+            centers_of_mass: &self.centers_of_mass,
         };
         Ok((&self.scene, bodies))
     }
@@ -1237,9 +1258,14 @@ impl GpuBatch {
         &self.context
     }
 
-    /// The state and status buffers, which a task readout binds (never reallocated).
-    pub(crate) fn readout_buffers(&self) -> (&wgpu::Buffer, &wgpu::Buffer) {
-        (&self.buffers.state, &self.buffers.status)
+    /// The state, status and centre-of-mass buffers, which a task readout binds (never
+    /// reallocated).
+    pub(crate) fn readout_buffers(&self) -> [&wgpu::Buffer; 3] {
+        [
+            &self.buffers.state,
+            &self.buffers.status,
+            &self.buffers.centers_of_mass,
+        ]
     }
 
     /// Where the controls start in the state (vec4f index) and vec4f of them per world; bodies
@@ -1264,12 +1290,19 @@ impl GpuBatch {
             &b.world_scenes,
             &b.articulation,
             &b.joint_scratch,
+            &b.centers_of_mass,
         ]
         .iter()
         .map(|buffer| buffer.size())
         .sum();
         (total as usize).div_ceil(self.worlds)
     }
+}
+
+/// Centres of mass as the device holds them: a vec4f each.
+fn center_bytes(centers: &[Vec3]) -> Vec<u8> {
+    let padded: Vec<[f32; 4]> = centers.iter().map(|c| c.extend(0.0).to_array()).collect();
+    bytemuck::cast_slice(&padded).to_vec()
 }
 
 /// A readback started by [`GpuBatch::begin_read`].

@@ -273,9 +273,6 @@ pub struct GpuReadoutJoint {
     pub offsets: [u32; 4],
     pub frame_in_parent: GpuPose,
     pub frame_in_child: GpuPose,
-    /// Nominal centres of mass in the body frames (xyz).
-    pub parent_center: [f32; 4],
-    pub child_center: [f32; 4],
 }
 
 /// The four regions of the body-state buffer (STATE_* in common.wgsl), in order.
@@ -304,7 +301,7 @@ const _: () = {
     assert!(std::mem::size_of::<GpuPose>() == 32);
     assert!(std::mem::size_of::<GpuShape>() == 16);
     assert!(std::mem::size_of::<GpuReadoutUniforms>() == 48);
-    assert!(std::mem::size_of::<GpuReadoutJoint>() == 128);
+    assert!(std::mem::size_of::<GpuReadoutJoint>() == 96);
     assert!(std::mem::size_of::<GpuContactPoint>() == 32);
     assert!(std::mem::size_of::<GpuManifold>() == 160);
 };
@@ -456,14 +453,7 @@ pub fn shared_layouts() -> Vec<StructLayout> {
         layout!(
             "ReadoutJoint",
             GpuReadoutJoint,
-            [
-                ids,
-                offsets,
-                frame_in_parent,
-                frame_in_child,
-                parent_center,
-                child_center
-            ]
+            [ids, offsets, frame_in_parent, frame_in_child]
         ),
     ]
 }

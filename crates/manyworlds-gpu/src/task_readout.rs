@@ -1,8 +1,8 @@
 //! A task's observations, rewards and terminations computed on the device after a step
 //! (shaders/task_readout.wgsl with the task's own WGSL appended), so that a training loop
 //! reads back only those: `observation_size + 2` floats per world instead of every body's
-//! state. q and q̇ are derived as the host's joint-space readout does, from the scene
-//! template (nominal centres of mass), and stay on the device.
+//! state. q and q̇ are derived as the host's joint-space readout does, with each world's own
+//! centres of mass, and stay on the device.
 
 use manyworlds_core::Pose;
 use wgpu::util::DeviceExt;
@@ -61,7 +61,7 @@ pub struct TaskReadout {
     output: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
     /// The batch buffers the bind group holds: a readout runs only with them.
-    bound: (wgpu::Buffer, wgpu::Buffer),
+    bound: [wgpu::Buffer; 3],
     readback: Readback,
 }
 
@@ -74,11 +74,6 @@ impl TaskReadout {
         let scene = batch.scene();
         let worlds = batch.world_count();
         let (q_count, qd_count) = (scene.joint_position_count(), scene.joint_velocity_count());
-        let center = |body: Option<usize>| {
-            body.map_or([0.0; 4], |b| {
-                scene.bodies()[b].mass.center_of_mass.extend(0.0).to_array()
-            })
-        };
         let mut joints: Vec<GpuReadoutJoint> = scene
             .joints()
             .iter()
@@ -92,8 +87,6 @@ impl TaskReadout {
                 offsets: [j.velocity_offset as u32, 0, 0, 0],
                 frame_in_parent: GpuPose::from(&j.frame_in_parent),
                 frame_in_child: GpuPose::from(&j.frame_in_child),
-                parent_center: center(j.parent),
-                child_center: center(Some(j.child)),
             })
             .collect();
         let joint_count = joints.len() as u32;
@@ -166,11 +159,12 @@ impl TaskReadout {
             compilation_options: Default::default(),
             cache: None,
         });
-        let (state, status) = batch.readout_buffers();
+        let [state, status, centers] = batch.readout_buffers();
         let entries = [
             &uniform_buffer,
             state,
             status,
+            centers,
             &joint_buffer,
             &parameter_buffer,
             &joint_state,
@@ -194,7 +188,7 @@ impl TaskReadout {
             uniform_buffer,
             output,
             bind_group,
-            bound: (state.clone(), status.clone()),
+            bound: batch.readout_buffers().map(wgpu::Buffer::clone),
             readback: Readback::default(),
         })
     }
@@ -213,8 +207,7 @@ impl TaskReadout {
         mode: ReadoutMode,
         out: &mut [f32],
     ) -> Result<(), GpuError> {
-        let (state, status) = batch.readout_buffers();
-        if (state, status) != (&self.bound.0, &self.bound.1) {
+        if batch.readout_buffers() != self.bound.each_ref() {
             return Err(GpuError::Runtime(
                 "a task readout runs only on the batch it was made for".to_string(),
             ));
