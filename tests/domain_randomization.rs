@@ -171,6 +171,10 @@ fn a_scaled_box_rests_at_its_own_height_with_the_mass_of_its_size() {
                 half * s
             );
         }
+        // Penetration is measured with each world's own size: a nominal cube where a small
+        // one rests would sit up to half its size deep.
+        let penetration = sim.plausibility().unwrap().max_penetration;
+        assert!(penetration < 5e-3, "{b}: penetration {penetration} m");
     }
 }
 

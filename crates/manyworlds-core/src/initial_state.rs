@@ -40,6 +40,16 @@ impl BodyStates {
         }
     }
 
+    /// A copy of a world's states.
+    pub fn copy_of(bodies: &WorldBodies) -> Self {
+        BodyStates {
+            positions: bodies.positions.to_vec(),
+            orientations: bodies.orientations.to_vec(),
+            linear_velocities: bodies.linear_velocities.to_vec(),
+            angular_velocities: bodies.angular_velocities.to_vec(),
+        }
+    }
+
     /// The states as a view, the bodies' centres of mass at `centers_of_mass` (body frame).
     pub fn view<'a>(&'a self, centers_of_mass: &'a [Vec3]) -> WorldBodies<'a> {
         WorldBodies {

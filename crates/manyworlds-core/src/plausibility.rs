@@ -61,6 +61,27 @@ impl Plausibility {
         linear_velocities: &[Vec3],
         angular_velocities: &[Vec3],
     ) -> Plausibility {
+        let nominal = |_world: usize, collider: usize| scene.colliders()[collider].shape;
+        Self::measure_with_shapes(
+            scene,
+            &nominal,
+            positions,
+            orientations,
+            linear_velocities,
+            angular_velocities,
+        )
+    }
+
+    /// As [`Plausibility::measure`], with the shape of collider `c` in world `w` given by
+    /// `shape(w, c)` (worlds whose sizes are randomized).
+    pub fn measure_with_shapes(
+        scene: &Scene,
+        shape: &dyn Fn(usize, usize) -> Shape,
+        positions: &[Vec3],
+        orientations: &[Quat],
+        linear_velocities: &[Vec3],
+        angular_velocities: &[Vec3],
+    ) -> Plausibility {
         let stride = scene.body_count().max(1);
         let planes: Vec<(Vec3, Vec3)> = scene
             .colliders()
@@ -102,9 +123,9 @@ impl Plausibility {
                     if normal.dot(p - origin) < 0.0 {
                         out.bodies_below_ground += 1;
                     }
-                    for c in &scene.colliders()[body.colliders.clone()] {
-                        let depth =
-                            depth_below(&c.shape, &body_pose.compose(&c.pose), origin, normal);
+                    for c in body.colliders.clone() {
+                        let pose = body_pose.compose(&scene.colliders()[c].pose);
+                        let depth = depth_below(&shape(w, c), &pose, origin, normal);
                         out.max_penetration = out.max_penetration.max(depth);
                     }
                 }

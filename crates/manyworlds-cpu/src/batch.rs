@@ -293,13 +293,7 @@ impl CpuBatch {
     /// The body states of one world.
     pub fn world_state(&self, world: usize) -> Result<BodyStates, BatchError> {
         self.check_world(world)?;
-        let range = world * self.stride..(world + 1) * self.stride;
-        Ok(BodyStates {
-            positions: self.positions[range.clone()].to_vec(),
-            orientations: self.orientations[range.clone()].to_vec(),
-            linear_velocities: self.linear_velocities[range.clone()].to_vec(),
-            angular_velocities: self.angular_velocities[range].to_vec(),
-        })
+        Ok(BodyStates::copy_of(&self.bodies().world(world)))
     }
 
     /// Overwrites one world's body states (from its next step on); nothing changes when a
@@ -429,8 +423,12 @@ impl CpuBatch {
     /// worlds). A world that went non-finite is frozen at its last finite state but still
     /// counts as non-finite here.
     pub fn plausibility(&self) -> Plausibility {
-        let mut p = Plausibility::measure(
+        let shape = |w: usize, c: usize| {
+            self.world_scenes.get(w).unwrap_or(&self.scene).colliders()[c].shape
+        };
+        let mut p = Plausibility::measure_with_shapes(
             &self.scene,
+            &shape,
             &self.positions,
             &self.orientations,
             &self.linear_velocities,

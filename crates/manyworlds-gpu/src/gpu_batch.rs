@@ -670,14 +670,8 @@ impl GpuBatch {
     /// The body states of one world (reads the state back).
     pub fn world_state(&mut self, world: usize) -> Result<BodyStates, GpuError> {
         self.check_world(world)?;
-        let range = world * self.stride..(world + 1) * self.stride;
         let (_, bodies) = self.bodies()?;
-        Ok(BodyStates {
-            positions: bodies.positions[range.clone()].to_vec(),
-            orientations: bodies.orientations[range.clone()].to_vec(),
-            linear_velocities: bodies.linear_velocities[range.clone()].to_vec(),
-            angular_velocities: bodies.angular_velocities[range].to_vec(),
-        })
+        Ok(BodyStates::copy_of(&bodies.world(world)))
     }
 
     /// Overwrites one world's body states (from its next step on); nothing changes when a
@@ -1175,8 +1169,13 @@ impl GpuBatch {
     pub fn plausibility(&mut self) -> Result<Plausibility, GpuError> {
         self.read(&StateField::ALL)?;
         let h = &self.host;
-        let mut p = Plausibility::measure(
+        let shape = |w: usize, c: usize| match self.world_parameters.get(w) {
+            Some(parameters) => parameters.colliders[c].shape,
+            None => self.scene.colliders()[c].shape,
+        };
+        let mut p = Plausibility::measure_with_shapes(
             &self.scene,
+            &shape,
             &h.positions,
             &h.orientations,
             &h.linear_velocities,
