@@ -70,6 +70,47 @@ fn plane_capsule(plane: Pose, capsule: Pose, half_length: f32, radius: f32, marg
     return m;
 }
 
+// Mirrors plane::plane_cylinder: the cylinder's rim points deepest below the plane, the
+// lowest rim point of the lower cap (of both caps when it lies on its side; feature
+// 8 + cap). Standing on a face (tilted by less than FLAT_SIN), four rim points of that cap at
+// fixed angles instead (features 4·cap + k): symmetric, they hold it flat.
+fn plane_cylinder(plane: Pose, cylinder: Pose, half_length: f32, radius: f32, margin: f32) -> Manifold {
+    let n = plane_normal(plane);
+    let axes = quat_to_mat3(cylinder.orientation);
+    let c = dot(axes[2], n);
+    // The rim's lowest direction in the cap plane: against the normal's part across the axis.
+    let across = n - axes[2] * c;
+    let tilt = length(across);
+    let lower = select(0u, 1u, c < 0.0);
+    let cap_sign = array<f32, 2>(-1.0, 1.0);
+    var m = manifold_with_normal(n);
+    if tilt >= FLAT_SIN {
+        let down = -across / tilt * radius;
+        for (var cap = 0u; cap < 2u; cap++) {
+            // Both caps lying flat on the side, else the lower one only.
+            if cap == lower || abs(c) < FLAT_SIN {
+                let p = cylinder.position + axes[2] * (half_length * cap_sign[cap]) + down;
+                plane_cylinder_point(&m, p, n, plane.position, margin, 8u + cap);
+            }
+        }
+    } else {
+        let centre = cylinder.position + axes[2] * (half_length * cap_sign[lower]);
+        let rim = array<vec3f, 4>(axes[0], axes[1], -axes[0], -axes[1]);
+        for (var j = 0u; j < 4u; j++) {
+            plane_cylinder_point(&m, centre + rim[j] * radius, n, plane.position, margin, 4u * lower + j);
+        }
+    }
+    return m;
+}
+
+// A rim point p of plane_cylinder within the margin: its contact midway to its foot.
+fn plane_cylinder_point(m: ptr<function, Manifold>, p: vec3f, n: vec3f, origin: vec3f, margin: f32, feature: u32) {
+    let depth = dot(n, p - origin);
+    if depth <= margin && plane_is_finite(depth) {
+        manifold_push(m, p - n * (0.5 * depth), depth, feature);
+    }
+}
+
 // Box vertex i: local coordinates (±x, ±y, ±z) with bit 0, 1, 2 of i set for +, summed in
 // the Rust order. Recomputed when needed rather than stored, to keep the kernel's arrays small.
 fn plane_box_vertex(center: vec3f, half_axes: mat3x3f, i: u32) -> vec3f {

@@ -106,3 +106,48 @@ fn sphere_box(a: Pose, radius: f32, b: Pose, half: vec3f, margin: f32) -> Manifo
     manifold_push(&m, pose_transform_point(b, 0.5 * (on_box + on_sphere)), separation, 0u);
     return m;
 }
+
+// Mirrors sphere::sphere_cylinder: sphere against the solid cylinder of `half_length` and
+// `radius` about b's local z. The closest point of the cylinder to the centre (radial and
+// axial coordinates clamped); a centre inside leaves through the nearest of the side and
+// the two caps.
+fn sphere_cylinder(a: Pose, ra: f32, b: Pose, half_length: f32, radius: f32, margin: f32) -> Manifold {
+    let c = pose_inverse_transform_point(b, a.position);
+    let rho = length(c.xy);
+    // The unit radial direction of the centre (local x on the axis).
+    var radial = vec3f(1.0, 0.0, 0.0);
+    if rho > SPHERE_COINCIDENT {
+        radial = vec3f(c.xy / rho, 0.0);
+    }
+    let q = radial * min(rho, radius) + vec3f(0.0, 0.0, clamp(c.z, -half_length, half_length));
+    let d = c - q;
+    let dist = length(d);
+    // `out` leaves the cylinder towards the centre; `on_cylinder` is its surface point.
+    var out: vec3f;
+    var on_cylinder: vec3f;
+    var separation: f32;
+    if dist > SPHERE_COINCIDENT {
+        out = d / dist;
+        on_cylinder = q;
+        separation = dist - ra;
+    } else {
+        let side = radius - rho;
+        let cap = half_length - abs(c.z);
+        if side < cap {
+            out = radial;
+            on_cylinder = radial * radius + vec3f(0.0, 0.0, c.z);
+            separation = -side - ra;
+        } else {
+            out = vec3f(0.0, 0.0, select(-1.0, 1.0, c.z >= 0.0));
+            on_cylinder = vec3f(c.xy, 0.0) + out * half_length;
+            separation = -cap - ra;
+        }
+    }
+    if separation > margin || !sphere_is_finite(separation) {
+        return manifold_with_normal(vec3f(0.0, 0.0, 1.0));
+    }
+    let on_sphere = c - out * ra;
+    var m = manifold_with_normal(quat_rotate(b.orientation, -out));
+    manifold_push(&m, pose_transform_point(b, 0.5 * (on_cylinder + on_sphere)), separation, 0u);
+    return m;
+}

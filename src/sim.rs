@@ -185,10 +185,6 @@ impl Sim {
                     cpu(scene)?,
                     format!("auto: the scene does not fit the GPU kernel ({why})"),
                 ),
-                Err(SimError::Gpu(GpuError::UnsupportedShape(what))) => (
-                    cpu(scene)?,
-                    format!("auto: the GPU kernel cannot collide {what} yet"),
-                ),
                 Err(e) => return Err(e),
             },
         };

@@ -1,7 +1,6 @@
-//! Robustness: piles of spheres, capsules, boxes and (on the CPU backend, the GPU kernel has
-//! no cylinder pairs yet) cylinders of random sizes, dropped from up to 15 m at random
-//! orientations so that every pair of shapes meets. With no restitution and no
-//! rolling resistance, physics says: energy never grows, boxes come to rest, spheres that end
+//! Robustness: piles of spheres, capsules, boxes and cylinders of random sizes, dropped from
+//! up to 15 m at random orientations so that every pair of shapes meets, on both backends.
+//! With no restitution and no rolling resistance, physics says: energy never grows, boxes come to rest, spheres that end
 //! up rolling on the ground roll without slipping.
 
 mod common;
@@ -75,7 +74,10 @@ fn random_piles_dissipate_settle_and_roll() {
 
 #[test]
 fn random_piles_with_cylinders_dissipate_settle_and_roll() {
-    random_piles_on(&piles(4), 4, &manyworlds::Backend::Cpu);
+    let piles = piles(4);
+    for backend in backends("random_piles_with_cylinders_dissipate_settle_and_roll") {
+        random_piles_on(&piles, 4, &backend);
+    }
 }
 
 /// The pile scene of the first `kinds` shapes.

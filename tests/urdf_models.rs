@@ -1,11 +1,12 @@
 //! URDF robots: a pendulum on a fixed base swings with its analytic period (its explicit
-//! inertia, a massless sensor link welded on), and a floating rover falls as its centre of
-//! mass must, on both backends.
+//! inertia, a massless sensor link welded on), a floating rover falls as its centre of mass
+//! must, and cylinders rest on their cap and on their side, on both backends.
 
 mod common;
 
 use common::{backends, name, sim_of, swing_period};
 use manyworlds::import::{urdf, ImportOptions};
+use manyworlds::{Shape, Vec3};
 
 fn asset(file: &str) -> String {
     format!("{}/tests/assets/urdf/{file}", env!("CARGO_MANIFEST_DIR"))
@@ -87,5 +88,40 @@ fn floating_rover_falls_freely_and_keeps_its_wheels() {
             "{}: wheels {separation} m off",
             name(&backend)
         );
+    }
+}
+
+#[test]
+fn urdf_cylinders_rest_on_their_cap_and_on_their_side() {
+    let imported = urdf::load(asset("cylinders.urdf"), ImportOptions::default()).expect("loads");
+    let scene = &imported.scene;
+    let cylinder = |link: &str| {
+        let body = scene.body_index(link).expect("the link is a body");
+        let collider = &scene.colliders()[scene.bodies()[body].colliders.start];
+        (body, collider.shape, collider.pose.orientation * Vec3::Z)
+    };
+    // URDF's length is the whole length: half of it here; the lying one's axis along y.
+    let (standing, shape, _) = cylinder("standing");
+    assert_eq!(shape, Shape::cylinder(0.15, 0.1));
+    let (lying, shape, local_axis) = cylinder("lying");
+    assert_eq!(shape, Shape::cylinder(0.2, 0.08));
+    assert!(local_axis.abs_diff_eq(-Vec3::Y, 1e-6), "axis {local_axis}");
+    for backend in backends("urdf_cylinders_rest_on_their_cap_and_on_their_side") {
+        let b = name(&backend);
+        let mut sim = sim_of(scene.clone(), imported.params, 1, &backend);
+        sim.step_n((1.0 / imported.params.dt).round() as usize)
+            .unwrap();
+        let positions = sim.positions().unwrap().to_vec();
+        let orientations = sim.orientations().unwrap().to_vec();
+        // Dropped 5 and 4 cm, they rest on the floor's top (z = 0) at their half-length and
+        // their radius, their axes vertical and level.
+        let z = positions[standing].z;
+        let axis = orientations[standing] * Vec3::Z;
+        assert!((z - 0.15).abs() < 2e-3, "{b}: the standing one at {z}");
+        assert!(axis.z > 0.999, "{b}: the standing one's axis {axis}");
+        let z = positions[lying].z;
+        let axis = orientations[lying] * local_axis;
+        assert!((z - 0.08).abs() < 2e-3, "{b}: the lying one at {z}");
+        assert!(axis.z.abs() < 0.01, "{b}: the lying one's axis {axis}");
     }
 }

@@ -16,10 +16,6 @@ pub enum GpuError {
     Shader { file: String, message: String },
     #[error("the scene does not fit one workgroup: {0}")]
     SceneTooLarge(String),
-    /// The scene has colliders of a shape the GPU narrow phase lacks (a cylinder that can
-    /// touch another collider).
-    #[error("the GPU kernel cannot collide {0} yet")]
-    UnsupportedShape(String),
     /// The implementation ended the step kernel's loops early (llvmpipe bounds the loop
     /// iterations of one invocation); those worlds kept their last state.
     #[error(

@@ -34,6 +34,14 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         include_str!("../../../shaders/narrowphase_box_box.wgsl"),
     ),
     (
+        "narrowphase_convex.wgsl",
+        include_str!("../../../shaders/narrowphase_convex.wgsl"),
+    ),
+    (
+        "narrowphase_cylinder.wgsl",
+        include_str!("../../../shaders/narrowphase_cylinder.wgsl"),
+    ),
+    (
         "narrowphase.wgsl",
         include_str!("../../../shaders/narrowphase.wgsl"),
     ),

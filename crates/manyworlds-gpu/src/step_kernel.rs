@@ -2,7 +2,7 @@
 //! pipeline and bind-group layout, created once per batch.
 
 use manyworlds_core::joint_tree::JointTree;
-use manyworlds_core::{Scene, Shape};
+use manyworlds_core::Scene;
 
 use crate::context::GpuContext;
 use crate::error::GpuError;
@@ -61,19 +61,6 @@ fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
     }
 }
 
-/// The body of the first cylinder whose filter lets it touch a collider of another body:
-/// the kernel has no cylinder pairs yet (a cylinder that touches nothing is fine).
-fn colliding_cylinder(scene: &Scene) -> Option<&str> {
-    let colliders = scene.colliders();
-    colliders.iter().find_map(|c| {
-        let touches = colliders
-            .iter()
-            .any(|o| o.body != c.body && o.filter.can_touch(&c.filter));
-        (matches!(c.shape, Shape::Cylinder { .. }) && touches)
-            .then(|| scene.bodies()[c.body].name.as_str())
-    })
-}
-
 impl StepKernel {
     /// The kernel for `scene` on `context`'s device (compiled once per specialisation and
     /// device, then taken from the device's cache).
@@ -85,11 +72,6 @@ impl StepKernel {
     ) -> Result<Self, GpuError> {
         let (device, limits) = (&context.device, &context.limits);
         let workgroup_size = context.workgroup_size;
-        if let Some(name) = colliding_cylinder(scene) {
-            return Err(GpuError::UnsupportedShape(format!(
-                "the cylinder of body \"{name}\""
-            )));
-        }
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
         // One body slot more: the world's stand-in.
         let workgroup_bytes = (bodies + 1) * WORKGROUP_BYTES_PER_BODY

@@ -1,7 +1,8 @@
-//! Kernel twin of narrowphase_plane.wgsl: plane_sphere, plane_capsule and plane_box on the GPU
-//! against the Rust narrow phase, 500 random configurations each (tilted planes, random sizes
-//! and orientations, mostly touching, and the special cases where the manifold changes shape:
-//! boxes flat, thin, on an edge, capsules lying flat or tilted near FLAT_SIN).
+//! Kernel twin of narrowphase_plane.wgsl: plane_sphere, plane_capsule, plane_box and
+//! plane_cylinder on the GPU against the Rust narrow phase, 500 random configurations each
+//! (tilted planes, random sizes and orientations, mostly touching, and the special cases where
+//! the manifold changes shape: boxes flat, thin, on an edge, capsules and cylinders lying flat
+//! or tilted near FLAT_SIN, cylinders standing on a cap near FLAT_SIN).
 //!
 //! A case that sits on a decision boundary (equal depths, a slope at FLAT_SIN, a separation at
 //! the margin) may legitimately come out differently on the two backends. Such a case counts as
@@ -15,7 +16,9 @@ use std::f32::consts::{FRAC_PI_2, PI};
 
 use glam::{Quat, Vec3};
 use manyworlds_core::{Pose, Shape};
-use manyworlds_cpu::narrowphase::{plane_box, plane_capsule, plane_sphere, Manifold};
+use manyworlds_cpu::narrowphase::{
+    plane_box, plane_capsule, plane_cylinder, plane_sphere, Manifold,
+};
 use manyworlds_gpu::layout::GpuManifold;
 use manyworlds_gpu::testing::gpu_or_skip;
 use support::{run_collide, same_manifold, CollideCase, SplitMix64};
@@ -78,7 +81,10 @@ fn oracle(c: &Case) -> Manifold {
         } => plane_capsule(&c.plane, &c.pose, half_length, radius, c.margin),
         Shape::Cuboid { half_extents } => plane_box(&c.plane, &c.pose, half_extents, c.margin),
         Shape::Plane => unreachable!("plane against plane"),
-        Shape::Cylinder { .. } => unreachable!("the kernel has no cylinder pairs"),
+        Shape::Cylinder {
+            half_length,
+            radius,
+        } => plane_cylinder(&c.plane, &c.pose, half_length, radius, c.margin),
     }
 }
 
@@ -161,6 +167,51 @@ fn capsule_case(rng: &mut Rng) -> Case {
         plane,
         pose: Pose::new(on_plane(rng, &plane) + n * height, orientation),
         shape: Shape::capsule(half_length, radius),
+        margin,
+    }
+}
+
+fn cylinder_case(rng: &mut Rng) -> Case {
+    let plane = random_plane(rng);
+    let n = normal(&plane);
+    let margin = rng.range(0.0, 0.05);
+    let (half_length, radius) = (rng.range(0.02, 0.8), rng.range(0.02, 0.5));
+    // Lying along the plane's x turned by `spin` about the normal, then tilted by `tilt`; or
+    // standing on a cap (either way up) tilted by `tilt`.
+    let spin = rng.range(-PI, PI);
+    let lying = |tilt: f32| {
+        plane.orientation * Quat::from_rotation_z(spin) * Quat::from_rotation_y(FRAC_PI_2 + tilt)
+    };
+    let standing = |tilt: f32, flip: u32| {
+        plane.orientation
+            * Quat::from_rotation_z(spin)
+            * Quat::from_rotation_x(PI * flip as f32 + tilt)
+    };
+    let near_flat = |rng: &mut Rng| {
+        let tilt = FLAT_SIN.asin() * rng.range(0.97, 1.03);
+        if rng.below(2) == 0 {
+            tilt
+        } else {
+            -tilt
+        }
+    };
+    let orientation = match rng.below(6) {
+        0 | 1 => rng.quat(),
+        2 => lying(0.0),
+        3 => lying(near_flat(rng)),
+        4 => standing(rng.range(-0.3, 0.3), rng.below(2)),
+        _ => standing(near_flat(rng), rng.below(2)),
+    };
+    // Put the lowest rim point `gap` above the plane.
+    let c = (orientation * Vec3::Z).dot(n);
+    let reach = half_length * c.abs() + radius * (1.0 - c * c).max(0.0).sqrt();
+    Case {
+        plane,
+        pose: Pose::new(
+            on_plane(rng, &plane) + n * (reach + random_gap(rng, margin)),
+            orientation,
+        ),
+        shape: Shape::cylinder(half_length, radius),
         margin,
     }
 }
@@ -377,5 +428,15 @@ fn plane_box_matches_rust() {
         "plane_box(c.pose_a, c.pose_b, c.shape_b.size, c.margin)",
         box_case,
         3,
+    );
+}
+
+#[test]
+fn plane_cylinder_matches_rust() {
+    check(
+        "plane_cylinder_matches_rust",
+        "plane_cylinder(c.pose_a, c.pose_b, c.shape_b.size.x, c.shape_b.size.y, c.margin)",
+        cylinder_case,
+        4,
     );
 }

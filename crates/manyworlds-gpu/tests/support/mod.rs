@@ -100,6 +100,24 @@ pub fn same_manifold(rust: &Manifold, gpu: &GpuManifold, tolerance: f32) -> Resu
     Ok(())
 }
 
+/// Whether the GPU manifold has the same normal and the same points as the Rust one in some
+/// order: each Rust point matched by a GPU point of the same feature id within `tolerance`.
+/// Candidates of equal depth (symmetric features) sort in either order after round-off, and
+/// the solver matches points by feature id, not by place.
+pub fn same_points_in_any_order(rust: &Manifold, gpu: &GpuManifold, tolerance: f32) -> bool {
+    let close = |a: [f32; 3], b: [f32; 3]| (0..3).all(|k| (a[k] - b[k]).abs() <= tolerance);
+    let gpu_points = &gpu.points[..(gpu.count as usize).min(gpu.points.len())];
+    rust.count == gpu_points.len()
+        && (rust.count == 0 || close(rust.normal.to_array(), gpu.normal))
+        && rust.points().iter().all(|r| {
+            gpu_points.iter().any(|g| {
+                g.feature == r.feature
+                    && close(r.position.to_array(), g.position)
+                    && (r.separation - g.separation).abs() <= tolerance
+            })
+        })
+}
+
 /// SplitMix64: the kernel-twin tests draw their random cases from it.
 pub struct SplitMix64(pub u64);
 
