@@ -93,22 +93,7 @@ fn convex_gap(a: ConvexSolid, b: ConvexSolid, d: vec3f, n: vec3f) -> f32 {
 fn convex_feature(s: ConvexSolid, n: vec3f) -> ConvexFeature {
     var f: ConvexFeature;
     if s.kind == SHAPE_CAPSULE {
-        let axis = s.axes[2];
-        let c = dot(n, axis);
-        let lift = n * s.size.y;
-        let end0 = s.centre - axis * s.size.x;
-        let end1 = s.centre + axis * s.size.x;
-        if abs(c) < FLAT_SIN {
-            f.vertices[0] = end0 + lift;
-            f.vertices[1] = end1 + lift;
-            f.count = 2u;
-            f.code = 0u;
-        } else {
-            f.vertices[0] = select(end0, end1, c > 0.0) + lift;
-            f.count = 1u;
-            f.code = select(1u, 2u, c > 0.0);
-        }
-        return f;
+        return convex_side_feature(s, dot(n, s.axes[2]), n * s.size.y);
     }
     if s.kind == SHAPE_BOX {
         // Each axis whose component is not negligible fixes its sign; the free ones (at most
@@ -149,11 +134,9 @@ fn convex_feature(s: ConvexSolid, n: vec3f) -> ConvexFeature {
     let axis = s.axes[2];
     let c = dot(n, axis);
     let tilt = sqrt(max(1.0 - c * c, 0.0));
-    let cap = select(0u, 1u, c > 0.0);
-    let end0 = s.centre - axis * s.size.x;
-    let end1 = s.centre + axis * s.size.x;
-    let end = select(end0, end1, c > 0.0);
     if tilt < FLAT_SIN {
+        let cap = select(0u, 1u, c > 0.0);
+        let end = s.centre + axis * (s.size.x * select(-1.0, 1.0, c > 0.0));
         // The cap as the octagon inscribed in its rim, vertex k at k · 45°.
         let h = 0.70710677;
         let cosines = array<f32, 8>(1.0, h, 0.0, -h, -1.0, -h, 0.0, h);
@@ -165,16 +148,24 @@ fn convex_feature(s: ConvexSolid, n: vec3f) -> ConvexFeature {
         f.code = 3u + cap;
         return f;
     }
-    let out = convex_across(n, axis) * s.size.y;
+    return convex_side_feature(s, c, convex_across(n, axis) * s.size.y);
+}
+
+// A round solid's feature off its caps: its axis segment moved by `lift` onto the surface
+// (code 0) when c = n·axis is within FLAT_SIN of 0, else the end towards n (code 1 + end).
+fn convex_side_feature(s: ConvexSolid, c: f32, lift: vec3f) -> ConvexFeature {
+    var f: ConvexFeature;
+    let end0 = s.centre - s.axes[2] * s.size.x;
+    let end1 = s.centre + s.axes[2] * s.size.x;
     if abs(c) < FLAT_SIN {
-        f.vertices[0] = end0 + out;
-        f.vertices[1] = end1 + out;
+        f.vertices[0] = end0 + lift;
+        f.vertices[1] = end1 + lift;
         f.count = 2u;
         f.code = 0u;
     } else {
-        f.vertices[0] = end + out;
+        f.vertices[0] = select(end0, end1, c > 0.0) + lift;
         f.count = 1u;
-        f.code = 1u + cap;
+        f.code = select(1u, 2u, c > 0.0);
     }
     return f;
 }
