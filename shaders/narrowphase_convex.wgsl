@@ -1,6 +1,7 @@
 //!include common.wgsl
 //!include narrowphase_segment.wgsl
 //!include narrowphase_capsule.wgsl
+//!include narrowphase_plane.wgsl
 
 // Contact between two centrally symmetric convex solids known by their support functions
 // (capsule, box, cylinder): the twin of crates/manyworlds-cpu/src/narrowphase/convex.rs,
@@ -581,11 +582,6 @@ fn convex_build(n: vec3f, list: ptr<function, ConvexCandidates>) -> Manifold {
     return m;
 }
 
-// Twice the signed area of triangle (u, v, w) seen from +n.
-fn convex_area(n: vec3f, u: vec3f, v: vec3f, w: vec3f) -> f32 {
-    return dot(n, cross(v - u, w - u));
-}
-
 // The twin of plane.rs's reduce_to_four over the sorted candidates: the deepest, the
 // farthest from it, the largest triangle with those two, the most area added outside it;
 // a score must beat the best by a relative 1e-3 (and 1e-12), so near-ties go to the deeper.
@@ -599,18 +595,7 @@ fn convex_reduce_to_four(list: ptr<function, ConvexCandidates>, n: vec3f, keep: 
         var best = 0.0;
         var found = false;
         for (var i = 0u; i < k; i++) {
-            let p = (*list).points[i].xyz;
-            var score: f32;
-            if pick == 1u {
-                let d = p - a;
-                let flat = d - n * dot(n, d);
-                score = dot(flat, flat);
-            } else if pick == 2u {
-                score = abs(convex_area(n, a, b, p));
-            } else {
-                score = max(-convex_area(n, a, b, p), 0.0) + max(-convex_area(n, b, c, p), 0.0)
-                    + max(-convex_area(n, c, a, p), 0.0);
-            }
+            let score = reduce_score(pick, n, a, b, c, (*list).points[i].xyz);
             if score > best * 1.001 + 1e-12 {
                 best = score;
                 (*keep)[pick] = i;
@@ -620,18 +605,7 @@ fn convex_reduce_to_four(list: ptr<function, ConvexCandidates>, n: vec3f, keep: 
         if !found {
             return pick;
         }
-        let q = (*list).points[(*keep)[pick]].xyz;
-        if pick == 1u {
-            b = q;
-        } else if pick == 2u {
-            // Orient the triangle counter-clockwise about n.
-            if convex_area(n, a, b, q) >= 0.0 {
-                c = q;
-            } else {
-                c = b;
-                b = q;
-            }
-        }
+        reduce_picked(pick, n, a, &b, &c, (*list).points[(*keep)[pick]].xyz);
     }
     return 4u;
 }

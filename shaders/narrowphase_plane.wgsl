@@ -196,21 +196,7 @@ fn plane_reduce_to_four(
         var best = 0.0;
         var found = false;
         for (var i = 0u; i < k; i++) {
-            let p = plane_box_vertex(center, half_axes, (*ids)[i]);
-            var score: f32;
-            if pick == 1u {
-                // Squared distance from a, projected on the plane.
-                let d = p - a;
-                let flat = d - n * dot(n, d);
-                score = dot(flat, flat);
-            } else if pick == 2u {
-                score = abs(plane_area(n, a, b, p));
-            } else {
-                // Triangle (a, b, c) is counter-clockwise about n: a point outside an edge
-                // adds the triangle it makes with that edge.
-                score = max(-plane_area(n, a, b, p), 0.0) + max(-plane_area(n, b, c, p), 0.0)
-                    + max(-plane_area(n, c, a, p), 0.0);
-            }
+            let score = reduce_score(pick, n, a, b, c, plane_box_vertex(center, half_axes, (*ids)[i]));
             if score > best * 1.001 + 1e-12 {
                 best = score;
                 (*keep)[pick] = i;
@@ -220,18 +206,40 @@ fn plane_reduce_to_four(
         if !found {
             return pick;
         }
-        let q = plane_box_vertex(center, half_axes, (*ids)[(*keep)[pick]]);
-        if pick == 1u {
-            b = q;
-        } else if pick == 2u {
-            // Orient the triangle counter-clockwise about n.
-            if plane_area(n, a, b, q) >= 0.0 {
-                c = q;
-            } else {
-                c = b;
-                b = q;
-            }
-        }
+        reduce_picked(pick, n, a, &b, &c, plane_box_vertex(center, half_axes, (*ids)[(*keep)[pick]]));
     }
     return 4u;
+}
+
+// Point p's score at pick 1, 2 or 3 of a reduction to four points seen along n, a, b and c
+// the points picked so far.
+fn reduce_score(pick: u32, n: vec3f, a: vec3f, b: vec3f, c: vec3f, p: vec3f) -> f32 {
+    if pick == 1u {
+        // Squared distance from a, projected on the plane.
+        let d = p - a;
+        let flat = d - n * dot(n, d);
+        return dot(flat, flat);
+    }
+    if pick == 2u {
+        return abs(plane_area(n, a, b, p));
+    }
+    // Triangle (a, b, c) is counter-clockwise about n: a point outside an edge adds the
+    // triangle it makes with that edge.
+    return max(-plane_area(n, a, b, p), 0.0) + max(-plane_area(n, b, c, p), 0.0)
+        + max(-plane_area(n, c, a, p), 0.0);
+}
+
+// Records q, the point of `pick`: the second point, or the third with the triangle (a, b, c)
+// oriented counter-clockwise about n.
+fn reduce_picked(pick: u32, n: vec3f, a: vec3f, b: ptr<function, vec3f>, c: ptr<function, vec3f>, q: vec3f) {
+    if pick == 1u {
+        *b = q;
+    } else if pick == 2u {
+        if plane_area(n, a, *b, q) >= 0.0 {
+            *c = q;
+        } else {
+            *c = *b;
+            *b = q;
+        }
+    }
 }
