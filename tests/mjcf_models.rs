@@ -125,6 +125,48 @@ fn gymnasium_models_run_a_thousand_steps_of_random_controls() {
     }
 }
 
+/// The humanoid under bang-bang control (every motor at an end of its range, switching at
+/// random every step) for 400 steps, falling and thrashing on the floor, holds together on
+/// both backends (an earlier kernel's motored hip was reported to diverge on the GPU under
+/// bang-bang control after about 150 steps).
+#[test]
+fn humanoid_under_bang_bang_control_holds_together() {
+    let imported = mjcf::load(asset("humanoid.xml"), ImportOptions::default()).expect("loads");
+    let actuators = imported.scene.actuators().to_vec();
+    let worlds = 2;
+    for backend in backends("humanoid_under_bang_bang_control_holds_together") {
+        let b = name(&backend);
+        let mut sim = sim_of(imported.scene.clone(), imported.params, worlds, &backend);
+        let mut worst = 0.0f32;
+        for step in 0..400 {
+            let controls: Vec<f32> = (0..worlds * actuators.len())
+                .map(|i| {
+                    let (lo, hi) = actuators[i % actuators.len()]
+                        .control_range
+                        .unwrap_or((-1.0, 1.0));
+                    if unit_f64((step * 1000 + i) as u64) < 0.5 {
+                        lo
+                    } else {
+                        hi
+                    }
+                })
+                .collect();
+            sim.set_controls(&controls).expect("controls fit");
+            sim.step().expect("steps");
+            worst = worst.max(sim.max_joint_separation().expect("readout"));
+        }
+        assert!(sim.non_finite_worlds().is_empty(), "{b}: non-finite worlds");
+        assert!(worst < 1e-3, "{b}: a joint came {worst} m apart");
+        let lowest = sim
+            .positions()
+            .expect("readout")
+            .iter()
+            .map(|p| p.z)
+            .fold(f32::INFINITY, f32::min);
+        assert!(lowest > -0.05, "{b}: a body sank to z = {lowest}");
+    }
+}
+
 /// A hinge pendulum written in MJCF: a 1 kg sphere (radius 0.05 m) 1 m below its pivot.
 const PENDULUM: &str = r#"
 <mujoco>
