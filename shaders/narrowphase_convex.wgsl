@@ -8,7 +8,8 @@
 // which explains the method (the normal of largest gap over candidate directions, refined by
 // a pattern search; then the overlap of the two supporting features, reduced to four points).
 // llvmpipe counts every loop trip of a kernel invocation against one limit (the step's loop
-// check), so the search's inner tries are unrolled and only its trials loop.
+// check), so the search's tries on the ridges are unrolled: only its trials and their eight
+// neighbours loop.
 
 const CONVEX_CAP_SIDES: u32 = 8u;
 const CONVEX_SEARCH_MIN_STEP: f32 = 1e-4;

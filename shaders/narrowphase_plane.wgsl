@@ -1,9 +1,10 @@
 //!include common.wgsl
 
-// Narrow phase: plane (the half-space z ≤ 0 of its frame) against sphere, capsule and box, the
-// twin of crates/manyworlds-cpu/src/narrowphase/plane.rs. The normal is always the plane's
-// outward normal: it points from the plane (A) into the other shape (B). The operations follow
-// the Rust ones step by step so that both backends round alike and break ties alike.
+// Narrow phase: plane (the half-space z ≤ 0 of its frame) against sphere, capsule, box and
+// cylinder, the twin of crates/manyworlds-cpu/src/narrowphase/plane.rs. The normal is always
+// the plane's outward normal: it points from the plane (A) into the other shape (B). The
+// operations follow the Rust ones step by step so that both backends round alike and break
+// ties alike.
 
 // `q * Vec3::Z` computed as glam does (its SSE2 `Quat::mul_vec3` specialised to z:
 // v (w² − |u|²) + 2 u (u·v) + 2w (u × v)) rather than with quat_rotate: the result is then

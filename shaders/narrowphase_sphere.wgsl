@@ -1,7 +1,7 @@
 //!include common.wgsl
 //!include narrowphase_segment.wgsl
 
-// Narrow phase: sphere against sphere, capsule and box. Mirrors
+// Narrow phase: sphere against sphere, capsule, box and cylinder. Mirrors
 // crates/manyworlds-cpu/src/narrowphase/sphere.rs.
 
 // Below this distance (m) two centres count as coincident and a fallback normal is used.

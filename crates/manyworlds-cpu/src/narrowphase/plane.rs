@@ -1,5 +1,6 @@
-//! Plane (the half-space z ≤ 0 of its frame) against sphere, capsule and box. The normal is
-//! always the plane's outward normal: it points from the plane (A) into the other shape (B).
+//! Plane (the half-space z ≤ 0 of its frame) against sphere, capsule, box and cylinder. The
+//! normal is always the plane's outward normal: it points from the plane (A) into the other
+//! shape (B).
 
 use glam::Vec3;
 use manyworlds_core::Pose;
