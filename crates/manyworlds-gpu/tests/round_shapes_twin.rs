@@ -460,44 +460,42 @@ fn random_case(pair: Pair, k: usize, rng: &mut Rng) -> Case {
             let radius = rng.range(0.05, 0.8);
             let (hl, rc) = (rng.range(0.02, 0.8), rng.range(0.02, 0.6));
             let (a, b) = (Shape::sphere(radius), Shape::cylinder(hl, rc));
-            // The sphere's centre at `local` in the cylinder's frame.
-            let local = match special {
-                // Inside: leaves through the side or a cap.
-                0 | 1 => Vec3::new(
-                    rng.range(-0.6, 0.6) * rc,
-                    rng.range(-0.6, 0.6) * rc,
-                    rng.range(-0.95, 0.95) * hl,
-                ),
-                // Over a cap, touching or within the margin.
-                2 => {
-                    let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
-                    Vec3::new(
+            // B placed so that the sphere's centre is at `local` in the cylinder's frame.
+            let at = |local: Vec3| Pose::new(pose_a.position - rot_b * local, rot_b);
+            let pose_b =
+                match special {
+                    // Inside: leaves through the side or a cap.
+                    0 | 1 => at(Vec3::new(
                         rng.range(-0.6, 0.6) * rc,
                         rng.range(-0.6, 0.6) * rc,
-                        sign * (hl + radius + rng.range(-0.005, 0.02)),
-                    )
-                }
-                // Beside the side.
-                3 => {
-                    let around = rng.range(0.0, 6.3);
-                    let out = Vec3::new(around.cos(), around.sin(), 0.0);
-                    out * (rc + radius + rng.range(-0.005, 0.02)) + Vec3::Z * rng.range(-hl, hl)
-                }
-                _ => Vec3::NAN,
-            };
-            let pose_b = if local.is_nan() {
-                place(
-                    pair,
-                    a,
-                    pose_a,
-                    b,
-                    rot_b,
-                    dir,
-                    random_offset(rng, margin, 0.05),
-                )
-            } else {
-                Pose::new(pose_a.position - rot_b * local, rot_b)
-            };
+                        rng.range(-0.95, 0.95) * hl,
+                    )),
+                    // Over a cap, touching or within the margin.
+                    2 => {
+                        let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
+                        at(Vec3::new(
+                            rng.range(-0.6, 0.6) * rc,
+                            rng.range(-0.6, 0.6) * rc,
+                            sign * (hl + radius + rng.range(-0.005, 0.02)),
+                        ))
+                    }
+                    // Beside the side.
+                    3 => {
+                        let around = rng.range(0.0, 6.3);
+                        let out = Vec3::new(around.cos(), around.sin(), 0.0);
+                        at(out * (rc + radius + rng.range(-0.005, 0.02))
+                            + Vec3::Z * rng.range(-hl, hl))
+                    }
+                    _ => place(
+                        pair,
+                        a,
+                        pose_a,
+                        b,
+                        rot_b,
+                        dir,
+                        random_offset(rng, margin, 0.05),
+                    ),
+                };
             Case {
                 a,
                 pose_a,
