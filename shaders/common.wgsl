@@ -61,6 +61,19 @@ fn manifold_flipped(m: Manifold) -> Manifold {
     return f;
 }
 
+// Whether x is neither infinite nor NaN.
+fn is_finite_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn is_finite_vec3(v: vec3f) -> bool {
+    return is_finite_f32(v.x) && is_finite_f32(v.y) && is_finite_f32(v.z);
+}
+
+fn is_finite_vec4(v: vec4f) -> bool {
+    return is_finite_vec3(v.xyz) && is_finite_f32(v.w);
+}
+
 fn quat_rotate(q: vec4f, v: vec3f) -> vec3f {
     // v + 2w (u × v) + 2 u × (u × v), u the vector part.
     let u = q.xyz;

@@ -1,7 +1,8 @@
 // The soft contact constraint of the TGS-soft step (contact_solver.rs, contact_cache.rs):
 // non-penetration as a soft constraint with speculative distance, friction as two tangent
-// impulses clamped jointly to the disk |λt| ≤ μ λn, restitution after the substeps, and the
-// warm-start memory matched by feature id.
+// impulses clamped jointly to the disk |λt| ≤ μ λn, restitution at the approach speed at impact
+// (touching points collide before a substep's warm start, arriving ones bounce after the
+// substeps), and the warm-start memory matched by feature id.
 //
 // A constraint lives in its slot of `constraints` (storage) and is worked on by one lane at a
 // time; the bodies' velocities are in workgroup memory. Lever arms are fixed for the step;
@@ -17,6 +18,10 @@
 // How close (m, on body A) a new point must be to a cached one to inherit its impulses when
 // their feature ids differ.
 const MATCH_DISTANCE: f32 = 0.01;
+// Iterations of an impact between several points of one pair.
+const IMPACT_ITERATIONS: u32 = 4u;
+// How close (m) a point must be to count as touching in the impact pass.
+const TOUCHING_GAP: f32 = 1e-5;
 
 // Members are packed four to a vec4: every load at a lane-varying address costs a loop over
 // the lanes on a SIMD CPU implementation, so one vec4 load beats a vec3 and a scalar.
@@ -29,7 +34,8 @@ struct ConstraintPoint {
     // From A's centre of mass to its surface's centre of curvature at the contact (xyz);
     // largest normal impulse increment of the step (w): restitution acts only where it pushed.
     curvature_a: vec4f,
-    // The same for B (xyz); normal velocity at the start of the step (w, negative: approaching).
+    // The same for B (xyz); the approach speed at which the point reaches its surface this step
+    // (w; zero once it has collided in an impact pass).
     curvature_b: vec4f,
     // The point relative to A's centre of mass in A's frame (xyz) and its feature id (w, bits),
     // for warm-start matching.
@@ -42,7 +48,8 @@ struct ConstraintPoint {
 struct Constraint {
     // Unit normal from A to B (xyz), combined friction (w).
     normal: vec4f,
-    // Tangent basis (xyz), combined restitution in tangent1.w.
+    // Tangent basis (xyz), combined restitution in tangent1.w, in tangent2.w how fast gravity
+    // closes the pair along the normal (n·g against a static A, else zero).
     tangent1: vec4f,
     tangent2: vec4f,
     // Soft-contact coefficients: bias rate, mass scale, impulse scale.
@@ -205,7 +212,7 @@ fn prepare_constraint(
     let c = &constraints[slot];
     (*c).normal = vec4f(n, friction);
     (*c).tangent1 = vec4f(tangents[0], restitution);
-    (*c).tangent2 = vec4f(tangents[1], 0.0);
+    (*c).tangent2 = vec4f(tangents[1], select(-dot(n, world_scenes[scene_world].gravity.xyz), 0.0, a_moves));
     (*c).bodies = vec4u(a, b, m.count, select(0u, 1u, a_moves));
     (*c).key = key;
     if a_moves {
@@ -243,7 +250,7 @@ fn prepare_constraint(
             vec4f(ra, contact.separation),
             vec4f(rb, warm.normal_impulse),
             vec4f(curvature_a - body_center[a], 0.0),
-            vec4f(curvature_b - body_center[b], dot(relative, n)),
+            vec4f(curvature_b - body_center[b], impact_speed(-dot(relative, n), contact.separation, (*c).tangent2.w)),
             vec4f(local_anchor_a, bitcast<f32>(contact.feature)),
             vec4f(
                 dot(warm.tangent_impulse, tangents[0]),
@@ -320,6 +327,10 @@ fn solve_constraint(slot: u32, use_bias: bool) {
             moved -= displacement_of(motion_a, curvature_a.xyz);
         }
         let s = anchor_a.w + dot(n, moved);
+        if s > 0.0 && !use_bias && (*c).tangent1.w > 0.0 {
+            // A bouncing point still apart is not braked ahead of its arrival (contact_solver.rs).
+            continue;
+        }
         var bias = 0.0;
         var mass_scale = 1.0;
         var impulse_scale = 0.0;
@@ -372,8 +383,74 @@ fn solve_constraint(slot: u32, use_bias: bool) {
     store_pair(a, b, a_moves, v);
 }
 
-// After the substeps: points that approached faster than the threshold and pushed leave with
-// e times their approach speed.
+// The approach speed at which a point `gap` apart, approaching at `approach`, reaches its
+// surface under the closing acceleration `acceleration`: √(u² + 2as); `approach` when touching.
+fn impact_speed(approach: f32, gap: f32, acceleration: f32) -> f32 {
+    if gap <= 0.0 {
+        return max(approach, 0.0);
+    }
+    return sqrt(max(approach * approach + 2.0 * acceleration * gap, 0.0));
+}
+
+// The impact pass over slot `slot` (contact_solver.rs `collide_impacts`): the points that touch,
+// have not pushed yet this step, and approach at or above `threshold` collide together, parting
+// at e times that speed, by impulses kept apart from the accumulated ones. Returns whether any
+// point collided.
+fn collide_constraint_impacts(slot: u32, threshold: f32) -> bool {
+    let c = &constraints[slot];
+    let e = (*c).tangent1.w;
+    if e == 0.0 {
+        return false;
+    }
+    let ids = (*c).bodies;
+    let n = (*c).normal.xyz;
+    // Rare (restitution on, fast impacts only): A read whatever it is, as on the CPU.
+    var v = load_pair(ids.x, ids.y, true);
+    let motion_a = body_motion(ids.x);
+    let motion_b = body_motion(ids.y);
+    // Each colliding point's parting speed; negative: the point does not collide.
+    var targets = vec4f(-1.0);
+    var colliding = 0u;
+    for (var i = 0u; i < ids.z; i++) {
+        let p = &(*c).points[i];
+        let moved = displacement_of(motion_b, (*p).curvature_b.xyz)
+            - displacement_of(motion_a, (*p).curvature_a.xyz);
+        let touching = (*p).anchor_a.w + dot(n, moved) <= TOUCHING_GAP;
+        let arrived = (*p).curvature_a.w > 0.0;
+        let row = impulse_row(v, (*p).anchor_a.xyz, (*p).anchor_b.xyz, n);
+        let approach = -row_velocity(v, true, n, row);
+        if touching && !arrived && approach >= threshold && approach > 0.0 {
+            targets[i] = e * approach;
+            colliding++;
+            // It has had its bounce: not again after the substeps.
+            (*p).curvature_b.w = 0.0;
+        }
+    }
+    if colliding == 0u {
+        return false;
+    }
+    // One point collides exactly at once; several are iterated together.
+    let iterations = select(IMPACT_ITERATIONS, 1u, colliding == 1u);
+    var impulses = vec4f(0.0);
+    for (var k = 0u; k < iterations; k++) {
+        for (var i = 0u; i < ids.z; i++) {
+            if targets[i] < 0.0 {
+                continue;
+            }
+            let p = &(*c).points[i];
+            let row = impulse_row(v, (*p).anchor_a.xyz, (*p).anchor_b.xyz, n);
+            let vn = row_velocity(v, true, n, row);
+            let total = max(impulses[i] - row.mass * (vn - targets[i]), 0.0);
+            apply_impulse(&v, true, n, row, total - impulses[i]);
+            impulses[i] = total;
+        }
+    }
+    store_pair(ids.x, ids.y, ids.w != 0u, v);
+    return any(impulses > vec4f(0.0));
+}
+
+// After the substeps: points that reached their surface this step at or above the threshold and
+// pushed leave with e times their speed at impact.
 fn restitute_constraint(slot: u32) {
     let c = &constraints[slot];
     let e = (*c).tangent1.w;
@@ -387,16 +464,15 @@ fn restitute_constraint(slot: u32) {
     var v = load_pair(ids.x, ids.y, true);
     for (var i = 0u; i < ids.z; i++) {
         let p = &(*c).points[i];
-        let approach = (*p).curvature_b.w;
-        if approach > -params.restitution_threshold || (*p).curvature_a.w == 0.0 {
+        let speed = (*p).curvature_b.w;
+        if speed < params.restitution_threshold || speed == 0.0 || (*p).curvature_a.w == 0.0 {
             continue;
         }
         let anchor_b = (*p).anchor_b;
         let row = impulse_row(v, (*p).anchor_a.xyz, anchor_b.xyz, n);
         let vn = row_velocity(v, true, n, row);
         let old = anchor_b.w;
-        let impulse = -row.mass * (vn + e * approach);
-        let total = max(old + impulse, 0.0);
+        let total = max(old - row.mass * (vn - e * speed), 0.0);
         apply_impulse(&v, true, n, row, total - old);
         (*p).anchor_b.w = total;
     }

@@ -1,7 +1,8 @@
 // One step of every world, one workgroup per world (world_step.rs): load the bodies into
 // workgroup memory, broad phase, narrow phase and constraint preparation with warm start,
 // graph colouring, joints and drives prepared, the substeps (integrate velocities → warm start
-// → solve with bias → integrate positions → relax), restitution, and the write-back of state,
+// → impacts → warm start → solve with bias → integrate positions → relax), restitution, and
+// the write-back of state,
 // joint impulses, actuator forces and contact memory.
 //
 // Lanes take bodies, colliders, pair rows, constraints or joints; the constraints of one
@@ -14,12 +15,15 @@
 //!include step_bindings.wgsl
 //!include contact_solver.wgsl
 //!include articulation_solver.wgsl
+//!include gyroscopic.wgsl
 
 // Colours tracked per body; constraints finding all taken go to one last overflow colour,
 // solved one by one (coloring.rs).
 const MAX_COLORS: u32 = 32u;
 // The largest rotation a body may make in one substep (solver_body.rs).
 const MAX_ROTATION_PER_SUBSTEP: f32 = 0.78539816;
+// The most sweeps of one impact pass (substep_solver.rs).
+const MAX_IMPACT_SWEEPS: u32 = 8u;
 // `faults` bits.
 const NON_FINITE_FOUND: u32 = 1u;
 const LOOPS_CUT_FOUND: u32 = 2u;
@@ -35,6 +39,8 @@ var<workgroup> color_start: array<u32, 34>;
 var<workgroup> color_masks: array<u32, MAX_BODIES>;
 // A value lane 0 computed for all (read with workgroupUniformLoad).
 var<workgroup> shared_value: u32;
+// Whether a sweep of the impact pass collided anything.
+var<workgroup> impacts_found: atomic<u32>;
 // What the write-back check found: NON_FINITE_FOUND, LOOPS_CUT_FOUND.
 var<workgroup> faults: atomic<u32>;
 // The lowest body index whose state turned non-finite this step.
@@ -42,18 +48,6 @@ var<workgroup> fault_body: atomic<u32>;
 // Whether the joint trees' factorisation of this substep succeeded (lane 0's, which solves
 // the joints).
 var<private> tree_factored: bool;
-
-fn is_finite_f32(x: f32) -> bool {
-    return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
-}
-
-fn is_finite_vec3(v: vec3f) -> bool {
-    return is_finite_f32(v.x) && is_finite_f32(v.y) && is_finite_f32(v.z);
-}
-
-fn is_finite_vec4(v: vec4f) -> bool {
-    return is_finite_vec3(v.xyz) && is_finite_f32(v.w);
-}
 
 fn is_dynamic(body: u32) -> bool {
     return body_inverse_mass[body] > 0.0;
@@ -94,7 +88,7 @@ fn shape_half_size(s: ShapeDesc, pose: Pose) -> vec3f {
 }
 
 // Solves every colour of the world's constraints once: `phase` 0 warm start, 1 solve with
-// bias, 2 relax, 3 restitution.
+// bias, 2 relax, 3 restitution, 4 impacts (noting in `impacts_found` whether any collided).
 fn solve_colors(lane: u32, order_base: u32, constraint_base: u32, color_slots: u32, phase: u32) {
     for (var color = 0u; color < color_slots; color++) {
         let start = color_start[color];
@@ -112,11 +106,29 @@ fn solve_colors(lane: u32, order_base: u32, constraint_base: u32, color_slots: u
                 warm_start_constraint(slot);
             } else if phase == 3u {
                 restitute_constraint(slot);
+            } else if phase == 4u {
+                if collide_constraint_impacts(slot, params.restitution_threshold) {
+                    atomicStore(&impacts_found, 1u);
+                }
             } else {
                 solve_constraint(slot, phase == 1u);
             }
         }
         workgroupBarrier();
+    }
+}
+
+// The impact pass (substep_solver.rs): sweeps over the contacts in solve order until one
+// collides nothing, at most MAX_IMPACT_SWEEPS.
+fn collide_impacts(lane: u32, order_base: u32, constraint_base: u32, color_slots: u32) {
+    for (var sweep = 0u; sweep < MAX_IMPACT_SWEEPS; sweep++) {
+        solve_colors(lane, order_base, constraint_base, color_slots, 4u);
+        if lane == 0u {
+            shared_value = atomicExchange(&impacts_found, 0u);
+        }
+        if workgroupUniformLoad(&shared_value) == 0u {
+            break;
+        }
     }
 }
 
@@ -434,10 +446,11 @@ fn step_worlds(
     }
 
     // The substeps, as one loop over passes so that each solver function appears once in the
-    // compiled kernel: per substep, the velocity update then pass 0 (warm start) and pass 1
-    // (solve with bias), the position update then pass 2 (relax); at the end one restitution
-    // pass (3).
-    // (Without restitution in the scene the last pass would do nothing: it is left out.)
+    // compiled kernel: per substep, the velocity update, the impacts, then pass 0 (warm start)
+    // and pass 1 (solve with bias), the position update then pass 2 (relax); at the end one
+    // restitution pass (3).
+    // (Without restitution in the scene the impacts and the last pass would do nothing: they
+    // are left out.)
     let passes = 3u * params.substeps + select(0u, 1u, SCENE_HAS_RESTITUTION);
     for (var p = 0u; p < passes; p++) {
         var phase = p % 3u;
@@ -447,6 +460,7 @@ fn step_worlds(
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
                 if is_dynamic(i) {
                     body_linear_velocity[i] += gravity * h;
+                    gyroscopic_half_kick(i, h);
                 }
             }
             workgroupBarrier();
@@ -454,6 +468,7 @@ fn step_worlds(
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
                 if is_dynamic(i) {
                     integrate_position(i, h, gravity);
+                    gyroscopic_half_kick(i, h);
                 }
             }
             workgroupBarrier();
@@ -462,6 +477,9 @@ fn step_worlds(
         // every position update (one call, so one copy of the factorisation in the kernel).
         if SCENE_JOINTS > 0u && (p == 0u || phase == 2u) {
             refresh_joints(lane, world, p == 0u);
+        }
+        if SCENE_HAS_RESTITUTION && phase == 0u {
+            collide_impacts(lane, order_base, constraint_base, color_slots);
         }
         solve_colors(lane, order_base, constraint_base, color_slots, phase);
         if SCENE_JOINTS > 0u && phase != 3u {
@@ -542,6 +560,18 @@ fn step_worlds(
         world_status[world].steps_done += 1u;
         world_status[world].pairs_needed = pair_count;
     }
+}
+
+// Half of a substep h's gyroscopic torque on dynamic body i, at its current orientation: given
+// before the solve and again after the position update, so the substep is symmetric
+// (substep_solver.rs).
+fn gyroscopic_half_kick(i: u32, h: f32) {
+    body_angular_velocity[i] = gyroscopic_velocity(
+        world_scenes[scene_world].bodies[i].inverse_inertia,
+        body_orientation[i],
+        body_angular_velocity[i],
+        0.5 * h,
+    );
 }
 
 // Position update of dynamic body i over h after v += h g (solver_body.rs): symplectic Euler

@@ -25,6 +25,7 @@ pub fn convert(args: &ConvertArgs) -> Result<(), CliError> {
         let options = ImportOptions {
             lenient: args.lenient,
             fixed_base: args.fixed_base,
+            ..ImportOptions::default()
         };
         let imported = load_model(args.source.as_ref(), options)?;
         for (warning, _) in imported.warnings.iter() {

@@ -13,6 +13,7 @@ pub fn inspect(args: &InspectArgs) -> Result<(), CliError> {
     let options = ImportOptions {
         lenient: args.lenient,
         fixed_base: args.fixed_base,
+        ..ImportOptions::default()
     };
     let imported = load_model(&args.file, options)?;
     print!("{}", describe(&args.file.display().to_string(), &imported));

@@ -60,6 +60,7 @@ impl RunTarget {
         let options = ImportOptions {
             lenient: args.lenient,
             fixed_base: args.fixed_base,
+            ..ImportOptions::default()
         };
         let imported = load_model(args.scene.as_ref(), options)?;
         if !args.json {

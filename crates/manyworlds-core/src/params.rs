@@ -32,8 +32,8 @@ pub struct StepParams {
     pub joint_damping_ratio: f32,
     /// Fastest speed, m/s, at which an overlap is pushed apart. Default 3.
     pub max_push_out_speed: f32,
-    /// Approach speed, m/s, below which restitution is ignored (resting contacts do not
-    /// bounce). Default 1.
+    /// Approach speed at impact, m/s, from which restitution acts: an impact at or above it
+    /// bounces, a slower one does not (resting contacts do not bounce). Default 1.
     pub restitution_threshold: f32,
     /// Distance, m, within which a contact point is created before the surfaces touch
     /// (speculative contact); each pair adds what its bodies can travel in one step.

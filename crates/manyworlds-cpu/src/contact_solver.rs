@@ -1,11 +1,23 @@
 //! The soft contact constraint of the TGS-soft step (Catto, Solver2D / Box2D v3, in 3D):
 //! non-penetration as a soft constraint with speculative distance, friction as two tangent
-//! impulses clamped jointly to the disk |λt| ≤ μ λn, and a restitution pass after the substeps.
+//! impulses clamped jointly to the disk |λt| ≤ μ λn, and impacts with restitution.
 //!
 //! Lever arms are fixed at the start of the step (the Jacobians do not change across
 //! substeps); the separation is re-evaluated every substep from how far the bodies have moved:
 //! `s = s0 + n · (displacement of B's anchor − displacement of A's anchor)`, where an anchor
 //! is the contact's centre of curvature on that body (the contact point on a flat face).
+//!
+//! Restitution uses the approach speed at impact, in two ways:
+//! - a point that touches at the start of a substep, has not pushed yet this step, and
+//!   approaches at or above the restitution threshold collides there, before the warm start, by an impulse the contact
+//!   iterations cannot take back (it is not part of the accumulated normal impulse): a struck
+//!   row of touching bodies passes the impulse along, pair after pair;
+//! - a point that reaches its surface during the step (the speculative contact stops it there)
+//!   leaves after the substeps with e times the speed it hit with: the approach speed u and
+//!   gap s at the start of the step, under gravity's closing acceleration a, give the speed
+//!   at the surface √(u² + 2as), exact for a body falling onto a static one, so a dropped ball
+//!   rebounds to e²h. For this a bouncing point that is still apart is only stopped by the
+//!   biased pass of the substep it arrives in, not braked ahead of it by the relax passes.
 
 use glam::{Vec3, Vec3A};
 use manyworlds_core::Material;
@@ -14,6 +26,25 @@ use crate::contact_cache::{CachedManifold, CachedPoint};
 use crate::narrowphase::{Manifold, MAX_POINTS};
 use crate::solver_body::{SolverBody, Velocity};
 use manyworlds_core::Softness;
+
+/// Iterations of an impact between several points of one pair.
+const IMPACT_ITERATIONS: usize = 4;
+
+/// How close, m, a point must be to count as touching in the impact pass (the narrow phase's
+/// separation of bodies placed in contact is zero only within rounding).
+const TOUCHING_GAP: f32 = 1e-5;
+
+/// The approach speed at which a point `gap` apart, approaching at `approach`, reaches its
+/// surface under the closing acceleration `acceleration`: √(u² + 2as) (zero if it never
+/// does); `approach` itself when it already touches.
+fn impact_speed(approach: f32, gap: f32, acceleration: f32) -> f32 {
+    if gap <= 0.0 {
+        return approach.max(0.0);
+    }
+    (approach * approach + 2.0 * acceleration * gap)
+        .max(0.0)
+        .sqrt()
+}
 
 /// What an impulse along a direction `d` at lever arms `r_a`, `r_b` does: each body's angular
 /// response I⁻¹ (r × d), and the row's effective mass `1 / (J M⁻¹ Jᵀ)`. Precomputed once per
@@ -128,11 +159,12 @@ pub struct ConstraintPoint {
     tangent_rows: [ImpulseRow; 2],
     normal_impulse: f32,
     tangent_impulse: [f32; 2],
-    /// Largest normal impulse of any iteration this step: restitution only acts on points
-    /// that actually pushed.
+    /// Largest normal impulse of any iteration this step: restitution after the substeps only
+    /// acts on points that pushed.
     max_normal_impulse: f32,
-    /// Normal velocity at the start of the step (negative: approaching).
-    relative_velocity: f32,
+    /// The approach speed at which the point reaches its surface this step (from the start of
+    /// the step under gravity); zero once it has collided in an impact pass.
+    impact_speed: f32,
     feature: u32,
     /// The contact point relative to A's centre of mass in A's frame, for warm-start matching.
     local_anchor_a: Vec3,
@@ -151,6 +183,9 @@ pub struct ContactConstraint {
     tangents: [Vec3A; 2],
     friction: f32,
     restitution: f32,
+    /// How fast gravity closes the pair along the normal, m/s²: n·g against a static A
+    /// (falling onto it), zero between two dynamic bodies (both fall alike).
+    approach_acceleration: f32,
     softness: Softness,
     pub count: usize,
     points: [ConstraintPoint; MAX_POINTS],
@@ -158,8 +193,9 @@ pub struct ContactConstraint {
 
 impl ContactConstraint {
     /// Makes this the constraint of `manifold` between bodies `a` and `b` (indices `ia`,
-    /// `ib`), warm-started from the cached impulses of the same features. Written in place:
-    /// the world's constraint slots are reused from step to step.
+    /// `ib`, velocities `va`, `vb`) under `gravity`, warm-started from the cached impulses of
+    /// the same features. Written in place: the world's constraint slots are reused from step
+    /// to step.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare(
         &mut self,
@@ -171,6 +207,7 @@ impl ContactConstraint {
         b: &SolverBody,
         va: &Velocity,
         vb: &Velocity,
+        gravity: Vec3,
         material_a: &Material,
         material_b: &Material,
         softness: Softness,
@@ -187,6 +224,11 @@ impl ContactConstraint {
         self.friction = Material::combined_friction(material_a.friction, material_b.friction);
         self.restitution =
             Material::combined_restitution(material_a.restitution, material_b.restitution);
+        self.approach_acceleration = if a.is_dynamic() {
+            0.0
+        } else {
+            -normal.dot(gravity.into())
+        };
         self.softness = softness;
         self.count = manifold.count;
         let inv_qa = a.orientation.conjugate();
@@ -198,7 +240,7 @@ impl ContactConstraint {
             let half_gap = 0.5 * contact.separation;
             let curvature_a = position - normal * (half_gap + manifold.radius_a);
             let curvature_b = position + normal * (half_gap + manifold.radius_b);
-            let relative = vb.at(rb) - va.at(ra);
+            let approach = -(vb.at(rb) - va.at(ra)).dot(normal);
             let local_anchor_a = inv_qa * Vec3::from(ra);
             let warm = cached
                 .and_then(|m| m.find(contact.feature, local_anchor_a))
@@ -221,7 +263,11 @@ impl ContactConstraint {
                     Vec3A::from(warm.tangent_impulse).dot(t2),
                 ],
                 max_normal_impulse: 0.0,
-                relative_velocity: relative.dot(normal),
+                impact_speed: impact_speed(
+                    approach,
+                    contact.separation,
+                    self.approach_acceleration,
+                ),
                 feature: contact.feature,
                 local_anchor_a,
             };
@@ -332,6 +378,12 @@ impl ContactConstraint {
             pair.b.displacement_of(p.curvature_anchor_b)
         };
         let s = p.base_separation + n.dot(moved);
+        if s > 0.0 && !pass.use_bias && self.restitution > 0.0 {
+            // A bouncing point still apart is not braked by the relax pass ahead of its
+            // arrival (the next biased pass stops it at the surface before anything moves):
+            // it arrives at its true speed, which the restitution pass gives back.
+            return;
+        }
         let (bias, mass_scale, impulse_scale) = if s > 0.0 {
             // Speculative: allow closing exactly the gap in this substep.
             (s * pass.inv_h, 1.0, 0.0)
@@ -384,21 +436,70 @@ impl ContactConstraint {
         p.tangent_impulse = total;
     }
 
-    /// After the substeps: points that were approaching faster than `threshold` and pushed
-    /// leave with e times their approach speed.
+    /// Whether the pair bounces at all (restitution above zero).
+    pub fn bounces(&self) -> bool {
+        self.restitution > 0.0
+    }
+
+    /// The impact pass (module docs): the points that touch and approach at or above
+    /// `threshold` collide, together: their bodies part there at e times that speed. Returns
+    /// whether any point collided.
+    pub fn collide_impacts(&mut self, pair: &mut BodyPair, threshold: f32) -> bool {
+        if self.restitution == 0.0 {
+            return false;
+        }
+        let n = self.normal;
+        let mut targets = [None; MAX_POINTS];
+        for (target, p) in targets.iter_mut().zip(&mut self.points[..self.count]) {
+            let moved = pair.b.displacement_of(p.curvature_anchor_b)
+                - pair.a.displacement_of(p.curvature_anchor_a);
+            let touching = p.base_separation + n.dot(moved) <= TOUCHING_GAP;
+            let approach = -p.normal_row.velocity::<true>(n, pair);
+            // A point that pushed this step arrived through the speculative contact, which
+            // stopped it at the surface: the restitution pass bounces it, at its true speed.
+            let arrived = p.max_normal_impulse > 0.0;
+            if touching && !arrived && approach >= threshold && approach > 0.0 {
+                *target = Some(self.restitution * approach);
+                // It has had its bounce: not again after the substeps.
+                p.impact_speed = 0.0;
+            }
+        }
+        let colliding = targets.iter().flatten().count();
+        if colliding == 0 {
+            return false;
+        }
+        // One point collides exactly at once; several are iterated together, each impulse
+        // kept non-negative, so a face landing flat leaves flat.
+        let iterations = if colliding == 1 { 1 } else { IMPACT_ITERATIONS };
+        let mut impulses = [0.0f32; MAX_POINTS];
+        for _ in 0..iterations {
+            for ((p, target), impulse) in self.points.iter().zip(&targets).zip(&mut impulses) {
+                let Some(target) = *target else { continue };
+                let row = &p.normal_row;
+                let vn = row.velocity::<true>(n, pair);
+                let total = (*impulse - row.impulse.mass * (vn - target)).max(0.0);
+                row.impulse.apply::<true>(n, total - *impulse, pair);
+                *impulse = total;
+            }
+        }
+        impulses.iter().any(|&i| i > 0.0)
+    }
+
+    /// After the substeps: points that reached their surface this step at or above `threshold`
+    /// and pushed leave with e times their speed at impact.
     pub fn apply_restitution(&mut self, pair: &mut BodyPair, threshold: f32) {
         if self.restitution == 0.0 {
             return;
         }
         let n = self.normal;
         for p in &mut self.points[..self.count] {
-            if p.relative_velocity > -threshold || p.max_normal_impulse == 0.0 {
+            if p.impact_speed < threshold || p.impact_speed == 0.0 || p.max_normal_impulse == 0.0 {
                 continue;
             }
             // Rare (restitution on, fast impacts only): the general path is fine.
             let row = &p.normal_row;
             let vn = row.velocity::<true>(n, pair);
-            let impulse = -row.impulse.mass * (vn + self.restitution * p.relative_velocity);
+            let impulse = -row.impulse.mass * (vn - self.restitution * p.impact_speed);
             let total = (p.normal_impulse + impulse).max(0.0);
             row.impulse.apply::<true>(n, total - p.normal_impulse, pair);
             p.normal_impulse = total;

@@ -9,6 +9,7 @@ mod coloring;
 mod contact_cache;
 mod contact_solver;
 mod drive_chain;
+pub mod gyroscopic;
 mod joint_drive;
 mod joint_rows;
 mod joint_solver;

@@ -11,6 +11,8 @@
 
 use glam::{Mat3, Mat3A, Quat, Vec3, Vec3A};
 
+use crate::gyroscopic;
+
 /// The largest rotation a body may make in one substep. Limits the damage of a wild angular
 /// velocity: the quaternion update below is only accurate for small angles anyway.
 const MAX_ROTATION_PER_SUBSTEP: f32 = 0.25 * std::f32::consts::PI;
@@ -57,6 +59,10 @@ pub struct SolverBody {
     pub delta_rotation: Mat3A,
     /// Whether any contact (speculative ones included) touches the body this step.
     pub in_contact: bool,
+    /// Whether the body feels a gyroscopic torque (dynamic, inertia not a multiple of the
+    /// identity), and its inertia in its own axes for it.
+    pub gyroscopic: bool,
+    pub inertia_local: Mat3A,
 }
 
 impl SolverBody {
@@ -67,6 +73,8 @@ impl SolverBody {
         inverse_inertia_local: &Mat3,
     ) -> Self {
         let r = Mat3::from_quat(orientation);
+        let gyroscopic =
+            inverse_mass > 0.0 && gyroscopic::has_gyroscopic_torque(inverse_inertia_local);
         Self {
             center: center.into(),
             orientation,
@@ -76,6 +84,24 @@ impl SolverBody {
             start_orientation: orientation,
             delta_rotation: Mat3A::IDENTITY,
             in_contact: false,
+            gyroscopic,
+            inertia_local: if gyroscopic {
+                inverse_inertia_local.inverse().into()
+            } else {
+                Mat3A::ZERO
+            },
+        }
+    }
+
+    /// Turns `angular` (world) by the gyroscopic torque over `h`, in the body's axes at its
+    /// current orientation (gyroscopic.rs). Only the change is rotated back: a round trip of ω
+    /// itself through a quaternion whose length is 1 within rounding would scale it by |q|⁴ and
+    /// feed the body energy every substep.
+    pub fn apply_gyroscopic(&self, angular: &mut Vec3A, h: f32) {
+        if self.gyroscopic {
+            let local = self.orientation.conjugate() * *angular;
+            let turned = gyroscopic::torque_free_step(&self.inertia_local, local, h);
+            *angular += self.orientation * (turned - local);
         }
     }
 

@@ -4,8 +4,8 @@
 //! 2. narrow phase once per step, with a speculative margin; joints prepared, actuators'
 //!    controls turned into drives;
 //! 3. warm start matched by feature id (joints: their impulses of the last step);
-//! 4. substeps: integrate velocities → warm start → solve with bias → integrate positions →
-//!    relax;
+//! 4. substeps: integrate velocities (gravity, half the gyroscopic torque) → impacts → warm
+//!    start → solve with bias → integrate positions (and the other half) → relax;
 //! 5. restitution, store impulses, actuator forces.
 //!
 //! Everything a world needs is in its own slices, so a world evolves the same bits whatever
@@ -272,6 +272,7 @@ pub fn step_world(
             b,
             va,
             vb,
+            params.gravity,
             &ca.material,
             &cb.material,
             softness,
@@ -341,6 +342,7 @@ pub fn step_world(
     // changed, so both passes constrain velocities along the current configuration.
     for _ in 0..params.substeps {
         solver.integrate_velocities(params.gravity, h);
+        solver.collide_impacts(params.restitution_threshold);
         solver.warm_start(h);
         solver.solve(biased);
         solver.solve_joints(&joint_biased);

@@ -81,6 +81,10 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         "articulation_solver.wgsl",
         include_str!("../../../shaders/articulation_solver.wgsl"),
     ),
+    (
+        "gyroscopic.wgsl",
+        include_str!("../../../shaders/gyroscopic.wgsl"),
+    ),
     ("step.wgsl", include_str!("../../../shaders/step.wgsl")),
 ];
 

@@ -48,6 +48,16 @@ pub enum ImportError {
         #[source]
         source: SceneError,
     },
+    /// The model file itself may not be read (a device, a named pipe, a directory); what a
+    /// model names (an include) is refused as an [`ImportError::Element`] with
+    /// [`Problem::File`] instead.
+    #[error("{file}: {problem}")]
+    File { file: PathBuf, problem: FileProblem },
+    /// The model file itself is larger than one load may read; a budget exceeded by what
+    /// the model includes or holds is an [`ImportError::Element`] with
+    /// [`Problem::OverBudget`] instead.
+    #[error("{file}: {exceeded}")]
+    OverBudget { file: PathBuf, exceeded: Exceeded },
 }
 
 impl ImportError {
@@ -65,6 +75,31 @@ impl ImportError {
             ImportError::Xml { location, .. }
             | ImportError::Element { location, .. }
             | ImportError::Json { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
+    /// Why a file was not read, when the error is about one: the model file itself or one
+    /// it names (an include).
+    pub fn file_problem(&self) -> Option<&FileProblem> {
+        match self {
+            ImportError::File { problem, .. }
+            | ImportError::Element {
+                problem: Problem::File { problem, .. },
+                ..
+            } => Some(problem),
+            _ => None,
+        }
+    }
+
+    /// Which budget of the load was exceeded, when that is the error.
+    pub fn exceeded(&self) -> Option<Exceeded> {
+        match self {
+            ImportError::OverBudget { exceeded, .. }
+            | ImportError::Element {
+                problem: Problem::OverBudget(exceeded),
+                ..
+            } => Some(*exceeded),
             _ => None,
         }
     }
@@ -91,4 +126,50 @@ pub enum Problem {
     Unsupported(String),
     #[error("{0}")]
     Invalid(String),
+    /// A file the element names (an include) may not or cannot be read. `path` is the path
+    /// as the model wrote it.
+    #[error("file \"{path}\": {problem}")]
+    File { path: String, problem: FileProblem },
+    /// Reading on at this element would exceed a budget of the load.
+    #[error("{0}")]
+    OverBudget(Exceeded),
+}
+
+/// Why a file was not read. Never quotes the file's content.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Outside the model's folder and the search paths (written as an absolute path
+    /// elsewhere, or with `..` climbing out).
+    #[error("outside the model's folder and the search paths")]
+    Outside,
+    /// Inside by its name, but a symbolic link along the way leads outside.
+    #[error("leads outside the model's folder and the search paths through a symbolic link")]
+    LinksOutside,
+    /// Not a regular file: what it is ("a directory", "a device", "a named pipe", …).
+    #[error("not a regular file ({0})")]
+    NotRegularFile(&'static str),
+    /// Not found, or the system refused to read it.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// Not UTF-8 text.
+    #[error("not UTF-8 text")]
+    NotText,
+    /// Not well-formed XML; where, but not what.
+    #[error("not well-formed XML (line {line}, column {column})")]
+    NotXml { line: u32, column: u32 },
+}
+
+/// A budget of one load that a model exceeds (each limit is in [`crate::Budget`]).
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum Exceeded {
+    #[error("the model and its includes hold more than {0} bytes")]
+    Bytes(u64),
+    #[error("the model includes more than {0} files")]
+    Files(usize),
+    #[error("includes nest deeper than {0} (does a file include itself?)")]
+    IncludeDepth(usize),
+    #[error("more than {0} XML elements")]
+    Elements(usize),
+    #[error("XML elements nest deeper than {0}")]
+    ElementDepth(usize),
 }

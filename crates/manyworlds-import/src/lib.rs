@@ -5,19 +5,28 @@
 //! also writes). Every
 //! loader says what it did not understand: errors name the file, line, column and element;
 //! what was skipped or approximated comes back as [`Warnings`].
+//!
+//! Model files are treated as untrusted input: a load reads only regular files below the
+//! model's folder and [`ImportOptions::search_paths`], within a [`Budget`] of bytes, files,
+//! include depth, XML elements and element depth; errors never quote a refused file's
+//! content. See the `file_access` module for the rules.
 
 mod attributes;
 mod body_assembly;
 mod document;
 mod error;
+mod file_access;
 pub mod mjcf;
 pub mod scene_file;
 pub mod urdf;
 mod warnings;
 
 pub use document::Location;
-pub use error::{ImportError, Problem};
+pub use error::{Exceeded, FileProblem, ImportError, Problem};
+pub use file_access::Budget;
 pub use warnings::Warnings;
+
+use std::path::PathBuf;
 
 use manyworlds_core::{Scene, StepParams};
 
@@ -32,8 +41,8 @@ pub struct Imported {
     pub warnings: Warnings,
 }
 
-/// How strict a loader is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How strict a loader is, and where it may read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields)
     /// with a warning instead of refusing the file.
@@ -41,4 +50,8 @@ pub struct ImportOptions {
     /// URDF: attach the root link to the world. Without it the root floats on a free joint
     /// (a link named `world` is the world either way).
     pub fixed_base: bool,
+    /// Folders besides the model's own that files the model names (MJCF includes) may be
+    /// read from; a relative name not found below the model's folder is looked for below
+    /// each of these, in order. Nothing outside the model's folder and these is read.
+    pub search_paths: Vec<PathBuf>,
 }

@@ -17,7 +17,7 @@ pub struct ActuatorContext<'a> {
     pub joint_names: &'a HashMap<String, (usize, f32)>,
     pub joint_kinds: &'a [JointKind],
     pub autolimits: bool,
-    pub options: ImportOptions,
+    pub options: &'a ImportOptions,
 }
 
 /// A range attribute with its `…limited` flag (auto: limited when the range is given).

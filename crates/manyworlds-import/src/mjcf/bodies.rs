@@ -9,7 +9,7 @@
 //! - Contacts between a body and its MJCF parent are excluded, as MuJoCo does (unless the
 //!   parent is the world).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use manyworlds_core::{BodyDesc, ColliderDesc, JointDesc, MassProperties, Pose};
 
@@ -66,14 +66,34 @@ pub struct Tree {
     pub exclusions: Vec<(usize, usize)>,
 }
 
+/// An MJCF body (or the worldbody) whose children are being read.
+struct OpenBody<'e> {
+    element: &'e Element,
+    /// The manyworlds body its matter goes to.
+    target: usize,
+    /// Its frame, in the world.
+    frame: Pose,
+    /// The default class its children take.
+    class: &'e str,
+    is_world: bool,
+    /// Its frame in the target body's frame.
+    in_target: Pose,
+    geom_mass: MassProperties,
+    inertial: Option<MassProperties>,
+    /// The next child to read.
+    next: usize,
+}
+
 pub struct TreeReader<'a> {
     pub defaults: &'a Defaults,
     pub angles: &'a AngleConvention,
     pub joints: &'a JointSettings,
     pub inertia: InertiaSource,
-    pub options: ImportOptions,
+    pub options: &'a ImportOptions,
     pub warnings: &'a mut Warnings,
     pub tree: Tree,
+    /// Names bodies give themselves, which no made-up name may take.
+    reserved_names: HashSet<String>,
 }
 
 /// Index of the static world body.
@@ -85,7 +105,7 @@ impl<'a> TreeReader<'a> {
         angles: &'a AngleConvention,
         joints: &'a JointSettings,
         inertia: InertiaSource,
-        options: ImportOptions,
+        options: &'a ImportOptions,
         warnings: &'a mut Warnings,
     ) -> Self {
         let world = PendingBody {
@@ -113,51 +133,63 @@ impl<'a> TreeReader<'a> {
                 joint_count: 0,
                 exclusions: Vec::new(),
             },
+            reserved_names: HashSet::new(),
         }
     }
 
-    /// Reads `<worldbody>`.
+    /// Keeps the names the bodies under `worldbody` give themselves from the names made up
+    /// for unnamed bodies. Call for every `<worldbody>` before reading any.
+    pub fn reserve_names(&mut self, worldbody: &Element) {
+        let mut pending = vec![worldbody];
+        while let Some(element) = pending.pop() {
+            for child in element.children_named("body") {
+                if let Some(name) = child.attribute("name") {
+                    self.reserved_names.insert(name.to_string());
+                }
+                pending.push(child);
+            }
+        }
+    }
+
+    /// Reads `<worldbody>`: a depth-first walk with a stack of the bodies being read (no
+    /// recursion, however deep bodies nest), in document order.
     pub fn read_world(&mut self, worldbody: &Element) -> Result<(), ImportError> {
         let class = worldbody
             .attribute("childclass")
             .unwrap_or(super::defaults::MAIN);
-        self.read_contents(worldbody, WORLD, Pose::IDENTITY, class, true)
-    }
-
-    /// The geoms, inertial, joints and child bodies of an MJCF body whose frame is at
-    /// `frame` (world) and whose matter goes to `target`.
-    fn read_contents(
-        &mut self,
-        element: &Element,
-        target: usize,
-        frame: Pose,
-        class: &str,
-        is_world: bool,
-    ) -> Result<(), ImportError> {
-        // Where this MJCF body's frame sits in the target body's frame.
-        let in_target = self.tree.bodies[target].pose.inverse().compose(&frame);
-        let mut geom_mass = MassProperties::ZERO;
-        let mut inertial = None;
-        for child in &element.children {
+        let mut open = vec![self.open(worldbody, WORLD, Pose::IDENTITY, class, true)];
+        while let Some(body) = open.last_mut() {
+            let Some(child) = body.element.children.get(body.next) else {
+                let done = open.pop().expect("a body is open");
+                self.close(done)?;
+                continue;
+            };
+            body.next += 1;
             match child.name.as_str() {
                 "geom" => {
-                    let class = self.defaults.class_of(child, class)?;
+                    let class = self.defaults.class_of(child, body.class)?;
                     let a = Attributes::new(child, self.defaults.values(class, "geom"));
                     let Some(geom) = read_geom(&a, self.angles, self.options, self.warnings)?
                     else {
                         continue;
                     };
                     if let Some(m) = geom.mass {
-                        geom_mass = geom_mass.combined(&m);
+                        body.geom_mass = body.geom_mass.combined(&m);
                     }
                     let mut collider = geom.collider;
-                    collider.pose = in_target.compose(&collider.pose);
-                    self.tree.bodies[target]
+                    collider.pose = body.in_target.compose(&collider.pose);
+                    self.tree.bodies[body.target]
                         .colliders
                         .push((collider, geom.contact_bits));
                 }
-                "inertial" if !is_world => inertial = Some(read_inertial(child, self.angles)?),
-                "body" => self.read_body(child, target, frame, class)?,
+                "inertial" if !body.is_world => {
+                    body.inertial = Some(read_inertial(child, self.angles)?)
+                }
+                "body" => {
+                    let (target, frame, class) = (body.target, body.frame, body.class);
+                    let inner = self.enter_body(child, target, frame, class)?;
+                    open.push(inner);
+                }
                 "joint" | "freejoint" => {} // read with the body, before its contents
                 name if VISUAL.contains(&name) => self
                     .warnings
@@ -173,36 +205,68 @@ impl<'a> TreeReader<'a> {
                     .add(format!("<{other}> inside a body skipped: unknown")),
             }
         }
-        if is_world {
+        Ok(())
+    }
+
+    /// Starts reading the contents of an MJCF body whose frame is at `frame` (world) and
+    /// whose matter goes to `target`.
+    fn open<'e>(
+        &self,
+        element: &'e Element,
+        target: usize,
+        frame: Pose,
+        class: &'e str,
+        is_world: bool,
+    ) -> OpenBody<'e> {
+        OpenBody {
+            element,
+            target,
+            frame,
+            class,
+            is_world,
+            // Where this MJCF body's frame sits in the target body's frame.
+            in_target: self.tree.bodies[target].pose.inverse().compose(&frame),
+            geom_mass: MassProperties::ZERO,
+            inertial: None,
+            next: 0,
+        }
+    }
+
+    /// Ends reading an MJCF body: its matter joins its target's.
+    fn close(&mut self, body: OpenBody) -> Result<(), ImportError> {
+        if body.is_world {
             return Ok(());
         }
-        let matter = match (self.inertia, inertial) {
-            (InertiaSource::Geoms, _) | (InertiaSource::Auto, None) => geom_mass,
+        let matter = match (self.inertia, body.inertial) {
+            (InertiaSource::Geoms, _) | (InertiaSource::Auto, None) => body.geom_mass,
             (_, Some(m)) => m,
             (InertiaSource::Inertial, None) => {
-                return Err(element.error(Problem::Invalid(
+                return Err(body.element.error(Problem::Invalid(
                     "inertiafromgeom=\"false\" but the body has no <inertial>".into(),
                 )))
             }
         };
-        let body = &mut self.tree.bodies[target];
-        body.mass = body.mass.combined(&matter.transformed(&in_target));
+        let target = &mut self.tree.bodies[body.target];
+        target.mass = target.mass.combined(&matter.transformed(&body.in_target));
         Ok(())
     }
 
-    fn read_body(
+    /// Adds an MJCF body's joints (and the manyworlds body they move) and name; its
+    /// contents are read next.
+    fn enter_body<'e>(
         &mut self,
-        element: &Element,
+        element: &'e Element,
         parent_target: usize,
         parent_frame: Pose,
-        parent_class: &str,
-    ) -> Result<(), ImportError> {
+        parent_class: &'e str,
+    ) -> Result<OpenBody<'e>, ImportError> {
         let class = self.defaults.class_of(element, parent_class)?;
         let own = Attributes::new(element, &[]);
         let frame = parent_frame.compose(&self.angles.pose(&own)?);
-        let name = element
-            .attribute("name")
-            .map_or_else(|| format!("body{}", self.tree.bodies.len()), str::to_string);
+        let name = match element.attribute("name") {
+            Some(name) => name.to_string(),
+            None => self.made_up_name(),
+        };
         let child_class = match element.attribute("childclass") {
             Some(c) => {
                 if !self.defaults.has_class(c) {
@@ -234,7 +298,22 @@ impl<'a> TreeReader<'a> {
                 self.tree.exclusions.push((parent_target, target));
             }
         }
-        self.read_contents(element, target, frame, child_class, false)
+        Ok(self.open(element, target, frame, child_class, false))
+    }
+
+    /// A name for an unnamed body: `body<index of the next manyworlds body>`, with a suffix
+    /// where a body already has that name or one of the file gives itself that name.
+    fn made_up_name(&self) -> String {
+        let base = format!("body{}", self.tree.bodies.len());
+        let taken =
+            |n: &str| self.tree.body_names.contains_key(n) || self.reserved_names.contains(n);
+        if !taken(&base) {
+            return base;
+        }
+        (2..)
+            .map(|k| format!("{base}_{k}"))
+            .find(|n| !taken(n))
+            .expect("some suffix is free")
     }
 
     /// Adds the body and its joints' carriers; returns the body's index.

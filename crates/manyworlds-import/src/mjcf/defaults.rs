@@ -4,6 +4,7 @@
 //! `childclass` of the nearest enclosing body that has one, else `main`.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
@@ -31,28 +32,47 @@ fn kind_key(kind: &str) -> &str {
 }
 
 impl Defaults {
-    /// Reads every `<default>` block under the model's root.
+    /// Reads every `<default>` block under the model's root: depth first, in document
+    /// order, with a stack of blocks still to read (no recursion, however deep classes nest).
     pub fn parse(root: &Element) -> Result<Self, ImportError> {
         let mut defaults = Defaults::default();
         defaults
             .classes
             .insert(MAIN.to_string(), ClassValues::new());
+        let none = Rc::new(ClassValues::new());
         for block in root.children_named("default") {
             // A top-level block is `main` unless it names itself.
-            let name = block.attribute("class").unwrap_or(MAIN).to_string();
-            defaults.read_class(block, name, &ClassValues::new())?;
+            let name = block.attribute("class").unwrap_or(MAIN);
+            // Blocks to read, each with its class name and its parent class's values; the
+            // next one to read is last.
+            let mut pending = vec![(block, Some(name), none.clone())];
+            while let Some((block, name, inherited)) = pending.pop() {
+                // A nested block must name its class (said when its turn comes).
+                let name = match name {
+                    Some(name) => name,
+                    None => block
+                        .attribute("class")
+                        .ok_or_else(|| block.error(Problem::MissingAttribute("class")))?,
+                };
+                let values = Rc::new(defaults.read_class(block, name, &inherited));
+                for nested in block
+                    .children_named("default")
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                {
+                    pending.push((nested, None, values.clone()));
+                }
+            }
         }
         Ok(defaults)
     }
 
-    fn read_class(
-        &mut self,
-        block: &Element,
-        name: String,
-        inherited: &ClassValues,
-    ) -> Result<(), ImportError> {
+    /// Reads one block's own values into class `name` (over `inherited` and what the class
+    /// already had); returns the class's values.
+    fn read_class(&mut self, block: &Element, name: &str, inherited: &ClassValues) -> ClassValues {
         let mut values = inherited.clone();
-        if let Some(existing) = self.classes.get(&name) {
+        if let Some(existing) = self.classes.get(name) {
             for (kind, attributes) in existing {
                 merge(values.entry(kind.clone()).or_default(), attributes);
             }
@@ -63,14 +83,8 @@ impl Defaults {
                 &child.attributes,
             );
         }
-        self.classes.insert(name, values.clone());
-        for nested in block.children_named("default") {
-            let nested_name = nested
-                .attribute("class")
-                .ok_or_else(|| nested.error(Problem::MissingAttribute("class")))?;
-            self.read_class(nested, nested_name.to_string(), &values)?;
-        }
-        Ok(())
+        self.classes.insert(name.to_string(), values.clone());
+        values
     }
 
     /// Whether a class of that name exists.

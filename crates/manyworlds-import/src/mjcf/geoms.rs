@@ -31,7 +31,7 @@ const CONTACT_TUNING: [&str; 6] = ["solref", "solimp", "solmix", "margin", "gap"
 pub fn read_geom(
     a: &Attributes,
     angles: &AngleConvention,
-    options: ImportOptions,
+    options: &ImportOptions,
     warnings: &mut Warnings,
 ) -> Result<Option<Geom>, ImportError> {
     let name = a.get("name").unwrap_or("(unnamed)");

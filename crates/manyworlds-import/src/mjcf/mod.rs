@@ -26,6 +26,7 @@ use manyworlds_core::{SceneBuilder, StepParams};
 use crate::attributes::Attributes;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
+use crate::file_access::FileAccess;
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
 use bodies::{finish_bodies, InertiaSource, TreeReader};
@@ -51,7 +52,8 @@ const SKIPPED: [&str; 8] = [
 /// Loads an MJCF file (includes relative to its directory).
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
-    from_root(&document::read_file(path)?, path, options)
+    let mut access = FileAccess::new(document::folder_of(path), &options.search_paths);
+    from_root(&document::read_file(path, &mut access)?, path, &options)
 }
 
 /// Loads MJCF from a string; `file` names it in errors, includes are relative to `file`'s
@@ -62,7 +64,12 @@ pub fn parse(
     options: ImportOptions,
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
-    from_root(&document::read_str(text, file)?, file, options)
+    let mut access = FileAccess::new(document::folder_of(file), &options.search_paths);
+    from_root(
+        &document::read_str(text, file, &mut access)?,
+        file,
+        &options,
+    )
 }
 
 struct Compiler {
@@ -177,7 +184,11 @@ fn read_option(
     Ok(())
 }
 
-fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Imported, ImportError> {
+fn from_root(
+    root: &Element,
+    file: &Path,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     if root.name != "mujoco" {
         return Err(root.error(Problem::Invalid("the root element must be <mujoco>".into())));
     }
@@ -201,6 +212,9 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
         options,
         &mut warnings,
     );
+    for worldbody in root.children_named("worldbody") {
+        reader.reserve_names(worldbody);
+    }
     for worldbody in root.children_named("worldbody") {
         reader.read_world(worldbody)?;
     }

@@ -18,7 +18,7 @@ pub fn check_tendons(
     block: &Element,
     defaults: &Defaults,
     joint_names: &HashMap<String, (usize, f32)>,
-    options: ImportOptions,
+    options: &ImportOptions,
     warnings: &mut Warnings,
 ) -> Result<(), ImportError> {
     for tendon in &block.children {

@@ -87,7 +87,7 @@ pub fn read_inertial(link: &Element) -> Result<MassProperties, ImportError> {
 /// dropped with a warning when lenient).
 pub fn read_collisions(
     link: &Element,
-    options: ImportOptions,
+    options: &ImportOptions,
     warnings: &mut Warnings,
 ) -> Result<Vec<ColliderDesc>, ImportError> {
     let mut colliders = Vec::new();

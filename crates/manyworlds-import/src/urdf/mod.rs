@@ -15,6 +15,7 @@ use manyworlds_core::{ColliderDesc, JointDesc, MassProperties, Pose, SceneBuilde
 use crate::body_assembly::assembled_body;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
+use crate::file_access::FileAccess;
 use crate::{ImportOptions, Imported, Warnings};
 use geometry::{read_collisions, read_inertial};
 use joints::read_joint;
@@ -22,7 +23,8 @@ use joints::read_joint;
 /// Loads a URDF file.
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
-    from_root(&document::read_file(path)?, path, options)
+    let mut access = FileAccess::new(document::folder_of(path), &options.search_paths);
+    from_root(&document::read_file(path, &mut access)?, path, &options)
 }
 
 /// Loads URDF from a string; `file` names it in errors.
@@ -32,7 +34,12 @@ pub fn parse(
     options: ImportOptions,
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
-    from_root(&document::read_str(text, file)?, file, options)
+    let mut access = FileAccess::new(document::folder_of(file), &options.search_paths);
+    from_root(
+        &document::read_str(text, file, &mut access)?,
+        file,
+        &options,
+    )
 }
 
 /// A manyworlds body being assembled from one link and the links welded to it.
@@ -45,7 +52,11 @@ struct Pending {
     joint: Option<(Option<usize>, JointDesc)>,
 }
 
-fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Imported, ImportError> {
+fn from_root(
+    root: &Element,
+    file: &Path,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     if root.name != "robot" {
         return Err(root.error(Problem::Invalid("the root element must be <robot>".into())));
     }
@@ -70,8 +81,9 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
             other => warnings.add(format!("<{other}> skipped: does not affect physics")),
         }
     }
-    // Each link's joint from its parent.
+    // Each link's joint from its parent, and each link's joints to its children.
     let mut parent_joint: HashMap<&str, usize> = HashMap::new();
+    let mut child_joints: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, (element, joint)) in joints.iter().enumerate() {
         for link in [joint.parent, joint.child] {
             if !links.contains_key(link) {
@@ -81,24 +93,38 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
                 }));
             }
         }
+        if joint.parent == joint.child {
+            return Err(element.error(Problem::Invalid(format!(
+                "joint \"{}\" makes link \"{}\" its own parent",
+                element.attribute("name").unwrap_or_default(),
+                joint.child
+            ))));
+        }
         if parent_joint.insert(joint.child, k).is_some() {
             return Err(element.error(Problem::Invalid(format!(
                 "link \"{}\" is the child of a second joint",
                 joint.child
             ))));
         }
+        child_joints.entry(joint.parent).or_default().push(k);
     }
-    let roots: Vec<&str> = root
+    let link_order: Vec<&str> = root
         .children_named("link")
         .filter_map(|l| l.attribute("name"))
+        .collect();
+    let roots: Vec<&str> = link_order
+        .iter()
+        .copied()
         .filter(|name| !parent_joint.contains_key(name))
         .collect();
     let root_link = match roots.as_slice() {
         [one] => *one,
+        [] if link_order.is_empty() => {
+            return Err(root.error(Problem::Invalid("the robot has no links".into())))
+        }
         [] => {
-            return Err(root.error(Problem::Invalid(
-                "the joints form a loop: no root link".into(),
-            )))
+            let cycle = joint_loop(link_order[0], &parent_joint, &joints);
+            return Err(loop_error(&cycle, &joints, "no link is the root".into()));
         }
         many => {
             return Err(root.error(Problem::Invalid(format!(
@@ -131,7 +157,8 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
         }
         let matter = read_inertial(element)?.transformed(&in_target);
         bodies[target].mass = bodies[target].mass.combined(&matter);
-        for (_, joint) in joints.iter().filter(|(_, j)| j.parent == link) {
+        let children = child_joints.get(link).map_or(&[][..], Vec::as_slice);
+        for (_, joint) in children.iter().map(|&k| &joints[k]) {
             let child_pose = pose.compose(&joint.origin);
             let child_target = match &joint.desc {
                 None => target,
@@ -160,6 +187,20 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
             placed.push((joint.child, child_pose, child_target));
         }
     }
+    // A link the walk from the root did not reach hangs from a loop of joints.
+    if placed.len() < links.len() {
+        let reached: std::collections::HashSet<&str> = placed.iter().map(|p| p.0).collect();
+        let lost = link_order
+            .iter()
+            .find(|l| !reached.contains(*l))
+            .expect("an unreached link");
+        let cycle = joint_loop(lost, &parent_joint, &joints);
+        return Err(loop_error(
+            &cycle,
+            &joints,
+            format!("not connected to the root link \"{root_link}\""),
+        ));
+    }
 
     let mut builder = SceneBuilder::new();
     for pending in &bodies {
@@ -187,4 +228,55 @@ fn from_root(root: &Element, file: &Path, options: ImportOptions) -> Result<Impo
         randomization: Default::default(),
         warnings,
     })
+}
+
+/// The joints (indices) of the loop that following parents up from `start` runs into.
+fn joint_loop(
+    start: &str,
+    parent_joint: &HashMap<&str, usize>,
+    joints: &[(&Element, joints::ReadJoint)],
+) -> Vec<usize> {
+    // Link → its place in the walk.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut walked = Vec::new();
+    let mut link = start;
+    loop {
+        if let Some(&at) = seen.get(link) {
+            return walked.split_off(at);
+        }
+        seen.insert(link, walked.len());
+        // Only called where no root is above `start`: every link on the way has a parent.
+        let Some(&k) = parent_joint.get(link) else {
+            return walked;
+        };
+        walked.push(k);
+        link = joints[k].1.parent;
+    }
+}
+
+/// The error for a loop of joints (`cycle`, child to parent), at its first joint in the
+/// file, naming its links and joints.
+fn loop_error(
+    cycle: &[usize],
+    joints: &[(&Element, joints::ReadJoint)],
+    consequence: String,
+) -> ImportError {
+    let quoted = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let links = quoted(cycle.iter().map(|&k| joints[k].1.child).collect());
+    let names = quoted(
+        cycle
+            .iter()
+            .map(|&k| joints[k].0.attribute("name").unwrap_or("?"))
+            .collect(),
+    );
+    let first = cycle.iter().min().map_or(0, |&k| k);
+    joints[first].0.error(Problem::Invalid(format!(
+        "the joints {names} form a loop through the links {links}: {consequence}"
+    )))
 }
