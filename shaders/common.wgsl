@@ -179,13 +179,6 @@ struct StepUniforms {
     target_steps: u32,
     // Workgroups per row of the 2-D dispatch grid.
     workgroups_x: u32,
-    // Soft contact coefficients (softness.rs): between dynamic bodies, and against static ones.
-    soft_bias_rate: f32,
-    soft_mass_scale: f32,
-    soft_impulse_scale: f32,
-    static_bias_rate: f32,
-    static_mass_scale: f32,
-    static_impulse_scale: f32,
     // world_count * body_count: the length of one field's region of the body state.
     state_stride: u32,
     // Joint softness (joint_hertz, joint_damping_ratio): the drift correction's coefficients.
@@ -199,7 +192,11 @@ struct StepUniforms {
     actuator_force_offset: u32,
     // The trip count of the kernel's loop-limit check (LOOP_CHECK_TRIPS on the host).
     loop_check_trips: u32,
-    _pad: u32,
+    // Contact stiffness (world_step.rs): the frequency between dynamic bodies (twice that
+    // against static ones), raised with a contact's load up to the largest.
+    contact_hertz: f32,
+    contact_damping_ratio: f32,
+    max_contact_hertz: f32,
 }
 
 // Which worlds one dispatch steps: constraint slots are scratch shared by the worlds of one
@@ -319,6 +316,8 @@ struct CachedPoint {
 struct CachedManifold {
     key: u32,
     count: u32,
+    // Unit normal from body A to body B, for the contact readout.
+    normal: vec3f,
     points: array<CachedPoint, 4>,
 }
 

@@ -18,6 +18,29 @@
 // How close (m, on body A) a new point must be to a cached one to inherit its impulses when
 // their feature ids differ.
 const MATCH_DISTANCE: f32 = 0.01;
+// Soft-constraint coefficients (bias rate, mass scale, impulse scale) of an implicit spring of
+// `hertz` and damping ratio `zeta` stepped with substep h (softness.rs `Softness::new`).
+fn softness(hertz: f32, zeta: f32, h: f32) -> vec4f {
+    if hertz <= 0.0 {
+        return vec4f(0.0, 1.0, 0.0, 0.0);
+    }
+    let omega = 2.0 * 3.14159265 * hertz;
+    let a1 = 2.0 * zeta + h * omega;
+    let a2 = h * omega * a1;
+    let a3 = 1.0 / (1.0 + a2);
+    return vec4f(omega / a1, a2 * a3, a3, 0.0);
+}
+
+// A contact's frequency under `load` (N) between bodies of inverse masses summing to
+// `inverse_mass_sum` (softness.rs `loaded_contact_hertz`).
+fn loaded_contact_hertz(hertz: f32, load: f32, inverse_mass_sum: f32, gravity: f32, max_hertz: f32) -> f32 {
+    let weight = gravity / inverse_mass_sum;
+    if load > weight && weight > 0.0 {
+        return min(hertz * sqrt(load / weight), max(max_hertz, hertz));
+    }
+    return hertz;
+}
+
 // Iterations of an impact between several points of one pair.
 const IMPACT_ITERATIONS: u32 = 4u;
 // How close (m) a point must be to count as touching in the impact pass.
@@ -215,21 +238,21 @@ fn prepare_constraint(
     (*c).tangent2 = vec4f(tangents[1], select(-dot(n, world_scenes[scene_world].gravity.xyz), 0.0, a_moves));
     (*c).bodies = vec4u(a, b, m.count, select(0u, 1u, a_moves));
     (*c).key = key;
-    if a_moves {
-        (*c).softness = vec4f(
-            params.soft_bias_rate,
-            params.soft_mass_scale,
-            params.soft_impulse_scale,
-            0.0,
-        );
-    } else {
-        (*c).softness = vec4f(
-            params.static_bias_rate,
-            params.static_mass_scale,
-            params.static_impulse_scale,
-            0.0,
-        );
+    // Stiffness raised with the load the pair carried last step (softness.rs).
+    var load = 0.0;
+    if cached != no_cache {
+        for (var i = 0u; i < contact_cache[cached].count; i++) {
+            load += contact_cache[cached].points[i].normal_impulse;
+        }
     }
+    let hertz = loaded_contact_hertz(
+        select(2.0 * params.contact_hertz, params.contact_hertz, a_moves),
+        load * params.inv_h,
+        body_inverse_mass[a] + body_inverse_mass[b],
+        length(world_scenes[scene_world].gravity.xyz),
+        params.max_contact_hertz,
+    );
+    (*c).softness = softness(hertz, params.contact_damping_ratio, params.h);
     let inverse_orientation_a = quat_conjugate(body_orientation[a]);
     for (var i = 0u; i < m.count; i++) {
         let contact = m.points[i];
@@ -485,6 +508,7 @@ fn cached_manifold(slot: u32) -> CachedManifold {
     var m: CachedManifold;
     m.key = (*c).key;
     m.count = (*c).bodies.z;
+    m.normal = (*c).normal.xyz;
     let t1 = (*c).tangent1.xyz;
     let t2 = (*c).tangent2.xyz;
     for (var i = 0u; i < m.count; i++) {

@@ -1,6 +1,6 @@
 // Gyroscopic motion (gyroscopic.rs): each substep's velocity update turns a body's angular
 // velocity by Euler's equations I ω̇_b = −ω_b × I ω_b, in body axes at its current orientation,
-// with the implicit midpoint rule I (ω₁ − ω₀) = −h ω̄ × I ω̄ solved by two Newton iterations,
+// with the implicit midpoint rule I (ω₁ − ω₀) = −h ω̄ × I ω̄ solved by one Newton iteration,
 // and ω₁ scaled down if it would carry more energy than ω₀. Bodies whose inertia is a multiple
 // of the identity are skipped.
 //!include common.wgsl
@@ -28,10 +28,8 @@ fn torque_free_newton(inertia: mat3x3f, omega: vec3f, next: vec3f, h: f32) -> ve
 }
 
 // The body-axes angular velocity after a substep `h` of torque-free motion from `omega`.
-// (Two iterations written out: a loop would count against llvmpipe's loop budget.)
 fn torque_free_step(inertia: mat3x3f, omega: vec3f, h: f32) -> vec3f {
     var next = torque_free_newton(inertia, omega, omega, h);
-    next = torque_free_newton(inertia, omega, next, h);
     if !is_finite_vec3(next) {
         return omega;
     }

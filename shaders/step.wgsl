@@ -454,13 +454,15 @@ fn step_worlds(
     let passes = 3u * params.substeps + select(0u, 1u, SCENE_HAS_RESTITUTION);
     for (var p = 0u; p < passes; p++) {
         var phase = p % 3u;
+        let substep = p / 3u;
         if p == 3u * params.substeps {
             phase = 3u;
         } else if phase == 0u {
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
                 if is_dynamic(i) {
                     body_linear_velocity[i] += gravity * h;
-                    gyroscopic_half_kick(i, h);
+                    // The step's gyroscopic torque as kick, drift, kick (substep_solver.rs).
+                    gyroscopic_kick(i, select(h, 0.5 * h, substep == 0u));
                 }
             }
             workgroupBarrier();
@@ -468,7 +470,9 @@ fn step_worlds(
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
                 if is_dynamic(i) {
                     integrate_position(i, h, gravity);
-                    gyroscopic_half_kick(i, h);
+                    if substep + 1u == params.substeps {
+                        gyroscopic_kick(i, 0.5 * h);
+                    }
                 }
             }
             workgroupBarrier();
@@ -562,15 +566,13 @@ fn step_worlds(
     }
 }
 
-// Half of a substep h's gyroscopic torque on dynamic body i, at its current orientation: given
-// before the solve and again after the position update, so the substep is symmetric
-// (substep_solver.rs).
-fn gyroscopic_half_kick(i: u32, h: f32) {
+// `time` of gyroscopic torque on dynamic body i, at its current orientation.
+fn gyroscopic_kick(i: u32, time: f32) {
     body_angular_velocity[i] = gyroscopic_velocity(
         world_scenes[scene_world].bodies[i].inverse_inertia,
         body_orientation[i],
         body_angular_velocity[i],
-        0.5 * h,
+        time,
     );
 }
 

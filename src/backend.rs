@@ -3,7 +3,7 @@
 
 use glam::{Quat, Vec3};
 use manyworlds_core::initial_state::BodyStates;
-use manyworlds_core::{BatchBodies, Plausibility, Scene, StepParams, WorldParameters};
+use manyworlds_core::{BatchBodies, Contact, Plausibility, Scene, StepParams, WorldParameters};
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::GpuBatch;
 
@@ -75,6 +75,8 @@ pub trait WorldBatch {
     fn world_parameters(&self, world: usize) -> Result<WorldParameters, SimError>;
     fn world_state(&mut self, world: usize) -> Result<BodyStates, SimError>;
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError>;
+    /// The pushing contact points of one world after its last step.
+    fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, SimError>;
     fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError>;
     fn restore_world(&mut self, world: usize, saved: &BackendWorld) -> Result<(), SimError>;
     fn stats(&self) -> SimStats;
@@ -164,6 +166,9 @@ impl WorldBatch for CpuBatch {
     }
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
         Ok(CpuBatch::set_world_state(self, world, state)?)
+    }
+    fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, SimError> {
+        Ok(CpuBatch::contacts(self, world)?)
     }
     fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError> {
         Ok(BackendWorld::Cpu(CpuBatch::save_world(self, world)?))
@@ -272,6 +277,9 @@ impl WorldBatch for GpuBatch {
     }
     fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), SimError> {
         Ok(GpuBatch::set_world_state(self, world, state)?)
+    }
+    fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, SimError> {
+        Ok(GpuBatch::contacts(self, world)?)
     }
     fn save_world(&mut self, world: usize) -> Result<BackendWorld, SimError> {
         Ok(BackendWorld::Gpu(GpuBatch::save_world(self, world)?))

@@ -5,8 +5,8 @@ use manyworlds_core::initial_state::{randomized_initial_state, BodyStates};
 use manyworlds_core::joint_space::joint_separation;
 use manyworlds_core::scenes::BuiltinScene;
 use manyworlds_core::{
-    BatchError, Plausibility, Randomization, RandomizationError, Randomizer, Scene, StepParams,
-    WorldDraw,
+    body_contact_forces, BatchError, BodyContactForce, Contact, Plausibility, Randomization,
+    RandomizationError, Randomizer, Scene, StepParams, WorldDraw,
 };
 use manyworlds_cpu::CpuBatch;
 use manyworlds_gpu::{AdapterChoice, GpuBatch, GpuBatchOptions, GpuError};
@@ -502,6 +502,26 @@ impl Sim {
     /// value is refused and nothing changes.
     pub fn set_controls(&mut self, controls: &[f32]) -> Result<(), SimError> {
         self.batch.set_controls(controls)
+    }
+
+    /// The contact points of `world` that pushed in its last step, with their normal and
+    /// friction forces (`manyworlds::contact_report`). On the GPU only this world's contact
+    /// memory is read back (and the bodies' poses).
+    pub fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, SimError> {
+        self.check_world(world)?;
+        self.batch.contacts(world)
+    }
+
+    /// Each body's net contact force and torque (about its centre of mass) in `world` after
+    /// its last step, world frame, one per body of the scene.
+    pub fn body_contact_forces(&mut self, world: usize) -> Result<Vec<BodyContactForce>, SimError> {
+        let contacts = self.contacts(world)?;
+        let (_, bodies) = self.batch.bodies()?;
+        let bodies = bodies.world(world);
+        let centers: Vec<Vec3> = (0..bodies.positions.len())
+            .map(|b| bodies.center(Some(b)))
+            .collect();
+        Ok(body_contact_forces(&contacts, &centers))
     }
 
     /// Each actuator's force in the last step, `[worlds × actuators]`, in actuator space

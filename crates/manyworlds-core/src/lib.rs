@@ -7,6 +7,7 @@ mod articulation;
 pub mod batch_error;
 pub mod body;
 pub mod body_states;
+pub mod contact_report;
 pub mod error;
 pub mod filter;
 pub mod initial_state;
@@ -32,6 +33,7 @@ pub use actuator::{Actuator, ActuatorKind};
 pub use batch_error::{check_controls, BatchError, MAX_WORLDS};
 pub use body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
 pub use body_states::{BatchBodies, WorldBodies};
+pub use contact_report::{body_contact_forces, BodyContactForce, Contact};
 pub use error::SceneError;
 pub use filter::CollisionFilter;
 pub use glam;
@@ -50,7 +52,7 @@ pub use randomization::{
 pub use scene::{Body, Collider, Link, Scene, SceneBuilder};
 pub use scene_data::{BodyData, ColliderData, JointData, SceneData};
 pub use shape::Shape;
-pub use softness::Softness;
+pub use softness::{loaded_contact_hertz, Softness};
 pub use world_parameters::{
     ActuatorParameters, ColliderParameters, JointParameters, WorldParameters,
 };

@@ -56,3 +56,27 @@ impl Softness {
         }
     }
 }
+
+/// The contact frequency for a contact carrying `load` (N, the warm-started normal force) between
+/// bodies of inverse masses summing to `inverse_mass_sum`, under gravity of magnitude `gravity`:
+/// `hertz` while the load is at most the pair's own weight m_eff g, raised by √(load / m_eff g)
+/// above it, at most `max_hertz`.
+///
+/// A soft contact is a spring k = m_eff ω²: under its own weight it sinks g/ω², under a load F
+/// it sinks F / (m_eff ω²). Raising ω² with the load keeps every contact's sink at g/ω² (until
+/// `max_hertz`), so a column of n boxes sags by about n g/ω² instead of n² g/ω², and a light
+/// box under a heavy one is not crushed into the one below.
+pub fn loaded_contact_hertz(
+    hertz: f32,
+    load: f32,
+    inverse_mass_sum: f32,
+    gravity: f32,
+    max_hertz: f32,
+) -> f32 {
+    let weight = gravity / inverse_mass_sum;
+    if load > weight && weight > 0.0 {
+        (hertz * (load / weight).sqrt()).min(max_hertz.max(hertz))
+    } else {
+        hertz
+    }
+}

@@ -17,6 +17,7 @@ use crate::contact_cache::{CachedManifold, ContactCache};
 use crate::joint_solver::JointImpulses;
 use crate::world_snapshot::CpuWorldSnapshot;
 use crate::world_step::{step_world, Scratch, WorldState};
+use manyworlds_core::contact_report::{contact_from_impulses, contact_pair_bodies, Contact};
 use manyworlds_core::joint_tree::JointTree;
 
 /// Counters of the last step.
@@ -307,6 +308,33 @@ impl CpuBatch {
         self.linear_velocities[range.clone()].copy_from_slice(&state.linear_velocities);
         self.angular_velocities[range].copy_from_slice(&state.angular_velocities);
         Ok(())
+    }
+
+    /// The pushing contact points of `world` after its last step (contact_report.rs).
+    pub fn contacts(&self, world: usize) -> Result<Vec<Contact>, BatchError> {
+        self.check_world(world)?;
+        let scene = self.world_scenes.get(world).unwrap_or(&self.scene);
+        let h = self.params.substep_dt();
+        let bodies = self.bodies().world(world);
+        let mut contacts = Vec::new();
+        for manifold in &self.caches[world].manifolds {
+            let pair = contact_pair_bodies(scene, manifold.key);
+            let a = pair.0;
+            let (center, q) = (bodies.center(Some(a)), bodies.orientations[a]);
+            contacts.extend(manifold.points[..manifold.count].iter().filter_map(|p| {
+                contact_from_impulses(
+                    pair,
+                    center,
+                    q,
+                    p.local_anchor,
+                    manifold.normal,
+                    p.normal_impulse,
+                    p.tangent_impulse,
+                    h,
+                )
+            }));
+        }
+        Ok(contacts)
     }
 
     /// Saves everything `world` carries from step to step.

@@ -31,6 +31,8 @@ pub struct CachedPoint {
 pub struct CachedManifold {
     /// `first collider << 16 | second collider`.
     pub key: u32,
+    /// Unit normal from body A to body B (a static body is A), for the contact readout.
+    pub normal: Vec3,
     pub points: [CachedPoint; MAX_POINTS],
     pub count: usize,
 }

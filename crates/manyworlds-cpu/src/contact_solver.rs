@@ -510,6 +510,7 @@ impl ContactConstraint {
     pub fn cached(&self) -> CachedManifold {
         let mut cached = CachedManifold {
             key: self.key,
+            normal: self.normal.into(),
             count: self.count,
             ..CachedManifold::default()
         };

@@ -32,28 +32,35 @@ pub struct SubstepSolver<'a> {
 
     pub bodies: &'a mut [SolverBody],
     pub velocities: &'a mut [Velocity],
+    /// Whether any contact has restitution (else there are no impacts to look for).
+    pub bounces: bool,
 }
 
 impl SubstepSolver<'_> {
-    /// Gravity for one substep and the first half of its gyroscopic torque, on dynamic bodies.
-    pub fn integrate_velocities(&mut self, gravity: Vec3, h: f32) {
+    /// Gravity for one substep `h` and `gyroscopic_time` of gyroscopic torque, on dynamic
+    /// bodies (see `integrate_positions`).
+    pub fn integrate_velocities(&mut self, gravity: Vec3, h: f32, gyroscopic_time: f32) {
         for (body, v) in self.bodies.iter().zip(self.velocities.iter_mut()) {
             if body.is_dynamic() {
                 v.accelerate(gravity, h);
-                body.apply_gyroscopic(&mut v.angular, 0.5 * h);
+                body.apply_gyroscopic(&mut v.angular, gyroscopic_time);
             }
         }
     }
 
-    /// Moves dynamic bodies by their velocities over one substep, then gives them the second
-    /// half of its gyroscopic torque at their new orientation. Split this way (kick, drift,
-    /// kick) the step is symmetric, and a free body's world angular momentum drifts at O(h²)
-    /// instead of O(h) (gyroscopic.rs).
-    pub fn integrate_positions(&mut self, gravity: Vec3, h: f32) {
+    /// Moves dynamic bodies by their velocities over one substep, then gives them
+    /// `gyroscopic_time` of gyroscopic torque at their new orientation. The step's torque is
+    /// given as kick, drift, kick: h/2 before the first substep's solve, h between substeps
+    /// (the halves of two neighbouring substeps, at the same orientation, in one), h/2 after
+    /// the last position update. So split the step is symmetric, and a free body's world
+    /// angular momentum drifts at O(h²) instead of O(h) (gyroscopic.rs).
+    pub fn integrate_positions(&mut self, gravity: Vec3, h: f32, gyroscopic_time: f32) {
         for (body, v) in self.bodies.iter_mut().zip(self.velocities.iter_mut()) {
             if body.is_dynamic() {
                 body.integrate_position(v, h, gravity);
-                body.apply_gyroscopic(&mut v.angular, 0.5 * h);
+                if gyroscopic_time > 0.0 {
+                    body.apply_gyroscopic(&mut v.angular, gyroscopic_time);
+                }
             }
         }
     }
@@ -144,7 +151,7 @@ impl SubstepSolver<'_> {
     /// `MAX_IMPACT_SWEEPS` (a struck row of n touching bodies needs about n / 2, colours
     /// alternating along it). Nothing to do without restitution in the world.
     pub fn collide_impacts(&mut self, threshold: f32) {
-        if !self.constraints.iter().any(ContactConstraint::bounces) {
+        if !self.bounces {
             return;
         }
         for _ in 0..MAX_IMPACT_SWEEPS {

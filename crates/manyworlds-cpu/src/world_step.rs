@@ -25,7 +25,7 @@ use crate::narrowphase::collide;
 use crate::solver_body::{SolverBody, Velocity};
 use crate::substep_solver::SubstepSolver;
 use manyworlds_core::joint_tree::JointTree;
-use manyworlds_core::Softness;
+use manyworlds_core::{loaded_contact_hertz, Softness};
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
 /// velocities; its joints' warm-start impulses; its controls (in) and actuator forces (out).
@@ -231,9 +231,11 @@ pub fn step_world(
     }
 
     // Narrow phase and constraint preparation, warm-started from the cache.
+    // Contact stiffness: contact_hertz between dynamic bodies, twice that against static ones,
+    // raised with the load a contact carried last step (softness.rs `loaded_contact_hertz`).
     let contact_hertz = params.contact_hertz.min(0.25 * inv_h);
-    let soft = Softness::new(contact_hertz, params.contact_damping_ratio, h);
-    let static_soft = Softness::new(2.0 * contact_hertz, params.contact_damping_ratio, h);
+    let max_hertz = 0.25 * inv_h;
+    let gravity = params.gravity.length();
     let mut constraint_count = 0;
     for &(i, j) in &scratch.pairs {
         let (ca, cb) = (&colliders[i as usize], &colliders[j as usize]);
@@ -259,7 +261,27 @@ pub fn step_world(
         };
         let (a, b) = (&scratch.bodies[ca.body], &scratch.bodies[cb.body]);
         let (va, vb) = (&scratch.velocities[ca.body], &scratch.velocities[cb.body]);
-        let softness = if a.is_dynamic() { soft } else { static_soft };
+        let cached = cache.find(key);
+        let load = cached.map_or(0.0, |m| {
+            m.points[..m.count]
+                .iter()
+                .map(|p| p.normal_impulse)
+                .sum::<f32>()
+                * inv_h
+        });
+        let base_hertz = if a.is_dynamic() {
+            contact_hertz
+        } else {
+            2.0 * contact_hertz
+        };
+        let hertz = loaded_contact_hertz(
+            base_hertz,
+            load,
+            a.inverse_mass + b.inverse_mass,
+            gravity,
+            max_hertz,
+        );
+        let softness = Softness::new(hertz, params.contact_damping_ratio, h);
         if scratch.constraints.len() == constraint_count {
             scratch.constraints.push(ContactConstraint::default());
         }
@@ -276,7 +298,7 @@ pub fn step_world(
             &ca.material,
             &cb.material,
             softness,
-            cache.find(key),
+            cached,
         );
         constraint_count += 1;
     }
@@ -304,6 +326,7 @@ pub fn step_world(
         },
         |b| solver_bodies[b].is_dynamic(),
     );
+    let bounces = constraints.iter().any(ContactConstraint::bounces);
     let mut solver = SubstepSolver {
         order: &scratch.coloring.order,
         color_starts: &scratch.coloring.color_starts,
@@ -314,6 +337,7 @@ pub fn step_world(
         tree_factored,
         bodies: solver_bodies,
         velocities,
+        bounces,
     };
     let biased = SolvePass {
         inv_h,
@@ -340,13 +364,14 @@ pub fn step_world(
     };
     // Joint rows follow the bodies: rebuilt (and the trees refactored) wherever positions
     // changed, so both passes constrain velocities along the current configuration.
-    for _ in 0..params.substeps {
-        solver.integrate_velocities(params.gravity, h);
+    for substep in 0..params.substeps {
+        let (first, last) = (substep == 0, substep + 1 == params.substeps);
+        solver.integrate_velocities(params.gravity, h, if first { 0.5 * h } else { h });
         solver.collide_impacts(params.restitution_threshold);
         solver.warm_start(h);
         solver.solve(biased);
         solver.solve_joints(&joint_biased);
-        solver.integrate_positions(params.gravity, h);
+        solver.integrate_positions(params.gravity, h, if last { 0.5 * h } else { 0.0 });
         solver.prepare_joints();
         solver.solve(relax);
         solver.solve_joints(&joint_relax);

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use bytemuck::Zeroable;
 use glam::{Quat, Vec3};
+use manyworlds_core::contact_report::{contact_from_impulses, contact_pair_bodies, Contact};
 use manyworlds_core::initial_state::BodyStates;
 use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
@@ -721,6 +722,48 @@ impl GpuBatch {
             (layout.controls + world * actuators, actuators),
             (layout.actuator_forces + world * actuators, actuators),
         ]
+    }
+
+    /// The pushing contact points of `world` after its last step (contact_report.rs): reads
+    /// back its contact memory and its bodies' poses, nothing of the other worlds' contacts.
+    pub fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, GpuError> {
+        self.check_world(world)?;
+        let entry = std::mem::size_of::<GpuCachedManifold>();
+        let count = self.status[world].cache_count as usize;
+        let cache: Vec<GpuCachedManifold> = if count > 0 {
+            let bytes = read_range(
+                &self.context,
+                &self.buffers.cache,
+                (world * self.capacity * entry) as u64,
+                (count * entry) as u64,
+            )?;
+            bytemuck::pod_collect_to_vec(&bytes)
+        } else {
+            Vec::new()
+        };
+        let h = self.params.substep_dt();
+        let (scene, bodies) = self.bodies()?;
+        let bodies = bodies.world(world);
+        let mut contacts = Vec::new();
+        for manifold in &cache {
+            let pair = contact_pair_bodies(scene, manifold.key);
+            let a = pair.0;
+            let (center, q) = (bodies.center(Some(a)), bodies.orientations[a]);
+            let points = &manifold.points[..(manifold.count as usize).min(4)];
+            contacts.extend(points.iter().filter_map(|p| {
+                contact_from_impulses(
+                    pair,
+                    center,
+                    q,
+                    Vec3::from(p.local_anchor),
+                    Vec3::from(manifold.normal),
+                    p.normal_impulse,
+                    Vec3::from(p.tangent_impulse),
+                    h,
+                )
+            }));
+        }
+        Ok(contacts)
     }
 
     /// Saves everything `world` carries from step to step (reads it back).

@@ -104,12 +104,6 @@ pub struct GpuStepUniforms {
     pub capacity: u32,
     pub target_steps: u32,
     pub workgroups_x: u32,
-    pub soft_bias_rate: f32,
-    pub soft_mass_scale: f32,
-    pub soft_impulse_scale: f32,
-    pub static_bias_rate: f32,
-    pub static_mass_scale: f32,
-    pub static_impulse_scale: f32,
     pub state_stride: u32,
     pub joint_bias_rate: f32,
     pub joint_mass_scale: f32,
@@ -118,7 +112,9 @@ pub struct GpuStepUniforms {
     pub control_offset: u32,
     pub actuator_force_offset: u32,
     pub loop_check_trips: u32,
-    pub _pad: u32,
+    pub contact_hertz: f32,
+    pub contact_damping_ratio: f32,
+    pub max_contact_hertz: f32,
 }
 
 /// WGSL `DispatchRange`: the worlds one dispatch steps.
@@ -227,6 +223,9 @@ pub struct GpuCachedManifold {
     pub key: u32,
     pub count: u32,
     pub _pad: [u32; 2],
+    /// Unit normal from body A to body B, for the contact readout.
+    pub normal: [f32; 3],
+    pub _pad_normal: u32,
     pub points: [GpuCachedPoint; 4],
 }
 
@@ -288,7 +287,7 @@ pub const WORLD_LOOP_LIMIT: u32 = 4;
 pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
-    assert!(std::mem::size_of::<GpuStepUniforms>() == 112);
+    assert!(std::mem::size_of::<GpuStepUniforms>() == 96);
     assert!(std::mem::size_of::<GpuSceneJoint>() == 160);
     assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
     assert!(std::mem::size_of::<GpuTreeNode>() == 16);
@@ -296,7 +295,7 @@ const _: () = {
     assert!(std::mem::size_of::<GpuDispatchRange>() == 8);
     assert!(std::mem::size_of::<GpuSceneCollider>() == 80);
     assert!(std::mem::size_of::<GpuCachedPoint>() == 32);
-    assert!(std::mem::size_of::<GpuCachedManifold>() == 144);
+    assert!(std::mem::size_of::<GpuCachedManifold>() == 160);
     assert!(std::mem::size_of::<GpuWorldStatus>() == 32);
     assert!(std::mem::size_of::<GpuPose>() == 32);
     assert!(std::mem::size_of::<GpuShape>() == 16);
@@ -356,12 +355,6 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 capacity,
                 target_steps,
                 workgroups_x,
-                soft_bias_rate,
-                soft_mass_scale,
-                soft_impulse_scale,
-                static_bias_rate,
-                static_mass_scale,
-                static_impulse_scale,
                 state_stride,
                 joint_bias_rate,
                 joint_mass_scale,
@@ -370,6 +363,9 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 control_offset,
                 actuator_force_offset,
                 loop_check_trips,
+                contact_hertz,
+                contact_damping_ratio,
+                max_contact_hertz,
             ]
         ),
         layout!(
@@ -418,7 +414,11 @@ pub fn shared_layouts() -> Vec<StructLayout> {
             GpuCachedPoint,
             [local_anchor, feature, tangent_impulse, normal_impulse]
         ),
-        layout!("CachedManifold", GpuCachedManifold, [key, count, points]),
+        layout!(
+            "CachedManifold",
+            GpuCachedManifold,
+            [key, count, normal, points]
+        ),
         layout!(
             "WorldStatus",
             GpuWorldStatus,

@@ -212,13 +212,10 @@ impl StateLayout {
 }
 
 /// Everything of `StepUniforms` but the per-dispatch fields (`target_steps`, `capacity`),
-/// with the soft-contact and joint coefficients computed as the CPU backend does.
+/// with the contact frequencies and joint coefficients computed as the CPU backend does.
 pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuStepUniforms {
     let h = params.substep_dt();
     let inv_h = 1.0 / h;
-    let hertz = params.contact_hertz.min(0.25 * inv_h);
-    let soft = Softness::new(hertz, params.contact_damping_ratio, h);
-    let static_soft = Softness::new(2.0 * hertz, params.contact_damping_ratio, h);
     let joint_soft = Softness::new(
         params.joint_hertz.min(0.25 * inv_h),
         params.joint_damping_ratio,
@@ -239,12 +236,6 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         capacity: 0,
         target_steps: 0,
         workgroups_x: 0,
-        soft_bias_rate: soft.bias_rate,
-        soft_mass_scale: soft.mass_scale,
-        soft_impulse_scale: soft.impulse_scale,
-        static_bias_rate: static_soft.bias_rate,
-        static_mass_scale: static_soft.mass_scale,
-        static_impulse_scale: static_soft.impulse_scale,
         state_stride: (worlds * scene.body_count()) as u32,
         joint_bias_rate: joint_soft.bias_rate,
         joint_mass_scale: joint_soft.mass_scale,
@@ -253,7 +244,9 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         control_offset: state.controls as u32,
         actuator_force_offset: state.actuator_forces as u32,
         loop_check_trips: LOOP_CHECK_TRIPS,
-        _pad: 0,
+        contact_hertz: params.contact_hertz.min(0.25 * inv_h),
+        contact_damping_ratio: params.contact_damping_ratio,
+        max_contact_hertz: 0.25 * inv_h,
     }
 }
 
