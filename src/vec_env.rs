@@ -41,6 +41,12 @@ pub enum EnvError {
     },
     #[error("{task}: the frame skip must be at least 1 scene step per env step")]
     ZeroFrameSkip { task: &'static str },
+    #[error("{task}: contact body {body} out of range: the scene has {bodies} bodies")]
+    ContactBody {
+        task: &'static str,
+        body: usize,
+        bodies: usize,
+    },
     #[error(transparent)]
     Scene(#[from] SceneError),
     #[error(transparent)]

@@ -762,6 +762,7 @@ fn ant_observations_and_rewards_computed_on_the_gpu_are_the_hosts() {
                 qd: &qd[w * nv..][..nv],
                 action: &actions[w * 8..][..8],
                 dt: env.dt(),
+                contact_forces: &[],
             };
             let (reward, terminated) = spec.outcome(&transition);
             let error = worst_relative(&[out.reward[w]], &[reward]);

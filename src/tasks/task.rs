@@ -3,7 +3,7 @@
 //! randomization rules.
 
 use manyworlds_core::scenes::BuiltinScene;
-use manyworlds_core::{Rule, SceneError};
+use manyworlds_core::{Rule, SceneError, Vec3};
 use manyworlds_gpu::TaskProgram;
 
 /// The joint-space sizes a task expects of its scene, checked when the env is built.
@@ -25,6 +25,10 @@ pub struct Transition<'a> {
     pub action: &'a [f32],
     /// The env step's duration, s.
     pub dt: f32,
+    /// The net contact force on each of the task's [`Task::contact_bodies`] after the step,
+    /// world frame, N (a foot touching the ground, a gripper squeezing); empty when it names
+    /// none.
+    pub contact_forces: &'a [Vec3],
 }
 
 /// A task on a built-in scene, run by [`super::TaskEnv`].
@@ -46,6 +50,12 @@ pub trait Task {
     /// The step's reward and whether it ended the episode. Called only on finite states: a
     /// world whose physics failed is terminated with reward 0 by the env.
     fn outcome(&self, step: &Transition) -> (f32, bool);
+    /// The bodies whose net contact force `outcome` reads (`Transition::contact_forces`), by
+    /// index in the scene. A task that names any is computed on the host on either backend:
+    /// the GPU reads back each env's contact memory after every env step.
+    fn contact_bodies(&self) -> Vec<usize> {
+        Vec::new()
+    }
     /// The same observation and outcome as WGSL, for the GPU backend to compute on the device
     /// so that only they come back; `None` reads the state back and calls the two above.
     fn device_program(&self) -> Option<TaskProgram> {

@@ -4,6 +4,7 @@
 //! is built.
 
 use manyworlds_core::scenes::BuiltinScene;
+use manyworlds_core::Vec3;
 
 use manyworlds_gpu::ReadoutMode;
 
@@ -46,6 +47,10 @@ pub struct TaskEnv<T: Task> {
     q: Vec<f32>,
     qd: Vec<f32>,
     q_before: Vec<f32>,
+    /// The task's contact bodies, and `[envs × contact bodies]`: their net contact forces
+    /// after the last step.
+    contact_bodies: Vec<usize>,
+    contact_forces: Vec<Vec3>,
     /// Env steps into the current episode.
     steps: Vec<u32>,
     failed: Vec<bool>,
@@ -99,9 +104,22 @@ impl<T: Task> TaskEnv<T> {
             .randomization
             .rules
             .extend_from_slice(&options.sim.randomization.rules);
+        let contact_bodies = task.contact_bodies();
+        let bodies = builtin.scene.body_count();
+        if let Some(&body) = contact_bodies.iter().find(|&&b| b >= bodies) {
+            return Err(EnvError::ContactBody {
+                task: task.name(),
+                body,
+                bodies,
+            });
+        }
         let sim = Sim::from_builtin(&builtin, envs, &sim_options)?;
         let dt = builtin.params.dt * task.frame_skip() as f32;
-        let device = DeviceReadout::new(&sim, &task, dt)?;
+        let device = if contact_bodies.is_empty() {
+            DeviceReadout::new(&sim, &task, dt)?
+        } else {
+            None
+        };
         // On the device path the host keeps no joint state.
         let (nq, nv) = match device {
             Some(_) => (0, 0),
@@ -116,6 +134,8 @@ impl<T: Task> TaskEnv<T> {
             q: vec![0.0; envs * nq],
             qd: vec![0.0; envs * nv],
             q_before: vec![0.0; envs * nq],
+            contact_forces: vec![Vec3::ZERO; envs * contact_bodies.len()],
+            contact_bodies,
             steps: vec![0; envs],
             failed: vec![false; envs],
             resets: Vec::with_capacity(envs),
@@ -301,6 +321,18 @@ impl<T: Task> VecEnv for TaskEnv<T> {
         for w in self.sim.non_finite_worlds() {
             self.failed[w] = true;
         }
+        let nc = self.contact_bodies.len();
+        if nc > 0 {
+            for w in 0..envs {
+                let forces = self.sim.body_contact_forces(w)?;
+                for (out, &body) in self.contact_forces[w * nc..][..nc]
+                    .iter_mut()
+                    .zip(&self.contact_bodies)
+                {
+                    *out = forces[body].force;
+                }
+            }
+        }
         let (nq, nv) = (self.layout.joint_positions, self.layout.joint_velocities);
         let na = self.bounds.len();
         let max_steps = self.task.max_episode_steps();
@@ -317,6 +349,7 @@ impl<T: Task> VecEnv for TaskEnv<T> {
                     qd: &self.qd[w * nv..][..nv],
                     action: &self.controls[w * na..][..na],
                     dt: self.dt,
+                    contact_forces: &self.contact_forces[w * nc..][..nc],
                 };
                 if step.q.iter().chain(step.qd).all(|v| v.is_finite()) {
                     self.task.outcome(&step)

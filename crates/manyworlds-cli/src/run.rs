@@ -144,18 +144,21 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
         }
         Ok(())
     };
+    let first_step_start = Instant::now();
     step(&mut sim, 0, 1)?;
     // Wait for the first step's state, as a user would before acting on it.
     sim.positions()?;
+    let first_step_time = first_step_start.elapsed();
     let cold_start = setup_start.elapsed();
 
     let bar = progress_bar(steps, args.json);
     bar.inc(1);
-    let timed_steps = if steps > 1 { steps - 1 } else { 1 };
-    let start = Instant::now();
-    if steps == 1 {
-        step(&mut sim, 1, 1)?;
+    // The steps after the first are timed; a run of one step times that one (exactly `steps`
+    // steps are taken).
+    let (timed_steps, wall_time) = if steps == 1 {
+        (1, first_step_time)
     } else {
+        let start = Instant::now();
         let mut done = 1;
         while done < steps {
             let k = (steps - done).min(STEPS_PER_CHUNK);
@@ -163,9 +166,9 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
             bar.inc(u64::from(k));
             done += k;
         }
-    }
-    sim.positions()?;
-    let wall_time = start.elapsed();
+        sim.positions()?;
+        (steps - 1, start.elapsed())
+    };
     bar.finish_and_clear();
 
     let stats = sim.stats();

@@ -333,3 +333,28 @@ fn convert_says_what_a_builtin_scene_file_leaves_out_and_wants_json() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("unknown scene"), "{}", stderr(&out));
 }
+
+#[test]
+fn one_step_is_one_step() {
+    // The boxes start in free fall: after exactly one step of dt the fastest moves at g·dt
+    // (after two it would be twice that).
+    let out = manyworlds(&[
+        "run",
+        "boxes",
+        "--worlds",
+        "1",
+        "--steps",
+        "1",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let speed = summary["max_speed_m_per_s"].as_f64().expect("max speed");
+    let one_step = 9.81 * 0.01;
+    assert!(
+        (speed - one_step).abs() < 0.01 * one_step,
+        "fastest box at {speed} m/s after --steps 1, g·dt = {one_step}"
+    );
+}
