@@ -27,6 +27,12 @@ pub enum CliError {
     },
     /// The summary could not be written as JSON.
     Json(serde_json::Error),
+    /// Worlds went non-finite during `run` (without `--keep-going`).
+    NonFinite {
+        worlds: usize,
+        of: usize,
+        first: crate::summary::NonFiniteWorld,
+    },
 }
 
 impl fmt::Display for CliError {
@@ -60,6 +66,10 @@ impl fmt::Display for CliError {
                 source,
             } => write!(f, "cannot build the thread pool: {source}"),
             CliError::Json(e) => write!(f, "cannot write the JSON summary: {e}"),
+            CliError::NonFinite { worlds, of, first } => write!(
+                f,
+                "{worlds} of {of} worlds went non-finite (first: {first}); the figures above are over the others (--keep-going exits with success anyway)"
+            ),
         }
     }
 }
@@ -67,7 +77,9 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CliError::UnknownScene(_) | CliError::OutputName(_) => None,
+            CliError::UnknownScene(_) | CliError::OutputName(_) | CliError::NonFinite { .. } => {
+                None
+            }
             CliError::Import(e) => Some(e),
             CliError::Save(e) => Some(e),
             CliError::Batch(e) => Some(e),

@@ -98,6 +98,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Exit with success even when worlds went non-finite (the summary still says so).
+    #[arg(long)]
+    pub keep_going: bool,
+
     /// Seed of the random controls of scenes with actuators (uniform in each actuator's
     /// range, fresh every step).
     #[arg(long, value_name = "SEED", default_value_t = 0)]

@@ -13,7 +13,7 @@ use manyworlds::{Sim, SimError, SimOptions};
 use crate::controls::RandomControls;
 use crate::error::CliError;
 use crate::model_file::{is_model_file, load_model};
-use crate::summary::Summary;
+use crate::summary::{NonFiniteWorld, Summary};
 use crate::RunArgs;
 
 /// Runs `manyworlds run` with `args`, printing the summary on stdout.
@@ -34,7 +34,14 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     } else {
         println!("{summary}");
     }
-    Ok(())
+    match summary.first_non_finite {
+        Some(first) if !args.keep_going => Err(CliError::NonFinite {
+            worlds: summary.non_finite_worlds,
+            of: summary.worlds,
+            first,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// What `manyworlds run` steps: a built-in scene or a loaded file.
@@ -181,6 +188,14 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
     };
     let actuators = sim.scene().actuators().len();
     let non_finite_worlds = state.non_finite_worlds;
+    let first_non_finite = sim.non_finite_worlds().first().map(|&world| {
+        let body = sim.non_finite_body(world);
+        NonFiniteWorld {
+            world,
+            body,
+            body_name: body.and_then(|b| sim.scene().bodies().get(b).map(|b| b.name.clone())),
+        }
+    });
 
     let worlds = sim.world_count();
     let dynamic = sim.scene().dynamic_body_count();
@@ -214,6 +229,7 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
         rest_speed_m_per_s: REST_SPEED,
         bodies_below_ground: state.bodies_below_ground,
         non_finite_worlds,
+        first_non_finite,
         contact_points_last_step: stats.contact_points,
         contact_capacity_per_world: stats.contact_capacity,
         joints_per_world: joints,

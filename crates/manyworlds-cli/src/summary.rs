@@ -49,8 +49,11 @@ pub struct Summary {
     pub rest_speed_m_per_s: f32,
     /// Dynamic bodies whose origin is below a static plane at the end.
     pub bodies_below_ground: usize,
-    /// Worlds whose state stopped being finite (the batch freezes them).
+    /// Worlds whose state stopped being finite (the batch freezes them); the figures above
+    /// are over the other worlds.
     pub non_finite_worlds: usize,
+    /// The first world that went non-finite and the body that did first.
+    pub first_non_finite: Option<NonFiniteWorld>,
     /// Contact points solved in the last step, over all worlds.
     pub contact_points_last_step: u64,
     /// GPU: constraint slots per world, and how often they had to grow during the run.
@@ -62,6 +65,25 @@ pub struct Summary {
     pub actuators_per_world: usize,
     /// Seed of the random controls (scenes with actuators).
     pub control_seed: Option<u64>,
+}
+
+/// Where a run went non-finite.
+#[derive(Clone, Debug, Serialize)]
+pub struct NonFiniteWorld {
+    pub world: usize,
+    pub body: Option<usize>,
+    pub body_name: Option<String>,
+}
+
+impl fmt::Display for NonFiniteWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "world {}", self.world)?;
+        match (self.body, &self.body_name) {
+            (Some(body), Some(name)) => write!(f, ", body {body} \"{name}\""),
+            (Some(body), None) => write!(f, ", body {body}"),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// `x` with three significant digits and an SI prefix: 1234567 → "1.23 M".
@@ -161,24 +183,35 @@ impl fmt::Display for Summary {
             "memory            {:.1} KiB per world",
             self.memory_per_world_bytes as f64 / 1024.0
         )?;
-        writeln!(
-            f,
-            "max penetration   {:.3} mm",
-            self.max_penetration_m * 1e3
-        )?;
-        writeln!(
-            f,
-            "max speed         {} at the end",
-            speed(self.max_speed_m_per_s)
-        )?;
-        writeln!(
-            f,
-            "resting           {:.1} % of dynamic bodies (slower than {} m/s)",
-            percent(self.resting_fraction),
-            self.rest_speed_m_per_s
-        )?;
-        writeln!(f, "below ground      {} bodies", self.bodies_below_ground)?;
-        writeln!(f, "non-finite        {} worlds", self.non_finite_worlds)?;
+        if self.non_finite_worlds == self.worlds {
+            writeln!(f, "state             no finite world to measure")?;
+        } else {
+            writeln!(
+                f,
+                "max penetration   {:.3} mm",
+                self.max_penetration_m * 1e3
+            )?;
+            writeln!(
+                f,
+                "max speed         {} at the end",
+                speed(self.max_speed_m_per_s)
+            )?;
+            writeln!(
+                f,
+                "resting           {:.1} % of dynamic bodies (slower than {} m/s)",
+                percent(self.resting_fraction),
+                self.rest_speed_m_per_s
+            )?;
+            writeln!(f, "below ground      {} bodies", self.bodies_below_ground)?;
+        }
+        match &self.first_non_finite {
+            Some(first) => writeln!(
+                f,
+                "non-finite        {} worlds (first: {first}); figures over the others",
+                self.non_finite_worlds
+            )?,
+            None => writeln!(f, "non-finite        0 worlds")?,
+        }
         write!(
             f,
             "contact points    {} in the last step ({per_world:.1} per world)",

@@ -358,3 +358,74 @@ fn one_step_is_one_step() {
         "fastest box at {speed} m/s after --steps 1, g·dt = {one_step}"
     );
 }
+
+/// A scene file of one ball over a plane, launched at `velocity` (JSON numbers).
+fn launched_ball(name: &str, velocity: &str) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(temp_path(name));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let model = dir.join("ball.xml");
+    std::fs::write(
+        &model,
+        r#"<mujoco><worldbody><geom type="plane" size="5 5 0.1"/>
+           <body name="ball" pos="0 0 0.2"><freejoint/><geom type="sphere" size="0.1" mass="1"/></body>
+           </worldbody></mujoco>"#,
+    )
+    .expect("model written");
+    let scene = dir.join("ball.json");
+    let out = manyworlds(&[
+        "convert",
+        model.to_str().unwrap(),
+        "-o",
+        scene.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let text = std::fs::read_to_string(&scene).expect("scene file");
+    let at = text.find("\"ball\"").expect("the ball");
+    let start = at
+        + text[at..]
+            .find("\"linear_velocity\"")
+            .expect("its velocity");
+    let end = start + text[start..].find(']').expect("the array's end");
+    let patched = format!(
+        "{}\"linear_velocity\": [{velocity}{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&scene, patched).expect("scene patched");
+    scene
+}
+
+#[test]
+fn worlds_that_go_non_finite_fail_the_run_and_are_named() {
+    // Launched near f32's largest value, the ball's state overflows in the first step.
+    let scene = launched_ball("nan", "3e38, 3e38, -3e38");
+    let path = scene.to_str().unwrap();
+    let args = [
+        "run",
+        path,
+        "--worlds",
+        "2",
+        "--steps",
+        "5",
+        "--backend",
+        "cpu",
+    ];
+    let out = manyworlds(&args);
+    assert!(
+        !out.status.success(),
+        "a non-finite run exited with success"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("2 of 2 worlds went non-finite") && err.contains("\"ball\""),
+        "{err}"
+    );
+    let text = stdout(&out);
+    assert!(text.contains("no finite world to measure"), "{text}");
+    assert!(
+        !text.contains("resting"),
+        "figures of NaN worlds printed: {text}"
+    );
+    let kept = manyworlds(&[&args[..], &["--keep-going"]].concat());
+    assert!(kept.status.success(), "stderr: {}", stderr(&kept));
+}
