@@ -547,3 +547,37 @@ fn a_randomization_section_round_trips_and_is_checked_against_the_scene() {
         Err(SaveError::Randomization(_))
     ));
 }
+
+#[test]
+fn save_replaces_a_file_whole_or_not_at_all() {
+    let dir = std::env::temp_dir().join(format!("manyworlds-{}-atomic", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let partials = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".partial")
+            })
+            .count()
+    };
+    let (cartpole, pendulum) = (builtin("cartpole").unwrap(), builtin("pendulum").unwrap());
+    let path = dir.join("scene.json");
+    scene_file::save(&path, &cartpole.scene, &cartpole.params).unwrap();
+    scene_file::save(&path, &pendulum.scene, &pendulum.params).unwrap();
+    assert_eq!(scene_file::load(&path).unwrap().scene, pendulum.scene);
+    // A rename onto a folder fails: the folder stays, and no partial file is left behind.
+    let folder = dir.join("folder.json");
+    std::fs::create_dir_all(&folder).unwrap();
+    let refused = scene_file::save(&folder, &cartpole.scene, &cartpole.params);
+    assert!(
+        matches!(refused, Err(SaveError::Write { .. })),
+        "{refused:?}"
+    );
+    assert!(folder.is_dir());
+    assert_eq!(partials(&dir), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

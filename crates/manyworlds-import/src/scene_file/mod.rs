@@ -182,8 +182,31 @@ pub fn to_string_randomized(
 pub fn save(path: impl AsRef<Path>, scene: &Scene, params: &StepParams) -> Result<(), SaveError> {
     let path = path.as_ref();
     let text = to_string(scene, params)?;
-    std::fs::write(path, text).map_err(|e| SaveError::Write {
+    write_atomically(path, text.as_bytes())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushed to disk, then renames it onto
+/// `path`: a write that fails or is killed leaves the file that was there (or none), never a
+/// truncated one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| SaveError::Write {
         file: path.to_path_buf(),
         message: e.to_string(),
-    })
+    };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".partial-{}", std::process::id()));
+    let temporary = std::path::PathBuf::from(temporary);
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&temporary, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // Best effort: the error reported is the write's.
+            let _ = std::fs::remove_file(&temporary);
+            Err(failed(e))
+        }
+    }
 }
