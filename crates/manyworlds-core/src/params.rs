@@ -58,6 +58,12 @@ impl Default for StepParams {
     }
 }
 
+/// The shortest and longest steps accepted, s: outside them a step is no physics step (a
+/// microsecond is far below any robot's control period; a second lets a falling body cross
+/// metres between contact checks).
+pub const MIN_DT: f32 = 1e-6;
+pub const MAX_DT: f32 = 1.0;
+
 /// A step parameter that cannot be used, by name.
 #[derive(Debug, Error, Clone, PartialEq)]
 #[error("step parameter `{name}` {problem}, got {value}")]
@@ -110,6 +116,13 @@ impl StepParams {
                 name: "gravity",
                 problem: "must be finite",
                 value,
+            });
+        }
+        if !(MIN_DT..=MAX_DT).contains(&self.dt) {
+            return Err(ParamsError {
+                name: "dt",
+                problem: "must lie between 1e-6 and 1 s",
+                value: self.dt,
             });
         }
         if self.substeps == 0 || self.substeps > 64 {

@@ -248,3 +248,21 @@ mod urdf_errors {
         }
     }
 }
+
+#[test]
+fn an_absurd_timestep_is_refused() {
+    for dt in ["1e39", "5", "0", "-0.01", "1e-9"] {
+        let text = ARM.replace(
+            "<mujoco>",
+            &format!("<mujoco>\n  <option timestep=\"{dt}\"/>"),
+        );
+        let (line, problem) = refused(&text);
+        assert_eq!(line, 2, "{dt}");
+        assert!(
+            matches!(problem, Problem::BadValue { ref attribute, .. } if attribute == "timestep"),
+            "{dt}: {problem}"
+        );
+    }
+    let text = ARM.replace("<mujoco>", "<mujoco>\n  <option timestep=\"0.005\"/>");
+    assert_eq!(load(&text).unwrap().params.dt, 0.005);
+}

@@ -21,6 +21,7 @@ mod tendons;
 use std::path::Path;
 
 use glam::Vec3;
+use manyworlds_core::params::{MAX_DT, MIN_DT};
 use manyworlds_core::{SceneBuilder, StepParams};
 
 use crate::attributes::Attributes;
@@ -150,11 +151,11 @@ fn read_option(
     for element in root.children_named("option") {
         let a = Attributes::new(element, &[]);
         if let Some(dt) = a.number("timestep")? {
-            if dt <= 0.0 {
+            if !(f64::from(MIN_DT)..=f64::from(MAX_DT)).contains(&dt) {
                 return Err(element.error(Problem::BadValue {
                     attribute: "timestep".into(),
                     value: dt.to_string(),
-                    expected: "a positive time step".into(),
+                    expected: "a time step between 1e-6 and 1 s".into(),
                 }));
             }
             params.dt = dt as f32;
