@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::backend::BackendChoice;
 
-/// Everything `manyworlds run` reports. Field names carry their units; serialised as is.
+/// Everything `manyworlds run` reports. Field names carry their units; serialised as is, but
+/// for measured figures that are not finite (an overflowing speed), which JSON cannot hold as
+/// numbers: they are written as the strings "inf", "-inf" or "NaN", not as null.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub scene: String,
@@ -34,15 +36,19 @@ pub struct Summary {
     pub timed_steps: u32,
     /// Wall-clock time of the timed steps, state back on the host at the end.
     pub wall_time_s: f64,
+    #[serde(serialize_with = "number_or_text")]
     pub world_steps_per_second: f64,
     pub dynamic_bodies_per_world: usize,
     /// World-steps per second × dynamic bodies per world.
+    #[serde(serialize_with = "number_or_text")]
     pub body_steps_per_second: f64,
     /// Backend memory per world (state, contact memory, shares of scratch).
     pub memory_per_world_bytes: usize,
     /// Deepest point of any dynamic collider below a static plane, at the end.
+    #[serde(serialize_with = "number_or_text")]
     pub max_penetration_m: f32,
     /// Fastest dynamic body at the end.
+    #[serde(serialize_with = "number_or_text")]
     pub max_speed_m_per_s: f32,
     /// Share (0 to 1) of dynamic bodies slower than `rest_speed_m_per_s` at the end.
     pub resting_fraction: f32,
@@ -61,10 +67,57 @@ pub struct Summary {
     pub capacity_growths: u32,
     pub joints_per_world: usize,
     /// Largest anchor separation of any joint in any world at the end (scenes with joints).
+    #[serde(serialize_with = "optional_number_or_text")]
     pub max_joint_separation_m: Option<f32>,
     pub actuators_per_world: usize,
     /// Seed of the random controls (scenes with actuators).
     pub control_seed: Option<u64>,
+}
+
+/// A figure that JSON can hold as a number when finite.
+trait Figure: Copy + fmt::Display {
+    fn is_finite(self) -> bool;
+    fn serialize<S: serde::Serializer>(self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+impl Figure for f32 {
+    fn is_finite(self) -> bool {
+        f32::is_finite(self)
+    }
+    fn serialize<S: serde::Serializer>(self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f32(self)
+    }
+}
+
+impl Figure for f64 {
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+    fn serialize<S: serde::Serializer>(self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self)
+    }
+}
+
+/// A finite `x` as a JSON number, else as "inf", "-inf" or "NaN".
+fn number_or_text<S: serde::Serializer, T: Figure>(
+    x: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        x.serialize(serializer)
+    } else {
+        serializer.serialize_str(&format!("{x}"))
+    }
+}
+
+fn optional_number_or_text<S: serde::Serializer>(
+    x: &Option<f32>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => number_or_text(x, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Where a run went non-finite.
@@ -246,6 +299,19 @@ impl fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_finite_figures_are_text_in_json() {
+        let json = |x: f32| {
+            let mut out = Vec::new();
+            number_or_text(&x, &mut serde_json::Serializer::new(&mut out)).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(json(f32::INFINITY), "\"inf\"");
+        assert_eq!(json(f32::NEG_INFINITY), "\"-inf\"");
+        assert_eq!(json(f32::NAN), "\"NaN\"");
+        assert_eq!(json(0.5), "0.5");
+    }
 
     #[test]
     fn si_prefixes() {
