@@ -27,6 +27,8 @@ pub enum SceneError {
     PlaneOnDynamicBody { element: String },
     #[error("{element}: a dynamic body needs a positive mass (give colliders with a density, or a mass)")]
     NoMass { element: String },
+    #[error("{element}: a mass of {mass} kg is too small to simulate: its inverse overflows")]
+    MassTooSmall { element: String, mass: f32 },
     #[error("{element}: the inertia tensor is not symmetric positive definite")]
     BadInertia { element: String },
     #[error("{element}: orientation quaternion has zero length")]

@@ -429,10 +429,17 @@ pub(crate) fn inverse_mass_properties(
             element: element.to_owned(),
         });
     }
+    let inverse_mass = 1.0 / mass.mass;
+    if !inverse_mass.is_finite() {
+        return Err(SceneError::MassTooSmall {
+            element: element.to_owned(),
+            mass: mass.mass,
+        });
+    }
     let inverse_inertia = invert_inertia(&mass.inertia).ok_or_else(|| SceneError::BadInertia {
         element: element.to_owned(),
     })?;
-    Ok((1.0 / mass.mass, inverse_inertia))
+    Ok((inverse_mass, inverse_inertia))
 }
 
 /// The inverse of a symmetric positive definite inertia tensor, or None when it is not one
@@ -509,6 +516,18 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("mass must be positive"));
+        // A subnormal mass whose inverse overflows (every world would go non-finite at the
+        // first contact).
+        let speck = MassProperties {
+            mass: 1e-45,
+            center_of_mass: Vec3::ZERO,
+            inertia: Mat3::from_diagonal(Vec3::splat(1e-3)),
+        };
+        let err = SceneBuilder::new()
+            .body(BodyDesc::dynamic("speck").mass(MassSpec::Explicit(speck)))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, SceneError::MassTooSmall { .. }), "{err}");
     }
 
     #[test]
