@@ -724,23 +724,27 @@ impl GpuBatch {
         ]
     }
 
+    /// `world`'s contact memory, as its last step left it (reads back only that).
+    fn read_world_cache(&self, world: usize) -> Result<Vec<GpuCachedManifold>, GpuError> {
+        let entry = std::mem::size_of::<GpuCachedManifold>();
+        let count = self.status[world].cache_count as usize;
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let bytes = read_range(
+            &self.context,
+            &self.buffers.cache,
+            (world * self.capacity * entry) as u64,
+            (count * entry) as u64,
+        )?;
+        Ok(bytemuck::pod_collect_to_vec(&bytes))
+    }
+
     /// The pushing contact points of `world` after its last step (contact_report.rs): reads
     /// back its contact memory and its bodies' poses, nothing of the other worlds' contacts.
     pub fn contacts(&mut self, world: usize) -> Result<Vec<Contact>, GpuError> {
         self.check_world(world)?;
-        let entry = std::mem::size_of::<GpuCachedManifold>();
-        let count = self.status[world].cache_count as usize;
-        let cache: Vec<GpuCachedManifold> = if count > 0 {
-            let bytes = read_range(
-                &self.context,
-                &self.buffers.cache,
-                (world * self.capacity * entry) as u64,
-                (count * entry) as u64,
-            )?;
-            bytemuck::pod_collect_to_vec(&bytes)
-        } else {
-            Vec::new()
-        };
+        let cache = self.read_world_cache(world)?;
         let h = self.params.substep_dt();
         let (scene, bodies) = self.bodies()?;
         let bodies = bodies.world(world);
@@ -777,19 +781,7 @@ impl GpuBatch {
             }
         }
         let status = self.status[world];
-        let entry = std::mem::size_of::<GpuCachedManifold>();
-        let count = status.cache_count as usize;
-        let cache = if count > 0 {
-            let bytes = read_range(
-                &self.context,
-                &self.buffers.cache,
-                (world * self.capacity * entry) as u64,
-                (count * entry) as u64,
-            )?;
-            bytemuck::pod_collect_to_vec(&bytes)
-        } else {
-            Vec::new()
-        };
+        let cache = self.read_world_cache(world)?;
         Ok(GpuWorldSnapshot {
             state,
             cache,
