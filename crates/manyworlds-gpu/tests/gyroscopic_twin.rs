@@ -8,6 +8,9 @@ use manyworlds_cpu::gyroscopic::{has_gyroscopic_torque, torque_free_step};
 use manyworlds_gpu::shader_source::assemble;
 use manyworlds_gpu::testing::{gpu_or_skip, run_kernel};
 
+mod support;
+use support::SplitMix64;
+
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct Input {
@@ -43,13 +46,8 @@ fn gyroscopic_step_matches_the_cpu() {
     let Some(gpu) = gpu_or_skip("gyroscopic_step_matches_the_cpu") else {
         return;
     };
-    let mut state = 11u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    };
+    let mut random = SplitMix64(11);
+    let mut next = move || random.unit() * 2.0 - 1.0;
     let mut cases = Vec::new();
     for k in 0..400 {
         // Principal moments from 0.01 to 2 turned by a random rotation; every 10th isotropic.
