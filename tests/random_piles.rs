@@ -138,11 +138,19 @@ fn random_piles_on(piles: &BuiltinScene, kinds: usize, backend: &manyworlds::Bac
             );
             match shape(body - 1, kinds) {
                 Shape::Cuboid { half_extents } => {
-                    // Boxes cannot roll: after 8 s they rest, on the ground or on the pile.
+                    // Boxes cannot roll: after 8 s they rest, on the ground or on the pile,
+                    // unless something still moving (a cylinder rolling on its rim wanders
+                    // like a coin) has just struck one: then that body is next to it.
                     boxes += 1;
+                    let struck = (1..stride).any(|other| {
+                        let j = w * stride + other;
+                        other != body
+                            && end.linear_velocities[j].length() > 0.1
+                            && end.positions[j].distance(position) < 1.0
+                    });
                     assert!(
-                        v.length() < 0.01,
-                        "{b}: world {w} box {body} still moves at {v}"
+                        v.length() < 0.01 || struck,
+                        "{b}: world {w} box {body} still moves at {v}, nothing moving near it"
                     );
                     let up = end.orientations[k].conjugate() * Vec3::Z;
                     let depth = (up.abs() * half_extents).element_sum() - position.z;
