@@ -941,6 +941,7 @@ mod rapier {
                 linear_velocities: &self.linear_velocities,
                 angular_velocities: &self.angular_velocities,
                 centers_of_mass: &self.centers_of_mass,
+                joint_angles: &[],
             }
         }
     }

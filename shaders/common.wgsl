@@ -256,7 +256,8 @@ struct SceneJoint {
     // Lower and upper limit, damping (revolute, prismatic, spherical), armature (single-axis
     // joints; 0 otherwise).
     range_damping: vec4f,
-    // Spring stiffness and the q where it is relaxed (xy).
+    // Spring stiffness and the q where it is relaxed (xy); the limits' own softness: natural
+    // frequency, Hz (0: none), and damping ratio (zw).
     spring: vec4f,
     // With JOINT_DRIVE_CHAIN (drive_chain.wgsl): the bodies the drive pushes on sides A and B
     // (WORLD_BODY for the static world), how many carriers move with each (zw), and those
@@ -367,6 +368,9 @@ struct ReadoutUniforms {
     dt: f32,
     // Workgroups per row of the 2-D dispatch grid.
     workgroups_x: u32,
+    // Where the joints' memory starts in the state (vec4f index; JOINT_IMPULSE_VEC4S per
+    // joint, the last float the accumulated angle).
+    joint_memory_offset: u32,
 }
 
 // A joint as the readout derives its q and q̇ (joint_space.rs), from the scene template.

@@ -32,13 +32,29 @@ fn revolute_angle(parent_frame: vec4f, child_frame: vec4f) -> f32 {
     return 2.0 * atan2(e.x, e.w);
 }
 
-// q of single-axis joint j, now.
+// `angle` wrapped into [−π, π] (joint_space.rs `wrap_angle`).
+fn wrap_angle(angle: f32) -> f32 {
+    let tau = 6.2831855;
+    return angle - tau * round(angle / tau);
+}
+
+// The angle equal to `angle` modulo 2π nearest to `reference` (joint_space.rs
+// `continue_angle`): a revolute joint's q counts turns.
+fn continue_angle(reference: f32, angle: f32) -> f32 {
+    return reference + wrap_angle(angle - reference);
+}
+
+// q of single-axis joint j, now: a revolute joint's counted on from where the rows were last
+// refreshed.
 fn joint_position(j: u32) -> f32 {
     let t = world_scenes[scene_world].joints[j];
     if t.ids.z == JOINT_REVOLUTE {
-        return revolute_angle(
-            quat_mul(body_orientation[t.ids.x], t.frame_a),
-            quat_mul(body_orientation[t.ids.y], t.frame_b),
+        return continue_angle(
+            joint_scratch[joint_world].joints[j].angle,
+            revolute_angle(
+                quat_mul(body_orientation[t.ids.x], t.frame_a),
+                quat_mul(body_orientation[t.ids.y], t.frame_b),
+            ),
         );
     }
     let ra = joint_arm_a(j);
@@ -91,6 +107,29 @@ fn spring_softness(stiffness: f32, damping: f32, mass: f32, h: f32) -> vec3f {
     return vec3f(stiffness / gain, mass_scale, 1.0 - mass_scale);
 }
 
+// A limit row's (bias, mass scale, impulse scale) at distance c inside the range (negative:
+// past it); see solve_drive.
+fn limit_coefficients(t: SceneJoint, use_bias: bool, c: f32) -> vec3f {
+    if t.spring.z > 0.0 {
+        if c > 0.0 {
+            return vec3f(0.0, 0.0, 1.0);
+        }
+        let soft = softness(t.spring.z, t.spring.w, params.h);
+        return vec3f(soft.x * c, soft.y, soft.z);
+    }
+    if c > 0.0 {
+        return vec3f(c * params.inv_h, 1.0, 0.0);
+    }
+    let soft = joint_coefficients(use_bias, true);
+    return vec3f(soft.x * c, soft.y, soft.z);
+}
+
+// Whether a joint spring is slow enough against substep h (h ω < 1) to act explicitly
+// (joint_drive.rs `explicit_spring`).
+fn explicit_spring(stiffness: f32, mass: f32, h: f32) -> bool {
+    return stiffness * h * h < mass;
+}
+
 // The speed of the degree of freedom: of bodies and rotor together, weighted by their inertia
 // (they differ only by what other rows did since the coupling).
 fn drive_velocity(j: u32, row: JointRow, v: BodyPair, body_mass: f32, mass: f32) -> f32 {
@@ -101,7 +140,7 @@ fn drive_velocity(j: u32, row: JointRow, v: BodyPair, body_mass: f32, mass: f32)
 
 // Joint j's drive: spring and damper, servo, limits (like a contact: speculative inside the
 // range, soft past it).
-fn solve_drive(j: u32, use_bias: bool) {
+fn solve_drive(j: u32, use_bias: bool, spring_kick: f32) {
     let w = &joint_scratch[joint_world].joints[j];
     if (*w).drive_active == 0u {
         return;
@@ -123,8 +162,18 @@ fn solve_drive(j: u32, use_bias: bool) {
     let stiffness = t.spring.x;
     let damping = t.range_damping.z;
     if stiffness > 0.0 || damping > 0.0 {
-        let soft = spring_softness(stiffness, damping, mass, h);
+        // A spring slow against the substep (h ω < 1) acts explicitly, kick–drift–kick over
+        // the step (joint_drive.rs): a symplectic leapfrog keeps its energy and phase.
         let c = q - t.spring.y;
+        let is_explicit = explicit_spring(stiffness, mass, h);
+        if is_explicit && spring_kick > 0.0 {
+            apply_axial(j, &v, row, body_mass, -spring_kick * stiffness * c);
+        }
+        var implicit_stiffness = stiffness;
+        if is_explicit {
+            implicit_stiffness = 0.0;
+        }
+        let soft = spring_softness(implicit_stiffness, damping, mass, h);
         let impulse = -mass * soft.y * (drive_velocity(j, row, v, body_mass, mass) + soft.x * c)
             - soft.z * (*w).impulse_spring;
         (*w).impulse_spring += impulse;
@@ -143,35 +192,21 @@ fn solve_drive(j: u32, use_bias: bool) {
         apply_axial(j, &v, row, body_mass, total - old);
     }
     if (t.ids.w & JOINT_LIMITED) != 0u {
-        let soft = joint_coefficients(use_bias, true);
-        var c = q - t.range_damping.x;
-        var bias = soft.x * c;
-        var mass_scale = soft.y;
-        var impulse_scale = soft.z;
-        if c > 0.0 {
-            bias = c * params.inv_h;
-            mass_scale = 1.0;
-            impulse_scale = 0.0;
-        }
+        // Speculative inside the range, soft past it, as stiff as the structural rows; or, with
+        // its own softness (spring.zw), MuJoCo's soft limit: a spring–damper past the range in
+        // both passes, released inside it (joint_drive.rs).
         var old = (*w).impulse_lower;
-        var impulse = -mass * mass_scale * (drive_velocity(j, row, v, body_mass, mass) + bias)
-            - impulse_scale * old;
+        var c = limit_coefficients(t, use_bias, q - t.range_damping.x);
+        var impulse = -mass * c.y * (drive_velocity(j, row, v, body_mass, mass) + c.x)
+            - c.z * old;
         var total = max(old + impulse, 0.0);
         (*w).impulse_lower = total;
         apply_axial(j, &v, row, body_mass, total - old);
 
-        c = t.range_damping.y - q;
-        bias = soft.x * c;
-        mass_scale = soft.y;
-        impulse_scale = soft.z;
-        if c > 0.0 {
-            bias = c * params.inv_h;
-            mass_scale = 1.0;
-            impulse_scale = 0.0;
-        }
         old = (*w).impulse_upper;
-        impulse = -mass * mass_scale * (-drive_velocity(j, row, v, body_mass, mass) + bias)
-            - impulse_scale * old;
+        c = limit_coefficients(t, use_bias, t.range_damping.y - q);
+        impulse = -mass * c.y * (-drive_velocity(j, row, v, body_mass, mass) + c.x)
+            - c.z * old;
         total = max(old + impulse, 0.0);
         (*w).impulse_upper = total;
         apply_axial(j, &v, row, body_mass, old - total);

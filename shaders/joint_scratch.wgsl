@@ -71,6 +71,9 @@ struct JointWork {
     // With a subtree mass: how fast the other side answers the axial row, the free response of
     // the body a drive pushes against there (past carriers; zero for the static world).
     counterpart_response: f32,
+    // A revolute joint's q where the rows were last refreshed, turns counted (joint_solver.rs
+    // `current_position`).
+    angle: f32,
 }
 
 // One node of the joint trees' factorisation (a body's 6 degrees of freedom, or a joint's

@@ -88,6 +88,7 @@ fn prepare_joint(world: u32, j: u32) {
     (*w).impulse_servo = drive.x;
     (*w).impulse_lower = drive.y;
     (*w).impulse_upper = drive.z;
+    (*w).angle = drive.w;
     if is_single_axis(t.ids.z) {
         (*w).rotor_velocity = joint_row_velocity(joint_axial_row(j), load_joint_pair(j), 0.0);
     }
@@ -122,6 +123,9 @@ fn refresh_joint_rows(j: u32) {
     (*w).current_arm_a = ra;
     (*w).current_arm_b = rb;
     (*w).current_axis = rotation_a * (*w).axis_a;
+    if kind == JOINT_REVOLUTE {
+        (*w).angle = joint_position(j);
+    }
     let t1 = rotation_a * (*w).perpendicular1;
     let t2 = rotation_a * (*w).perpendicular2;
     var n = 0u;
@@ -317,7 +321,7 @@ fn store_joint_impulses(world: u32, j: u32) {
     body_state[joint_impulse_index(world, j, 0u)] = vec4f(linear, coupling);
     body_state[joint_impulse_index(world, j, 1u)] = vec4f(angular, (*w).impulse_spring);
     body_state[joint_impulse_index(world, j, 2u)] =
-        vec4f((*w).impulse_servo, (*w).impulse_lower, (*w).impulse_upper, 0.0);
+        vec4f((*w).impulse_servo, (*w).impulse_lower, (*w).impulse_upper, (*w).angle);
 }
 
 // Actuator a's force in the last step, in actuator space: a motor's is its clamped control, a

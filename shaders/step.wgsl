@@ -142,9 +142,9 @@ fn warm_start_joints(h: f32) {
 // The joints' part of a pass: drives, then the structural rows (the trees' exactly, with
 // Baumgarte drift correction in the biased pass; the other joints on their own, first). When
 // the trees could not be factored, their joints go one by one too, before the others.
-fn solve_joints(use_bias: bool) {
+fn solve_joints(use_bias: bool, spring_kick: f32) {
     for (var j = 0u; j < SCENE_JOINTS; j++) {
-        solve_drive(j, use_bias);
+        solve_drive(j, use_bias, spring_kick);
         solve_ball_damping(j, params.h);
         if use_bias {
             compute_row_errors(j);
@@ -491,7 +491,14 @@ fn step_worlds(
                 if phase == 0u {
                     warm_start_joints(h);
                 } else {
-                    solve_joints(phase == 1u);
+                    // Explicit joint springs kick, drift, kick over the step
+                    // (joint_solver.rs `JointPass::spring_kick`).
+                    let last = substep + 1u == params.substeps;
+                    var spring_kick = select(0.0, 0.5 * h, last);
+                    if phase == 1u {
+                        spring_kick = select(h, 0.5 * h, substep == 0u);
+                    }
+                    solve_joints(phase == 1u, spring_kick);
                 }
             }
             storageBarrier();

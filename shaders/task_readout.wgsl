@@ -121,7 +121,14 @@ fn read_joint(w: u32, j: u32) {
             if e.w < 0.0 {
                 e = -e;
             }
-            joint_state[q] = 2.0 * atan2(e.x, e.w);
+            // Turns counted from the angle the step left in the joint's memory
+            // (joint_space.rs `continue_angle`).
+            let memory = readout.joint_memory_offset
+                + (w * readout.joint_count + j + 1u) * JOINT_IMPULSE_VEC4S - 1u;
+            let reference = body_state[memory].w;
+            let tau = 6.2831855;
+            let turn = 2.0 * atan2(e.x, e.w) - reference;
+            joint_state[q] = reference + turn - tau * round(turn / tau);
             joint_state[qd] = dot(axis, relative_spin);
         }
         case JOINT_PRISMATIC: {

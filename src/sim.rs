@@ -261,7 +261,13 @@ impl Sim {
             orientations: (0..bodies.len()).map(|i| pose(i).orientation).collect(),
             linear_velocities: bodies.iter().map(|b| b.linear_velocity).collect(),
             angular_velocities: bodies.iter().map(|b| b.angular_velocity).collect(),
+            joint_angles: self.batch.scene().initial_joint_angles().to_vec(),
         }
+    }
+
+    /// Overwrites world `w`'s body states and joint angles (from its next step on).
+    pub(crate) fn set_world_state(&mut self, w: usize, state: &BodyStates) -> Result<(), SimError> {
+        self.batch.set_world_state(w, state)
     }
 
     pub fn backend(&self) -> BackendKind {

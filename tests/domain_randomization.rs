@@ -259,6 +259,7 @@ fn initial_joint_noise_reads_back_and_keeps_the_joints_together() {
                 .collect(),
             linear_velocities: vec![Vec3::ZERO; nominal.body_count()],
             angular_velocities: vec![Vec3::ZERO; nominal.body_count()],
+            joint_angles: Vec::new(),
         };
         manyworlds::joint_positions(nominal, &start.view(&nominal.centers_of_mass()), &mut q0);
         for w in 0..worlds {

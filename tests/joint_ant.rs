@@ -84,6 +84,7 @@ fn ant_survives_ten_thousand_steps_of_random_controls_in_256_worlds() {
                     linear_velocities: &linear[range.clone()],
                     angular_velocities: &angular[range],
                     centers_of_mass: &centers,
+                    joint_angles: &[],
                 };
                 for &i in &dynamic {
                     let p = bodies.positions[i];

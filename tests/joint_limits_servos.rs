@@ -41,6 +41,7 @@ fn separation(sim: &mut Sim, joint: usize) -> f32 {
         linear_velocities: &linear[..sim.stride()],
         angular_velocities: &angular[..sim.stride()],
         centers_of_mass: &centers,
+        joint_angles: &[],
     };
     let (parent, child) = joint_frames(&sim.scene().joints()[joint], &bodies);
     (child.position - parent.position).length()
@@ -346,5 +347,61 @@ fn position_servo_step_response_settles_as_the_analytic_pd_system() {
                  step's {step_force:.4})"
             );
         }
+    }
+}
+
+/// A soft limit (its own natural frequency ω and damping ratio, as MuJoCo's `solreflimit`)
+/// is a spring of stiffness I ω² past the range, I the inertia it stops: a horizontal beam
+/// released onto one sags to the static deflection m g L / (I ω²), critically damped so
+/// without overshooting it by more than a few per cent.
+#[test]
+fn a_soft_limit_sags_as_a_spring_of_its_frequency() {
+    for backend in backends("a_soft_limit_sags_as_a_spring_of_its_frequency") {
+        let b = name(&backend);
+        let hertz = 2.0f32;
+        let mut builder = SceneBuilder::new();
+        let hinge = builder.add_link(
+            None,
+            Pose::from_position(Vec3::new(0.0, 0.0, 1.0)),
+            beam(),
+            JointDesc::revolute("hinge", -Vec3::Y)
+                .limits(0.0, 1.0)
+                .soft_limits(hertz, 1.0),
+        );
+        // The same two-link structure as the loaded-beam test (one kernel), with a weld to a
+        // light tip.
+        builder.add_link(
+            Some(hinge.body),
+            Pose::from_position(Vec3::new(1.0, 0.0, 0.0)),
+            BodyDesc::dynamic("tip")
+                .collider(ColliderDesc::new(Shape::sphere(0.1)).density(1.0))
+                .mass(MassSpec::Total(1e-3)),
+            JointDesc::fixed("weld"),
+        );
+        let scene = builder.build().expect("valid scene");
+        let inertia = inertia_about_joint(&scene, 0);
+        let beam = &scene.bodies()[hinge.body];
+        let torque = beam.mass.mass * 9.81 * beam.mass.center_of_mass.x;
+        let omega = std::f32::consts::TAU * hertz;
+        let sag = torque / (inertia * omega * omega);
+        let params = StepParams::default();
+        let mut sim = sim_of(scene, params, 1, &backend);
+        let mut q = [0.0f32];
+        let mut lowest = 0.0f32;
+        for _ in 0..(3.0 / params.dt).round() as usize {
+            sim.step().unwrap();
+            sim.joint_positions(&mut q).unwrap();
+            lowest = lowest.min(q[0]);
+        }
+        assert!(
+            (q[0] + sag).abs() < 0.03 * sag,
+            "{b}: settled {:.4} rad past the limit, a spring of {hertz} Hz sags {sag:.4}",
+            -q[0]
+        );
+        assert!(
+            -lowest < 1.05 * sag,
+            "{b}: overshot to {:.4} rad past the limit (static sag {sag:.4})",
+            -lowest
+        );
     }
 }

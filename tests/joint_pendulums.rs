@@ -38,6 +38,7 @@ impl States {
             linear_velocities: &self.linear_velocities[range.clone()],
             angular_velocities: &self.angular_velocities[range],
             centers_of_mass: &self.centers_of_mass,
+            joint_angles: &[],
         }
     }
 }
@@ -76,6 +77,7 @@ fn scene_energy(scene: &Scene, gravity: Vec3) -> f64 {
         linear_velocities: &linear,
         angular_velocities: &angular,
         centers_of_mass: &centers,
+        joint_angles: &[],
     };
     energy(scene, &bodies, gravity)
 }

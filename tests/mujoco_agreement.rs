@@ -1,7 +1,8 @@
-//! Agreement with MuJoCo on contact-free models: gymnasium's inverted pendulums from the same
-//! initial state under the same control sequence follow MuJoCo's joint trajectories
-//! (tests/data/mujoco, made by make_reference.py there with the `mujoco` package) within 2 %
-//! or 0.02 rad (0.02 m for the cart) for 1 s, on both backends.
+//! Agreement with MuJoCo on contact-free models: gymnasium's inverted pendulums, and a sprung,
+//! damped hinge and slide pushed by motors into MuJoCo's soft limits, from the same initial
+//! state under the same control sequence follow MuJoCo's joint trajectories (tests/data/mujoco,
+//! made by make_reference.py there with the `mujoco` package) within 2 % or 0.02 rad (0.02 m
+//! for slides) for 1 s, on both backends.
 
 mod common;
 
@@ -28,11 +29,9 @@ fn check(model: &str) {
         .iter()
         .map(|row| row.as_array().unwrap().iter().map(number).collect())
         .collect();
-    let imported = mjcf::load(
-        format!("{root}/tests/assets/gymnasium/{model}.xml"),
-        ImportOptions::default(),
-    )
-    .unwrap();
+    let file = reference["model"].as_str().expect("the model's path");
+    let imported = mjcf::load(format!("{root}/tests/{file}"), ImportOptions::default()).unwrap();
+    let actuators = imported.scene.actuators().len();
     let dt = f64::from(imported.params.dt);
     assert!(
         (dt - number(&reference["dt"])).abs() < 1e-9,
@@ -46,7 +45,7 @@ fn check(model: &str) {
         let mut worst = (0.0f64, 0usize, 0usize);
         for (k, row) in expected.iter().enumerate() {
             let u = amplitude * (2.0 * std::f64::consts::PI * k as f64 * dt / period).sin();
-            sim.set_controls(&[u as f32]).unwrap();
+            sim.set_controls(&vec![u as f32; actuators]).unwrap();
             sim.step().unwrap();
             sim.joint_positions(&mut q).unwrap();
             for (j, (&ours, &theirs)) in q.iter().zip(row).enumerate() {
@@ -78,4 +77,9 @@ fn inverted_pendulum_follows_mujoco() {
 #[test]
 fn inverted_double_pendulum_follows_mujoco() {
     check("inverted_double_pendulum");
+}
+
+#[test]
+fn springs_and_soft_limits_follow_mujoco() {
+    check("spring_limits");
 }

@@ -406,6 +406,7 @@ fn ant_start_noise_is_the_sims_draw_with_gymnasiums_spread() {
         linear_velocities: &linear,
         angular_velocities: &angular,
         centers_of_mass: &centers,
+        joint_angles: &[],
     };
     for joint in scene.joints().iter().skip(1) {
         let (_, frame) = joint_frames(joint, &world);

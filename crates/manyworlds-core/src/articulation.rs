@@ -99,6 +99,7 @@ fn resolve_joint(
         frame_in_parent,
         frame_in_child,
         limits: desc.limits,
+        limit_softness: desc.limit_softness,
         damping: desc.damping,
         armature: desc.armature,
         stiffness: desc.stiffness,
@@ -171,19 +172,19 @@ pub(crate) fn check_joint_parameters(joint: &Joint, element: &str) -> Result<(),
                 format!("a {} joint cannot have limits", kind.name()),
             ));
         }
-        let bound = if kind == JointKind::Revolute {
-            std::f32::consts::PI
-        } else {
-            f32::MAX
-        };
-        in_range(lower, -bound, bound, element, "lower limit")?;
-        in_range(upper, -bound, bound, element, "upper limit")?;
+        // Anywhere on the real line: a revolute joint's q counts turns.
+        in_range(lower, -f32::MAX, f32::MAX, element, "lower limit")?;
+        in_range(upper, -f32::MAX, f32::MAX, element, "upper limit")?;
         if lower > upper {
             return Err(invalid(
                 element,
                 format!("lower limit {lower} is above upper limit {upper}"),
             ));
         }
+    }
+    if let Some((hertz, damping_ratio)) = joint.limit_softness {
+        positive(hertz, element, "limit softness frequency")?;
+        non_negative(damping_ratio, element, "limit softness damping ratio")?;
     }
     non_negative(joint.damping, element, "damping")?;
     non_negative(joint.armature, element, "armature")?;

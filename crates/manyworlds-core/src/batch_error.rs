@@ -40,6 +40,8 @@ pub enum BatchError {
         actuator: usize,
         value: f32,
     },
+    #[error("{field}: entry {index} is not a finite number")]
+    NonFinite { field: &'static str, index: usize },
 }
 
 /// Checks a `[worlds × actuators]` controls slice: its length, and that every value is finite.

@@ -15,6 +15,10 @@ pub struct WorldBodies<'a> {
     pub linear_velocities: &'a [Vec3],
     pub angular_velocities: &'a [Vec3],
     pub centers_of_mass: &'a [Vec3],
+    /// Each joint's accumulated angle, one per joint: a revolute joint's q where the world
+    /// last stood, turns counted (other kinds' entries unused). Empty when unknown: q is then
+    /// read in (−π, π].
+    pub joint_angles: &'a [f32],
 }
 
 impl WorldBodies<'_> {
@@ -54,6 +58,8 @@ pub struct BatchBodies<'a> {
     pub angular_velocities: &'a [Vec3],
     /// Body-frame centres of mass, `[worlds × bodies]` as the state.
     pub centers_of_mass: &'a [Vec3],
+    /// `[worlds × joints]`: each world's [`WorldBodies::joint_angles`] (empty when unknown).
+    pub joint_angles: &'a [f32],
 }
 
 impl<'a> BatchBodies<'a> {
@@ -63,7 +69,9 @@ impl<'a> BatchBodies<'a> {
 
     pub fn world(&self, w: usize) -> WorldBodies<'a> {
         let range = w * self.stride..(w + 1) * self.stride;
+        let joints = self.joint_angles.len() / self.world_count().max(1);
         WorldBodies {
+            joint_angles: &self.joint_angles[w * joints..(w + 1) * joints],
             positions: &self.positions[range.clone()],
             orientations: &self.orientations[range.clone()],
             linear_velocities: &self.linear_velocities[range.clone()],

@@ -9,7 +9,7 @@ use crate::joint::JointKind;
 use crate::joint_space::{forward_kinematics, joint_frames, joint_positions, joint_velocities};
 use crate::pose::Pose;
 use crate::randomization::WorldDraw;
-use crate::scene::Scene;
+use crate::scene::{joint_angles_of, Scene};
 
 /// One world's body states, owned.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18,6 +18,9 @@ pub struct BodyStates {
     pub orientations: Vec<Quat>,
     pub linear_velocities: Vec<Vec3>,
     pub angular_velocities: Vec<Vec3>,
+    /// Each joint's accumulated angle ([`WorldBodies::joint_angles`]); empty when unknown
+    /// (revolute joints then read q in (−π, π] from the bodies).
+    pub joint_angles: Vec<f32>,
 }
 
 impl BodyStates {
@@ -40,6 +43,26 @@ impl BodyStates {
         }
     }
 
+    /// `joint_angles` is empty or has one entry per joint, each finite.
+    pub fn check_joint_angles(&self, joints: usize) -> Result<(), BatchError> {
+        let n = self.joint_angles.len();
+        if n != 0 && n != joints {
+            return Err(BatchError::SliceLength {
+                field: "joint_angles",
+                layout: "joints of one world (or none)",
+                expected: joints,
+                got: n,
+            });
+        }
+        match self.joint_angles.iter().position(|a| !a.is_finite()) {
+            Some(index) => Err(BatchError::NonFinite {
+                field: "joint_angles",
+                index,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// A copy of a world's states.
     pub fn copy_of(bodies: &WorldBodies) -> Self {
         BodyStates {
@@ -47,6 +70,7 @@ impl BodyStates {
             orientations: bodies.orientations.to_vec(),
             linear_velocities: bodies.linear_velocities.to_vec(),
             angular_velocities: bodies.angular_velocities.to_vec(),
+            joint_angles: bodies.joint_angles.to_vec(),
         }
     }
 
@@ -58,6 +82,7 @@ impl BodyStates {
             linear_velocities: &self.linear_velocities,
             angular_velocities: &self.angular_velocities,
             centers_of_mass,
+            joint_angles: &self.joint_angles,
         }
     }
 }
@@ -120,6 +145,7 @@ pub fn randomized_initial_state(scene: &Scene, base: &BodyStates, draw: &WorldDr
         orientations: poses.iter().map(|p| p.orientation).collect(),
         linear_velocities: base.linear_velocities.clone(),
         angular_velocities: base.angular_velocities.clone(),
+        joint_angles: joint_angles_of(scene, &q),
     };
     if let (Some(root), None) = (root, free) {
         add_root_velocity(scene, root, draw, &mut state);
@@ -200,6 +226,7 @@ mod tests {
             orientations: scene.bodies().iter().map(|b| b.pose.orientation).collect(),
             linear_velocities: vec![Vec3::ZERO; scene.body_count()],
             angular_velocities: vec![Vec3::ZERO; scene.body_count()],
+            joint_angles: scene.initial_joint_angles().to_vec(),
         }
     }
 
@@ -312,6 +339,7 @@ mod tests {
             orientations: ant.bodies().iter().map(|b| b.pose.orientation).collect(),
             linear_velocities: vec![Vec3::ZERO; ant.body_count()],
             angular_velocities: vec![Vec3::ZERO; ant.body_count()],
+            joint_angles: Vec::new(),
         };
         let qd: Vec<f32> = (0..ant.joint_velocity_count())
             .map(|k| 0.3 * (k as f32 + 1.0).sin())

@@ -13,7 +13,8 @@ use crate::pose::Pose;
 pub enum JointKind {
     /// No relative motion (a weld).
     Fixed,
-    /// Rotation about one axis (a hinge). q in radians, in (−π, π].
+    /// Rotation about one axis (a hinge). q in radians, counting turns (a wheel after ten
+    /// turns reads 20π, as MuJoCo's hinge qpos); limits anywhere on the real line.
     Revolute,
     /// Translation along one axis (a slide). q in metres.
     Prismatic,
@@ -77,6 +78,10 @@ pub struct JointDesc {
     pub axis: Vec3,
     /// Lower and upper limit of q (revolute: rad, prismatic: m).
     pub limits: Option<(f32, f32)>,
+    /// How a limit gives when pushed past: a spring of this natural frequency (Hz) and
+    /// damping ratio on the degree of freedom, whatever its inertia (MuJoCo's `solreflimit`).
+    /// None: as stiff as the joint's structural rows (`StepParams::joint_hertz`).
+    pub limit_softness: Option<(f32, f32)>,
     /// Viscous damping, N·m·s/rad or N·s/m (any kind but fixed and free).
     pub damping: f32,
     /// Inertia added to the degree of freedom, kg·m² or kg, as MuJoCo's `armature`
@@ -98,6 +103,7 @@ impl JointDesc {
             anchor: Vec3::ZERO,
             axis: Vec3::X,
             limits: None,
+            limit_softness: None,
             damping: 0.0,
             armature: 0.0,
             stiffness: 0.0,
@@ -144,6 +150,13 @@ impl JointDesc {
         self
     }
 
+    /// Limits that give like a spring of natural frequency `hertz` and `damping_ratio` when
+    /// pushed past (see [`JointDesc::limit_softness`]).
+    pub fn soft_limits(mut self, hertz: f32, damping_ratio: f32) -> Self {
+        self.limit_softness = Some((hertz, damping_ratio));
+        self
+    }
+
     pub fn damping(mut self, damping: f32) -> Self {
         self.damping = damping;
         self
@@ -181,6 +194,8 @@ pub struct Joint {
     pub frame_in_parent: Pose,
     pub frame_in_child: Pose,
     pub limits: Option<(f32, f32)>,
+    /// (natural frequency Hz, damping ratio) of the limits; see [`JointDesc::limit_softness`].
+    pub limit_softness: Option<(f32, f32)>,
     pub damping: f32,
     pub armature: f32,
     pub stiffness: f32,

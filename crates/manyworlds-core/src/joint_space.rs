@@ -75,6 +75,19 @@ pub fn forward_kinematics(scene: &Scene, q: &[f32], poses: &mut [Pose]) {
     }
 }
 
+/// `angle` wrapped into [−π, π].
+pub fn wrap_angle(angle: f32) -> f32 {
+    use std::f32::consts::TAU;
+    angle - TAU * (angle / TAU).round()
+}
+
+/// The angle equal to `angle` modulo 2π nearest to `reference`: how a revolute joint's q
+/// counts turns (as MuJoCo's hinge qpos), from where it last stood. Exact while the joint
+/// turns less than π between two readings (a substep).
+pub fn continue_angle(reference: f32, angle: f32) -> f32 {
+    reference + wrap_angle(angle - reference)
+}
+
 /// The rotation angle about x of the child's joint frame relative to the parent's (the twist
 /// of a swing–twist split), in (−π, π].
 pub fn revolute_angle(parent_frame: Quat, child_frame: Quat) -> f32 {
@@ -90,14 +103,19 @@ pub fn prismatic_displacement(parent_frame: &Pose, child_frame: &Pose) -> f32 {
     (child_frame.position - parent_frame.position).dot(parent_frame.orientation * Vec3::X)
 }
 
-/// Writes every joint's q for one world into `q` (`scene.joint_position_count()` entries).
+/// Writes every joint's q for one world into `q` (`scene.joint_position_count()` entries); a
+/// revolute joint's counts turns from `bodies.joint_angles` when known.
 pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
-    for joint in scene.joints() {
+    for (j, joint) in scene.joints().iter().enumerate() {
         let out = &mut q[joint.position_offset..][..joint.kind.position_count()];
         let (parent, child) = joint_frames(joint, bodies);
         match joint.kind {
             JointKind::Fixed => {}
-            JointKind::Revolute => out[0] = revolute_angle(parent.orientation, child.orientation),
+            JointKind::Revolute => {
+                let reference = bodies.joint_angles.get(j).copied().unwrap_or(0.0);
+                let angle = revolute_angle(parent.orientation, child.orientation);
+                out[0] = continue_angle(reference, angle);
+            }
             JointKind::Prismatic => out[0] = prismatic_displacement(&parent, &child),
             JointKind::Spherical => {
                 let e = parent.orientation.conjugate() * child.orientation;
@@ -112,6 +130,28 @@ pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
             }
         }
     }
+}
+
+/// Each joint's accumulated angle ([`WorldBodies::joint_angles`]) where `bodies` stand: a
+/// revolute joint's q, counting turns from `bodies.joint_angles` when known (else read in
+/// (−π, π]); zero for the other kinds.
+pub fn joint_angles_now(scene: &Scene, bodies: &WorldBodies) -> Vec<f32> {
+    scene
+        .joints()
+        .iter()
+        .enumerate()
+        .map(|(j, joint)| match joint.kind {
+            JointKind::Revolute => {
+                let (parent, child) = joint_frames(joint, bodies);
+                let reference = bodies.joint_angles.get(j).copied().unwrap_or(0.0);
+                continue_angle(
+                    reference,
+                    revolute_angle(parent.orientation, child.orientation),
+                )
+            }
+            _ => 0.0,
+        })
+        .collect()
 }
 
 /// Writes every joint's q̇ for one world into `qd` (`scene.joint_velocity_count()` entries).

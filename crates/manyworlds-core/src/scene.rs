@@ -64,6 +64,9 @@ pub struct Scene {
     actuators: Vec<Actuator>,
     /// Body pairs that never collide, sorted, (lower, higher).
     excluded_pairs: Vec<(u32, u32)>,
+    /// Each joint's initial accumulated angle (a revolute joint's initial q, turns counted;
+    /// zero for the other kinds and until set by `set_initial_joint_positions`).
+    initial_joint_angles: Vec<f32>,
 }
 
 impl Scene {
@@ -154,7 +157,14 @@ impl Scene {
         for (body, pose) in self.bodies.iter_mut().zip(poses) {
             body.pose = pose;
         }
+        self.initial_joint_angles = joint_angles_of(self, q);
         Ok(())
+    }
+
+    /// Each joint's accumulated angle in the initial state (see
+    /// [`crate::WorldBodies::joint_angles`]).
+    pub fn initial_joint_angles(&self) -> &[f32] {
+        &self.initial_joint_angles
     }
 
     /// The numeric parts a world's parameters overwrite (see `world_parameters.rs`).
@@ -183,14 +193,29 @@ impl Scene {
         actuators: Vec<Actuator>,
         excluded_pairs: Vec<(u32, u32)>,
     ) -> Scene {
+        let initial_joint_angles = vec![0.0; joints.len()];
         Scene {
             bodies,
             colliders,
             joints,
             actuators,
             excluded_pairs,
+            initial_joint_angles,
         }
     }
+}
+
+/// Each joint's accumulated angle at joint positions `q`: a revolute joint's q, zero for the
+/// other kinds.
+pub fn joint_angles_of(scene: &Scene, q: &[f32]) -> Vec<f32> {
+    scene
+        .joints()
+        .iter()
+        .map(|j| match j.kind {
+            JointKind::Revolute => q[j.position_offset],
+            _ => 0.0,
+        })
+        .collect()
 }
 
 /// A body and the joint that attaches it, as returned by [`SceneBuilder::add_link`].
@@ -301,6 +326,7 @@ impl SceneBuilder {
                 .push(resolve_body(desc, &element, first..scene.colliders.len())?);
         }
         scene.joints = resolve_joints(self.joints, &scene.bodies)?;
+        scene.initial_joint_angles = vec![0.0; scene.joints.len()];
         validate_actuators(&self.actuators, &scene.joints)?;
         scene.actuators = self.actuators;
         scene.excluded_pairs = excluded_pairs(&self.exclusions, &scene.joints, &scene.bodies)?;

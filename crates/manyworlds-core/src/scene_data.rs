@@ -80,6 +80,9 @@ pub struct JointData {
     pub frame_in_child: Pose,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<(f32, f32)>,
+    /// (natural frequency Hz, damping ratio) of soft limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_softness: Option<(f32, f32)>,
     pub damping: f32,
     pub armature: f32,
     pub stiffness: f32,
@@ -122,6 +125,7 @@ impl Scene {
                 frame_in_parent: j.frame_in_parent,
                 frame_in_child: j.frame_in_child,
                 limits: j.limits,
+                limit_softness: j.limit_softness,
                 damping: j.damping,
                 armature: j.armature,
                 stiffness: j.stiffness,
@@ -202,6 +206,7 @@ impl Scene {
                 frame_in_parent: j.frame_in_parent,
                 frame_in_child: j.frame_in_child,
                 limits: j.limits,
+                limit_softness: j.limit_softness,
                 damping: j.damping,
                 armature: j.armature,
                 stiffness: j.stiffness,

@@ -18,6 +18,7 @@ use crate::joint_solver::JointImpulses;
 use crate::world_snapshot::CpuWorldSnapshot;
 use crate::world_step::{step_world, Scratch, WorldState};
 use manyworlds_core::contact_report::{contact_from_impulses, contact_pair_bodies, Contact};
+use manyworlds_core::joint_space::joint_angles_now;
 use manyworlds_core::joint_tree::JointTree;
 
 /// Counters of the last step.
@@ -51,6 +52,9 @@ pub struct CpuBatch {
     /// Each is padded to one entry per world when the scene has none, so worlds can be
     /// split into chunks; accessors hide the padding.
     joint_impulses: Vec<JointImpulses>,
+    /// `[worlds × joints]` accumulated joint angles (`WorldBodies::joint_angles`), padded as
+    /// the impulses.
+    joint_angles: Vec<f32>,
     controls: Vec<f32>,
     actuator_forces: Vec<f32>,
     /// Worlds whose state became non-finite. They are no longer stepped.
@@ -98,6 +102,7 @@ impl CpuBatch {
         let mut batch = CpuBatch {
             joint_impulses: filled(joint_items, JointImpulses::default())
                 .ok_or_else(out_of_memory)?,
+            joint_angles: filled(joint_items, 0.0).ok_or_else(out_of_memory)?,
             controls: filled(actuator_items, 0.0).ok_or_else(out_of_memory)?,
             actuator_forces: filled(actuator_items, 0.0).ok_or_else(out_of_memory)?,
             positions: filled(items, Vec3::ZERO).ok_or_else(out_of_memory)?,
@@ -156,6 +161,8 @@ impl CpuBatch {
         self.caches[world].clear();
         let joints = self.joint_stride();
         self.joint_impulses[world * joints..(world + 1) * joints].fill(JointImpulses::default());
+        let angles = self.scene.initial_joint_angles();
+        self.joint_angles[world * joints..][..angles.len()].copy_from_slice(angles);
         let actuators = self.actuator_stride();
         self.actuator_forces[world * actuators..(world + 1) * actuators].fill(0.0);
         self.faulted[world] = None;
@@ -198,7 +205,10 @@ impl CpuBatch {
                 self.angular_velocities.par_chunks_mut(stride),
             ),
             (
-                self.joint_impulses.par_chunks_mut(joint_stride),
+                (
+                    self.joint_impulses.par_chunks_mut(joint_stride),
+                    self.joint_angles.par_chunks_mut(joint_stride),
+                ),
                 self.controls.par_chunks(actuator_stride),
                 self.actuator_forces.par_chunks_mut(actuator_stride),
             ),
@@ -210,7 +220,7 @@ impl CpuBatch {
             .map(
                 |(
                     (positions, orientations, linear, angular),
-                    (joint_impulses, controls, actuator_forces),
+                    ((joint_impulses, joint_angles), controls, actuator_forces),
                     cache,
                     faulted,
                     world,
@@ -224,6 +234,7 @@ impl CpuBatch {
                         linear_velocities: linear,
                         angular_velocities: angular,
                         joint_impulses: &mut joint_impulses[..joint_count],
+                        joint_angles: &mut joint_angles[..joint_count],
                         controls: &controls[..actuator_count],
                         actuator_forces: &mut actuator_forces[..actuator_count],
                     };
@@ -297,11 +308,22 @@ impl CpuBatch {
         Ok(BodyStates::copy_of(&self.bodies().world(world)))
     }
 
-    /// Overwrites one world's body states (from its next step on); nothing changes when a
+    /// Overwrites one world's body states (from its next step on), and its joints' angles
+    /// (read from the bodies in (−π, π] when the state has none); nothing changes when a
     /// field has the wrong length.
     pub fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), BatchError> {
         self.check_world(world)?;
         state.check_length(self.stride)?;
+        let joints = self.scene.joints().len();
+        state.check_joint_angles(joints)?;
+        let angles = if state.joint_angles.is_empty() {
+            let centers = &self.centers_of_mass[world * self.stride..(world + 1) * self.stride];
+            joint_angles_now(&self.scene, &state.view(centers))
+        } else {
+            state.joint_angles.clone()
+        };
+        let at = world * self.joint_stride();
+        self.joint_angles[at..at + joints].copy_from_slice(&angles);
         let range = world * self.stride..(world + 1) * self.stride;
         self.positions[range.clone()].copy_from_slice(&state.positions);
         self.orientations[range.clone()].copy_from_slice(&state.orientations);
@@ -489,6 +511,11 @@ impl CpuBatch {
             linear_velocities: &self.linear_velocities,
             angular_velocities: &self.angular_velocities,
             centers_of_mass: &self.centers_of_mass,
+            joint_angles: if self.scene.joints().is_empty() {
+                &[]
+            } else {
+                &self.joint_angles
+            },
         }
     }
 

@@ -5,7 +5,7 @@
 //! body's own response, and the armature rotor, which moves with the bodies as one degree of
 //! freedom.
 
-use manyworlds_core::joint_space::revolute_angle;
+use manyworlds_core::joint_space::{continue_angle, revolute_angle};
 use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
@@ -31,6 +31,8 @@ pub struct AxialDrive {
     pub damping: f32,
     pub spring_reference: f32,
     pub limits: Option<(f32, f32)>,
+    /// (natural frequency Hz, damping ratio) of soft limits; None: the pass's joint softness.
+    pub limit_softness: Option<(f32, f32)>,
     pub servo: Option<Servo>,
     /// A motor's joint force (gear × control), applied as a fixed impulse every substep.
     pub motor_force: f32,
@@ -44,6 +46,7 @@ impl AxialDrive {
             damping: joint.damping,
             spring_reference: joint.spring_reference,
             limits: joint.limits,
+            limit_softness: joint.limit_softness,
             servo: None,
             motor_force: 0.0,
         }
@@ -64,13 +67,24 @@ impl AxialDrive {
     }
 }
 
+/// Whether a joint spring of `stiffness` on a degree of freedom of `mass` is slow enough
+/// against substep `h` (h ω < 1) to act explicitly.
+#[inline(always)]
+pub(crate) fn explicit_spring(stiffness: f32, mass: f32, h: f32) -> bool {
+    stiffness * h * h < mass
+}
+
 impl JointConstraint {
-    /// q of a single-axis joint, now.
+    /// q of a single-axis joint, now: a revolute joint's counted on from where it was last
+    /// found (`current_position`).
     pub(crate) fn position(&self, pair: &BodyPair) -> f32 {
         match self.kind {
-            Some(JointKind::Revolute) => revolute_angle(
-                pair.a.orientation * self.frame_a,
-                pair.b.orientation * self.frame_b,
+            Some(JointKind::Revolute) => continue_angle(
+                self.current_position,
+                revolute_angle(
+                    pair.a.orientation * self.frame_a,
+                    pair.b.orientation * self.frame_b,
+                ),
             ),
             _ => {
                 let (ra, rb) = self.arms(pair);
@@ -142,8 +156,18 @@ impl JointConstraint {
         let q = self.current_position;
         let h = pass.h;
         if drive.stiffness > 0.0 || drive.damping > 0.0 {
-            let soft = Softness::spring(drive.stiffness, drive.damping, mass, h);
+            // A spring slow against the substep (h ω < 1) acts explicitly, from where the
+            // bodies are, kick–drift–kick over the step (`JointPass::spring_kick`): a
+            // symplectic leapfrog keeps its energy and its phase to O(h²), where the implicit
+            // spring damps it at about h ω / 2. A stiffer one stays implicit, for stability.
             let c = q - drive.spring_reference;
+            let explicit = explicit_spring(drive.stiffness, mass, h);
+            if explicit && pass.spring_kick > 0.0 {
+                let impulse = -pass.spring_kick * drive.stiffness * c;
+                self.apply_axial(pair, push, &row, body_mass, impulse);
+            }
+            let implicit_stiffness = if explicit { 0.0 } else { drive.stiffness };
+            let soft = Softness::spring(implicit_stiffness, drive.damping, mass, h);
             let impulse = -mass * soft.mass_scale * (velocity(self, pair) + soft.bias_rate * c)
                 - soft.impulse_scale * self.impulses.spring;
             self.impulses.spring += impulse;
@@ -162,11 +186,18 @@ impl JointConstraint {
             self.apply_axial(pair, push, &row, body_mass, total - old);
         }
         if let Some((lower, upper)) = drive.limits {
-            // Like a contact: speculative while inside the range, soft when past it.
-            let coefficients = |c: f32| {
-                if c > 0.0 {
-                    (c * pass.inv_h, 1.0, 0.0)
-                } else {
+            // Like a contact: speculative while inside the range, soft when past it, as stiff
+            // as the structural rows (rigid in the relax pass). A limit of its own softness is
+            // MuJoCo's soft limit instead: a spring–damper once past the range, in both
+            // passes, and nothing inside it (the coefficients (0, 0, 1) release the row).
+            let own = drive
+                .limit_softness
+                .map(|(hertz, ratio)| Softness::new(hertz, ratio, h));
+            let coefficients = |c: f32| match own {
+                Some(_) if c > 0.0 => (0.0, 0.0, 1.0),
+                Some(s) => (s.bias_rate * c, s.mass_scale, s.impulse_scale),
+                None if c > 0.0 => (c * pass.inv_h, 1.0, 0.0),
+                None => {
                     let (rate, ms, is) = pass.coefficients(true);
                     (rate * c, ms, is)
                 }

@@ -52,6 +52,10 @@ pub struct JointPass {
     /// Correct drift (solve) or only constrain velocities (relax).
     pub use_bias: bool,
     pub softness: Softness,
+    /// How long the explicit joint springs push in this pass (joint_drive.rs): the step's
+    /// springs kick, drift, kick, as the gyroscopic torque (h/2 in the first substep's
+    /// biased pass, h in the later ones', h/2 in the last substep's relax pass, else 0).
+    pub spring_kick: f32,
 }
 
 impl JointPass {
@@ -107,6 +111,9 @@ pub struct JointConstraint {
     current_arms: (Vec3A, Vec3A),
     current_axis: Vec3A,
     pub(crate) current_axial: Option<JointRow>,
+    /// q of a single-axis joint where `refresh_rows` last found it: a revolute joint's always
+    /// (it counts turns from the angle the step started with, so it is followed every
+    /// substep), a slide's when its drive needs it.
     pub(crate) current_position: f32,
     /// Structural rows where the bodies were when last refreshed, and their accumulated
     /// impulses this step.
@@ -131,6 +138,7 @@ impl JointConstraint {
         com_b: Vec3,
         drive: Option<AxialDrive>,
         impulses: JointImpulses,
+        angle: f32,
     ) {
         let (qa, qb) = (pair.a.orientation, pair.b.orientation);
         let arm_a = Vec3A::from(qa * (joint.frame_in_parent.position - com_a));
@@ -169,7 +177,7 @@ impl JointConstraint {
             current_arms: (arm_a, arm_b),
             current_axis: axis_a,
             current_axial: None,
-            current_position: 0.0,
+            current_position: angle,
             rows: [JointRow::default(); MAX_ROWS],
             row_count: 0,
             row_impulses: [0.0; MAX_ROWS],
@@ -180,6 +188,16 @@ impl JointConstraint {
         }
         self.refresh_rows(pair);
         self.row_impulses = self.rows_from_world(&impulses);
+    }
+
+    /// The joint's accumulated angle where the rows were last refreshed: a revolute joint's
+    /// q, turns counted; zero for the other kinds.
+    pub fn accumulated_angle(&self) -> f32 {
+        if self.kind == Some(JointKind::Revolute) {
+            self.current_position
+        } else {
+            0.0
+        }
     }
 
     /// Current arms.
@@ -246,7 +264,7 @@ impl JointConstraint {
         let [t1, t2] = self.perpendicular.map(|t| pair.a.delta_rotation * t);
         let axial = self.axial_row(pair);
         self.current_axial = axial;
-        if self.drive.is_some_and(|d| d.needs_position()) {
+        if kind == JointKind::Revolute || self.drive.is_some_and(|d| d.needs_position()) {
             self.current_position = self.position(pair);
         }
         let mut rows = [JointRow::default(); MAX_ROWS];

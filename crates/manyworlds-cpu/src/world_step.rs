@@ -28,13 +28,15 @@ use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::{loaded_contact_hertz, Softness};
 
 /// The state of one world, body by body: body-frame positions and orientations, centre-of-mass
-/// velocities; its joints' warm-start impulses; its controls (in) and actuator forces (out).
+/// velocities; its joints' warm-start impulses and accumulated angles (a revolute joint's q,
+/// turns counted); its controls (in) and actuator forces (out).
 pub struct WorldState<'a> {
     pub positions: &'a mut [Vec3],
     pub orientations: &'a mut [Quat],
     pub linear_velocities: &'a mut [Vec3],
     pub angular_velocities: &'a mut [Vec3],
     pub joint_impulses: &'a mut [JointImpulses],
+    pub joint_angles: &'a mut [f32],
     pub controls: &'a [f32],
     pub actuator_forces: &'a mut [f32],
 }
@@ -215,6 +217,7 @@ pub fn step_world(
             com(ib),
             scratch.drives[k],
             state.joint_impulses[k],
+            state.joint_angles[k],
         );
     }
     // The trees' system, factored where the step starts.
@@ -357,6 +360,7 @@ pub fn step_world(
             params.joint_damping_ratio,
             h,
         ),
+        spring_kick: 0.0,
     };
     let joint_relax = JointPass {
         use_bias: false,
@@ -370,11 +374,17 @@ pub fn step_world(
         solver.collide_impacts(params.restitution_threshold);
         solver.warm_start(h);
         solver.solve(biased);
-        solver.solve_joints(&joint_biased);
+        solver.solve_joints(&JointPass {
+            spring_kick: if first { 0.5 * h } else { h },
+            ..joint_biased
+        });
         solver.integrate_positions(params.gravity, h, if last { 0.5 * h } else { 0.0 });
         solver.prepare_joints();
         solver.solve(relax);
-        solver.solve_joints(&joint_relax);
+        solver.solve_joints(&JointPass {
+            spring_kick: if last { 0.5 * h } else { 0.0 },
+            ..joint_relax
+        });
     }
     solver.apply_restitution(params.restitution_threshold);
 
@@ -393,6 +403,9 @@ pub fn step_world(
         for (stored, joint) in state.joint_impulses.iter_mut().zip(joints.iter_mut()) {
             joint.store_impulses();
             *stored = joint.impulses;
+        }
+        for (angle, joint) in state.joint_angles.iter_mut().zip(joints.iter()) {
+            *angle = joint.accumulated_angle();
         }
         write_actuator_forces(scene, state.controls, joints, h, state.actuator_forces);
         for (i, body) in bodies.iter().enumerate() {

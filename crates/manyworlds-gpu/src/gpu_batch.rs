@@ -16,6 +16,7 @@ use bytemuck::Zeroable;
 use glam::{Quat, Vec3};
 use manyworlds_core::contact_report::{contact_from_impulses, contact_pair_bodies, Contact};
 use manyworlds_core::initial_state::BodyStates;
+use manyworlds_core::joint_space::joint_angles_now;
 use manyworlds_core::joint_tree::JointTree;
 use manyworlds_core::scenes::{BuiltinScene, WorldPoseFn};
 use manyworlds_core::{
@@ -120,6 +121,8 @@ struct HostState {
     angular_velocities: Vec<Vec3>,
     /// `[worlds × actuators]`.
     actuator_forces: Vec<f32>,
+    /// `[worlds × joints]` (`WorldBodies::joint_angles`), read with the bodies.
+    joint_angles: Vec<f32>,
 }
 
 pub struct GpuBatch {
@@ -505,19 +508,28 @@ impl GpuBatch {
                 bytemuck::cast_slice(&fields[f * count..(f + 1) * count]),
             );
         }
-        // Joints start without warm-start impulses and actuators without force; controls stay.
+        // Joints start without warm-start impulses, at their initial angles; actuators
+        // without force; controls stay.
         let layout = self.state_layout;
         let per_world_impulses = self.scene.joints().len() * JOINT_IMPULSE_VEC4S;
-        for (start, per_world) in [
-            (layout.joint_impulses, per_world_impulses),
-            (layout.actuator_forces, layout.actuator_vec4s),
+        let mut joint_memory = vec![[0f32; 4]; worlds.len() * per_world_impulses];
+        for (k, memory) in joint_memory
+            .chunks_exact_mut(JOINT_IMPULSE_VEC4S)
+            .enumerate()
+        {
+            let angles = self.scene.initial_joint_angles();
+            memory[JOINT_IMPULSE_VEC4S - 1][3] = angles[k % angles.len()];
+        }
+        let zero_forces = vec![[0f32; 4]; worlds.len() * layout.actuator_vec4s];
+        for (start, per_world, values) in [
+            (layout.joint_impulses, per_world_impulses, &joint_memory),
+            (layout.actuator_forces, layout.actuator_vec4s, &zero_forces),
         ] {
             if per_world > 0 {
-                let zeros = vec![[0f32; 4]; worlds.len() * per_world];
                 self.context.queue.write_buffer(
                     &self.buffers.state,
                     ((start + worlds.start * per_world) * 16) as u64,
-                    bytemuck::cast_slice(&zeros),
+                    bytemuck::cast_slice(values),
                 );
             }
         }
@@ -680,6 +692,24 @@ impl GpuBatch {
     pub fn set_world_state(&mut self, world: usize, state: &BodyStates) -> Result<(), GpuError> {
         self.check_world(world)?;
         state.check_length(self.stride).map_err(GpuError::Batch)?;
+        let joints = self.scene.joints().len();
+        state.check_joint_angles(joints).map_err(GpuError::Batch)?;
+        let angles = if state.joint_angles.is_empty() {
+            let centers = &self.centers_of_mass[world * self.stride..(world + 1) * self.stride];
+            joint_angles_now(&self.scene, &state.view(centers))
+        } else {
+            state.joint_angles.clone()
+        };
+        // Each angle is the last float of its joint's memory (the rest stays).
+        for (j, &angle) in angles.iter().enumerate() {
+            let memory =
+                self.state_layout.joint_impulses + (world * joints + j) * JOINT_IMPULSE_VEC4S;
+            self.context.queue.write_buffer(
+                &self.buffers.state,
+                ((memory + JOINT_IMPULSE_VEC4S - 1) * 16 + 12) as u64,
+                bytemuck::bytes_of(&angle),
+            );
+        }
         let fields: [Vec<[f32; 4]>; STATE_FIELDS] = [
             state.positions.iter().map(|&v| to_vec4(v)).collect(),
             state.orientations.iter().map(|q| q.to_array()).collect(),
@@ -902,6 +932,7 @@ impl GpuBatch {
         self.host.linear_velocities.clear();
         self.host.angular_velocities.clear();
         self.host.actuator_forces.clear();
+        self.host.joint_angles.clear();
         self.stats = GpuStepStats {
             contact_points: self.status.iter().map(|s| s.contact_points as u64).sum(),
             non_finite_worlds: self
@@ -1092,6 +1123,7 @@ impl GpuBatch {
         if !missing.is_empty() {
             self.read(&missing)?;
         }
+        self.read_joint_angles()?;
         let bodies = BatchBodies {
             stride: self.stride,
             positions: &self.host.positions,
@@ -1099,6 +1131,7 @@ impl GpuBatch {
             linear_velocities: &self.host.linear_velocities,
             angular_velocities: &self.host.angular_velocities,
             centers_of_mass: &self.centers_of_mass,
+            joint_angles: &self.host.joint_angles,
         };
         Ok((&self.scene, bodies))
     }
@@ -1181,6 +1214,25 @@ impl GpuBatch {
     /// Each actuator's force in the last step (actuator space, as MuJoCo's
     /// `actuator_force`: the joint receives gear × force), `[worlds × actuators]`, read back
     /// if not read since the last step.
+    /// Reads back every joint's accumulated angle if not read since the last step: the last
+    /// entry of each joint's warm-start memory in the state (joint_solver.wgsl).
+    fn read_joint_angles(&mut self) -> Result<(), GpuError> {
+        let joints = self.scene.joints().len();
+        if !self.host.joint_angles.is_empty() || joints == 0 {
+            return Ok(());
+        }
+        let bytes = self.read_region(
+            (self.state_layout.joint_impulses * 16) as u64,
+            (self.worlds * joints * JOINT_IMPULSE_VEC4S * 16) as u64,
+        )?;
+        let packed: Vec<[f32; 4]> = bytemuck::pod_collect_to_vec(&bytes);
+        self.host.joint_angles = packed
+            .chunks_exact(JOINT_IMPULSE_VEC4S)
+            .map(|memory| memory[JOINT_IMPULSE_VEC4S - 1][3])
+            .collect();
+        Ok(())
+    }
+
     pub fn actuator_forces(&mut self) -> Result<&[f32], GpuError> {
         let actuators = self.scene.actuators().len();
         if self.host.actuator_forces.is_empty() && actuators > 0 {
@@ -1304,6 +1356,11 @@ impl GpuBatch {
 
     /// Where the controls start in the state (vec4f index) and vec4f of them per world; bodies
     /// per world.
+    /// Where the joints' memory starts in the state (vec4f index).
+    pub(crate) fn joint_memory_offset(&self) -> usize {
+        self.state_layout.joint_impulses
+    }
+
     pub(crate) fn readout_inputs(&self) -> ((usize, usize), usize) {
         (
             (self.state_layout.controls, self.state_layout.actuator_vec4s),

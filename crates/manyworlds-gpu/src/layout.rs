@@ -164,7 +164,8 @@ pub struct GpuSceneJoint {
     pub ids: [u32; 4],
     /// Lower and upper limit, damping, armature.
     pub range_damping: [f32; 4],
-    /// Spring stiffness and reference (xy).
+    /// Spring stiffness and reference; the limits' own softness (natural frequency, Hz,
+    /// 0 for none; damping ratio).
     pub spring: [f32; 4],
     /// With `JOINT_DRIVE_CHAIN`: the bodies the drive pushes on sides A and B (the world's
     /// slot for the static world) and how many carriers move with each.
@@ -260,6 +261,10 @@ pub struct GpuReadoutUniforms {
     pub mode: u32,
     pub dt: f32,
     pub workgroups_x: u32,
+    /// Where the joints' memory starts in the state (vec4f index; `JOINT_IMPULSE_VEC4S` per
+    /// joint, the last float the accumulated angle).
+    pub joint_memory_offset: u32,
+    pub _pad: [u32; 3],
 }
 
 /// WGSL `ReadoutJoint`: a joint as the task readout derives its q and q̇.
@@ -299,7 +304,7 @@ const _: () = {
     assert!(std::mem::size_of::<GpuWorldStatus>() == 32);
     assert!(std::mem::size_of::<GpuPose>() == 32);
     assert!(std::mem::size_of::<GpuShape>() == 16);
-    assert!(std::mem::size_of::<GpuReadoutUniforms>() == 48);
+    assert!(std::mem::size_of::<GpuReadoutUniforms>() == 64);
     assert!(std::mem::size_of::<GpuReadoutJoint>() == 96);
     assert!(std::mem::size_of::<GpuContactPoint>() == 32);
     assert!(std::mem::size_of::<GpuManifold>() == 160);
@@ -447,7 +452,8 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 observation_size,
                 mode,
                 dt,
-                workgroups_x
+                workgroups_x,
+                joint_memory_offset
             ]
         ),
         layout!(

@@ -99,7 +99,12 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
                     flags,
                 ],
                 range_damping: [lower, upper, joint.damping, armature],
-                spring: [joint.stiffness, joint.spring_reference, 0.0, 0.0],
+                spring: [
+                    joint.stiffness,
+                    joint.spring_reference,
+                    joint.limit_softness.map_or(0.0, |s| s.0),
+                    joint.limit_softness.map_or(0.0, |s| s.1),
+                ],
                 chain,
                 carriers,
             }

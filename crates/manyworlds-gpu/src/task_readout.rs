@@ -112,6 +112,8 @@ impl TaskReadout {
             mode: ReadoutMode::Observe as u32,
             dt,
             workgroups_x: groups.min(MAX_WORKGROUPS_X) as u32,
+            joint_memory_offset: batch.joint_memory_offset() as u32,
+            _pad: [0; 3],
         };
         let storage = |label: &str, size: usize| {
             device.create_buffer(&wgpu::BufferDescriptor {

@@ -31,7 +31,7 @@ impl<'a> Attributes<'a> {
         self.get(name).is_some()
     }
 
-    fn bad(&self, attribute: &str, value: &str, expected: &str) -> ImportError {
+    pub fn bad(&self, attribute: &str, value: &str, expected: &str) -> ImportError {
         self.element.error(Problem::BadValue {
             attribute: attribute.to_string(),
             value: value.to_string(),

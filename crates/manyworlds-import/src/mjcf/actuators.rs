@@ -17,6 +17,8 @@ pub struct ActuatorContext<'a> {
     pub joint_names: &'a HashMap<String, (usize, f32)>,
     pub joint_kinds: &'a [JointKind],
     pub autolimits: bool,
+    /// `<flag clampctrl>`: controls are clamped to `ctrlrange`.
+    pub clamp_controls: bool,
     pub options: &'a ImportOptions,
 }
 
@@ -157,7 +159,8 @@ fn read_actuator(
         ))));
     }
     let gear = a.leading::<1>("gear")?.map_or(1.0, |[g]| g as f32);
-    let control_range = limited_range(&a, "ctrlrange", "ctrllimited", context.autolimits)?;
+    let control_range = limited_range(&a, "ctrlrange", "ctrllimited", context.autolimits)?
+        .filter(|_| context.clamp_controls);
     let force_range = limited_range(&a, "forcerange", "forcelimited", context.autolimits)?;
     let shape = match kind {
         "motor" => General::Motor { gain: 1.0 },

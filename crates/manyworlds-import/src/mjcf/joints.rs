@@ -10,9 +10,7 @@ use crate::error::{ImportError, Problem};
 use crate::Warnings;
 
 /// Joint attributes that tune MuJoCo's solver, with no counterpart here.
-const SOLVER_TUNING: [&str; 6] = [
-    "solreflimit",
-    "solimplimit",
+const SOLVER_TUNING: [&str; 4] = [
     "solreffriction",
     "solimpfriction",
     "margin",
@@ -21,6 +19,12 @@ const SOLVER_TUNING: [&str; 6] = [
 
 pub struct JointSettings {
     pub autolimits: bool,
+    /// `<flag limit>`: joint limits act (else every range is dropped).
+    pub limits: bool,
+    /// `<flag passive>`: joint springs and dampers act.
+    pub passive: bool,
+    /// The model's time step, s (MuJoCo keeps a limit's time constant at least twice it).
+    pub timestep: f32,
 }
 
 /// A joint read from the file; anchor and axis in the body frame.
@@ -70,12 +74,13 @@ pub fn read_joint(
             .error(Problem::Invalid("`axis` has zero length".into())));
     }
     let reference = value(a.number_or("ref", 0.0)?);
+    let passive = if settings.passive { 1.0 } else { 0.0 };
     let mut desc = JointDesc::new(name.clone(), kind)
         .at(a.vec3("pos")?.unwrap_or(Vec3::ZERO))
         .axis(axis)
-        .damping(a.non_negative("damping", 0.0)? as f32)
+        .damping(a.non_negative("damping", 0.0)? as f32 * passive)
         .armature(a.non_negative("armature", 0.0)? as f32);
-    let stiffness = a.non_negative("stiffness", 0.0)? as f32;
+    let stiffness = a.non_negative("stiffness", 0.0)? as f32 * passive;
     if stiffness > 0.0 {
         let spring_reference = value(a.number_or("springref", 0.0)?);
         desc = desc.spring(stiffness, spring_reference - reference);
@@ -85,7 +90,7 @@ pub fn read_joint(
         Some(limited) => limited,
         None => range.is_some() && settings.autolimits,
     };
-    if limited {
+    if limited && settings.limits {
         let [lower, upper] = range.ok_or_else(|| {
             a.element
                 .error(Problem::Invalid("limited=\"true\" needs a `range`".into()))
@@ -98,7 +103,15 @@ pub fn read_joint(
         if kind == JointKind::Spherical {
             warnings.add("ball joint range (a cone limit) ignored: not simulated yet");
         } else {
-            desc = desc.limits(value(lower) - reference, value(upper) - reference);
+            let (hertz, ratio) = limit_softness(a, settings.timestep)?;
+            desc = desc
+                .limits(value(lower) - reference, value(upper) - reference)
+                .soft_limits(hertz, ratio);
+            if a.element.attribute("solimplimit").is_some() {
+                warnings.add(
+                    "joint `solimplimit` ignored: soft limits act as at MuJoCo's full impedance",
+                );
+            }
         }
     }
     if a.number_or("frictionloss", 0.0)? != 0.0 {
@@ -116,4 +129,36 @@ pub fn read_joint(
         ));
     }
     Ok(ReadJoint { desc, reference })
+}
+
+/// MuJoCo's default `solreflimit`: a 20 ms time constant, critically damped.
+const DEFAULT_SOLREF: [f64; 2] = [0.02, 1.0];
+
+/// The limits' softness (natural frequency, Hz; damping ratio) from `solreflimit`. MuJoCo
+/// drives a violated limit towards the reference acceleration −b v − k r, mass-normalised:
+/// with a time constant τ and damping ratio ζ (both positive), b = 2/τ and k = 1/(τ ζ)² at
+/// full impedance, so ω = 1/(τ ζ) and the damping ratio is ζ; τ is kept at least twice the
+/// time step (`refsafe`). Both negative: k = −solref[0], b = −solref[1] directly, so ω = √k
+/// and ζ = b / (2 ω). `solimplimit` (the impedance's rise with the violation) is not modelled.
+fn limit_softness(a: &Attributes, timestep: f32) -> Result<(f32, f32), ImportError> {
+    let [first, second] = a.array::<2>("solreflimit")?.unwrap_or(DEFAULT_SOLREF);
+    let bad = |expected: &str| a.bad("solreflimit", &format!("{first} {second}"), expected);
+    let omega_zeta = if first > 0.0 && second > 0.0 {
+        let time_constant = first.max(2.0 * f64::from(timestep));
+        (1.0 / (time_constant * second), second)
+    } else if first < 0.0 && second <= 0.0 {
+        let omega = (-first).sqrt();
+        (omega, -second / (2.0 * omega))
+    } else {
+        return Err(bad(
+            "a positive time constant and damping ratio, or a negative stiffness and a \
+             non-positive damping",
+        ));
+    };
+    let (omega, zeta) = omega_zeta;
+    let hertz = omega / std::f64::consts::TAU;
+    if !(hertz.is_finite() && hertz > 0.0 && zeta.is_finite()) {
+        return Err(bad("values that give a finite stiffness"));
+    }
+    Ok((hertz as f32, zeta as f32))
 }

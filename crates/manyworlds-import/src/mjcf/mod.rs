@@ -12,6 +12,7 @@ mod actuators;
 mod bodies;
 mod collision_classes;
 mod defaults;
+mod flags;
 mod geoms;
 mod inertial;
 mod joints;
@@ -22,7 +23,9 @@ use std::path::Path;
 
 use glam::Vec3;
 use manyworlds_core::params::{MAX_DT, MIN_DT};
-use manyworlds_core::{SceneBuilder, StepParams};
+use manyworlds_core::{CollisionFilter, SceneBuilder, StepParams};
+
+use flags::Flags;
 
 use crate::attributes::Attributes;
 use crate::document::{self, Element};
@@ -146,6 +149,7 @@ fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, Im
 fn read_option(
     root: &Element,
     params: &mut StepParams,
+    flags: &mut Flags,
     warnings: &mut Warnings,
 ) -> Result<(), ImportError> {
     for element in root.children_named("option") {
@@ -179,8 +183,15 @@ fn read_option(
             }
         }
         for child in &element.children {
-            warnings.add(format!("option <{}> ignored", child.name));
+            if child.name == "flag" {
+                flags::read_flags(child, flags, warnings)?;
+            } else {
+                warnings.add(format!("option <{}> ignored", child.name));
+            }
         }
+    }
+    if !flags.gravity {
+        params.gravity = Vec3::ZERO;
     }
     Ok(())
 }
@@ -200,10 +211,14 @@ fn from_root(
         dt: 0.002,
         ..StepParams::default()
     };
-    read_option(root, &mut params, &mut warnings)?;
+    let mut flags = Flags::default();
+    read_option(root, &mut params, &mut flags, &mut warnings)?;
     let defaults = Defaults::parse(root)?;
     let joint_settings = JointSettings {
         autolimits: compiler.autolimits,
+        limits: flags.limit,
+        passive: flags.passive,
+        timestep: params.dt,
     };
     let mut reader = TreeReader::new(
         &defaults,
@@ -236,7 +251,13 @@ fn from_root(
         }
     }
 
-    let filters = collision_classes::filters(&tree, root)?;
+    let mut filters = collision_classes::filters(&tree, root)?;
+    if !flags.contact {
+        // Nothing collides: no collider belongs to a group another one touches.
+        filters
+            .values_mut()
+            .for_each(|f| *f = CollisionFilter::new(0, 0));
+    }
     let bodies = finish_bodies(&tree, &filters);
     let mut builder = SceneBuilder::new();
     let mut joint_kinds = Vec::new();
@@ -246,7 +267,13 @@ fn from_root(
     for (index, pending) in tree.bodies.iter().enumerate() {
         if let Some((parent, joint)) = &pending.joint {
             joint_kinds.push(joint.kind);
-            builder.add_joint(*parent, index, joint.clone());
+            let joint = joint.clone();
+            let joint = if flags.filter_parent {
+                joint
+            } else {
+                joint.collide_connected(true)
+            };
+            builder.add_joint(*parent, index, joint);
         }
     }
     let mut actuators = Vec::new();
@@ -255,6 +282,7 @@ fn from_root(
         joint_names: &tree.joint_names,
         joint_kinds: &joint_kinds,
         autolimits: compiler.autolimits,
+        clamp_controls: flags.clamp_controls,
         options,
     };
     for block in root.children_named("actuator") {
