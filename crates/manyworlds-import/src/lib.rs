@@ -16,7 +16,10 @@ mod body_assembly;
 mod document;
 mod error;
 mod file_access;
+pub mod mass_repair;
+pub mod mesh;
 pub mod mjcf;
+mod package_path;
 pub mod scene_file;
 pub mod urdf;
 mod warnings;
@@ -24,6 +27,7 @@ mod warnings;
 pub use document::Location;
 pub use error::{Exceeded, FileProblem, ImportError, Problem};
 pub use file_access::Budget;
+pub use urdf::{DriveKind, Drives};
 pub use warnings::Warnings;
 
 use std::path::PathBuf;
@@ -42,7 +46,7 @@ pub struct Imported {
 }
 
 /// How strict a loader is, and where it may read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportOptions {
     /// Drop shapes that cannot be simulated (meshes, ellipsoids, height fields)
     /// with a warning instead of refusing the file.
@@ -54,4 +58,10 @@ pub struct ImportOptions {
     /// read from; a relative name not found below the model's folder is looked for below
     /// each of these, in order. Nothing outside the model's folder and these is read.
     pub search_paths: Vec<PathBuf>,
+    /// URDF: folders holding packages, for `package://NAME/…` references not found beside
+    /// the URDF (like `ROS_PACKAGE_PATH`): a path named NAME, or a folder NAME in it, is
+    /// that package's root, and only files below it are read.
+    pub package_paths: Vec<PathBuf>,
+    /// URDF: an actuator on every revolute and prismatic joint (URDF has none of its own).
+    pub drives: Option<Drives>,
 }

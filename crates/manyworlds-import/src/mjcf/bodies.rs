@@ -17,6 +17,7 @@ use super::defaults::Defaults;
 use super::geoms::read_geom;
 use super::inertial::read_inertial;
 use super::joints::{read_free_joint, read_joint, JointSettings};
+use super::meshes::MeshAssets;
 use super::orientation::AngleConvention;
 use crate::attributes::Attributes;
 use crate::body_assembly::assembled_body;
@@ -91,6 +92,7 @@ pub struct TreeReader<'a> {
     pub inertia: InertiaSource,
     pub options: &'a ImportOptions,
     pub warnings: &'a mut Warnings,
+    pub meshes: MeshAssets<'a>,
     pub tree: Tree,
     /// Names bodies give themselves, which no made-up name may take.
     reserved_names: HashSet<String>,
@@ -107,6 +109,7 @@ impl<'a> TreeReader<'a> {
         inertia: InertiaSource,
         options: &'a ImportOptions,
         warnings: &'a mut Warnings,
+        meshes: MeshAssets<'a>,
     ) -> Self {
         let world = PendingBody {
             name: "world".into(),
@@ -126,6 +129,7 @@ impl<'a> TreeReader<'a> {
             inertia,
             options,
             warnings,
+            meshes,
             tree: Tree {
                 bodies: vec![world],
                 body_names,
@@ -169,7 +173,13 @@ impl<'a> TreeReader<'a> {
                 "geom" => {
                     let class = self.defaults.class_of(child, body.class)?;
                     let a = Attributes::new(child, self.defaults.values(class, "geom"));
-                    let Some(geom) = read_geom(&a, self.angles, self.options, self.warnings)?
+                    let Some(geom) = read_geom(
+                        &a,
+                        self.angles,
+                        self.options,
+                        &mut self.meshes,
+                        self.warnings,
+                    )?
                     else {
                         continue;
                     };

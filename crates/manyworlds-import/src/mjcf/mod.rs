@@ -15,6 +15,7 @@ mod defaults;
 mod geoms;
 mod inertial;
 mod joints;
+mod meshes;
 mod orientation;
 mod tendons;
 
@@ -28,11 +29,14 @@ use crate::attributes::Attributes;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
+use crate::mass_repair::repaired;
+use crate::mesh::MeshFiles;
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
 use bodies::{finish_bodies, InertiaSource, TreeReader};
 use defaults::Defaults;
 use joints::JointSettings;
+use meshes::MeshAssets;
 use orientation::AngleConvention;
 use tendons::check_tendons;
 
@@ -54,7 +58,8 @@ const SKIPPED: [&str; 8] = [
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
     let mut access = FileAccess::new(document::folder_of(path), &options.search_paths);
-    from_root(&document::read_file(path, &mut access)?, path, &options)
+    let root = document::read_file(path, &mut access)?;
+    from_root(&root, path, &options, &mut access)
 }
 
 /// Loads MJCF from a string; `file` names it in errors, includes are relative to `file`'s
@@ -66,11 +71,8 @@ pub fn parse(
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
     let mut access = FileAccess::new(document::folder_of(file), &options.search_paths);
-    from_root(
-        &document::read_str(text, file, &mut access)?,
-        file,
-        &options,
-    )
+    let root = document::read_str(text, file, &mut access)?;
+    from_root(&root, file, &options, &mut access)
 }
 
 struct Compiler {
@@ -78,6 +80,8 @@ struct Compiler {
     inertia: InertiaSource,
     autolimits: bool,
     total_mass: Option<f32>,
+    /// `meshdir`, else `assetdir`.
+    mesh_dir: Option<String>,
 }
 
 fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, ImportError> {
@@ -86,6 +90,7 @@ fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, Im
         inertia: InertiaSource::Auto,
         autolimits: true,
         total_mass: None,
+        mesh_dir: None,
     };
     for element in root.children_named("compiler") {
         let a = Attributes::new(element, &[]);
@@ -127,14 +132,10 @@ fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, Im
                 compiler.total_mass = Some(mass as f32);
             }
         }
-        for ignored in [
-            "meshdir",
-            "texturedir",
-            "assetdir",
-            "balanceinertia",
-            "boundmass",
-            "boundinertia",
-        ] {
+        if let Some(dir) = a.get("meshdir").or(a.get("assetdir")) {
+            compiler.mesh_dir = Some(dir.to_string());
+        }
+        for ignored in ["texturedir", "balanceinertia", "boundmass", "boundinertia"] {
             if element.attribute(ignored).is_some() {
                 warnings.add(format!("compiler `{ignored}` ignored"));
             }
@@ -189,6 +190,7 @@ fn from_root(
     root: &Element,
     file: &Path,
     options: &ImportOptions,
+    access: &mut FileAccess,
 ) -> Result<Imported, ImportError> {
     if root.name != "mujoco" {
         return Err(root.error(Problem::Invalid("the root element must be <mujoco>".into())));
@@ -205,6 +207,7 @@ fn from_root(
     let joint_settings = JointSettings {
         autolimits: compiler.autolimits,
     };
+    let meshes = MeshAssets::new(root, compiler.mesh_dir.as_deref(), MeshFiles::new(access))?;
     let mut reader = TreeReader::new(
         &defaults,
         &compiler.angles,
@@ -212,6 +215,7 @@ fn from_root(
         compiler.inertia,
         options,
         &mut warnings,
+        meshes,
     );
     for worldbody in root.children_named("worldbody") {
         reader.reserve_names(worldbody);
@@ -236,6 +240,11 @@ fn from_root(
         }
     }
 
+    for body in tree.bodies.iter_mut() {
+        if !body.is_static && body.carries.is_none() {
+            body.mass = repaired(body.mass, &body.name, &mut warnings);
+        }
+    }
     let filters = collision_classes::filters(&tree, root)?;
     let bodies = finish_bodies(&tree, &filters);
     let mut builder = SceneBuilder::new();
