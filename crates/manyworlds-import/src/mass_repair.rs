@@ -110,10 +110,11 @@ pub fn repaired_inertia(inertia: Mat3) -> Option<(Mat3, [f64; 3], [f64; 3])> {
     }
     // axes · diag(fixed) · axesᵀ, symmetric by construction.
     let mut out = [[0.0f32; 3]; 3];
-    for (i, column) in out.iter_mut().enumerate() {
-        for (j, value) in column.iter_mut().enumerate() {
+    for i in 0..3 {
+        for j in i..3 {
             let v: f64 = (0..3).map(|k| axes[k][i] * fixed[k] * axes[k][j]).sum();
-            *value = v as f32;
+            out[i][j] = v as f32;
+            out[j][i] = v as f32;
         }
     }
     let mut after = fixed;
