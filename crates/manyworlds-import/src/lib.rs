@@ -20,6 +20,7 @@ pub mod mass_repair;
 pub mod mesh;
 pub mod mjcf;
 mod package_path;
+mod scene_error;
 pub mod scene_file;
 pub mod urdf;
 mod warnings;

@@ -270,3 +270,38 @@ fn an_absurd_timestep_is_refused() {
     let text = ARM.replace("<mujoco>", "<mujoco>\n  <option timestep=\"0.005\"/>");
     assert_eq!(load(&text).unwrap().params.dt, 0.005);
 }
+
+#[test]
+fn unexpanded_xacro_is_named() {
+    let text = r#"<robot name="arm" xmlns:xacro="http://www.ros.org/wiki/xacro">
+  <xacro:property name="m" value="1"/>
+  <link name="base"/>
+</robot>"#;
+    let options = ImportOptions::default();
+    let error = manyworlds_import::urdf::parse(text, "arm.urdf", options.clone()).unwrap_err();
+    assert_eq!(error.location().unwrap().line, 2, "{error}");
+    assert!(error.to_string().contains("unexpanded xacro"), "{error}");
+    let text = r#"<robot name="arm">
+  <link name="base">
+    <inertial><mass value="$(arg m)"/></inertial>
+  </link>
+</robot>"#;
+    let error = manyworlds_import::urdf::parse(text, "arm.urdf", options).unwrap_err();
+    assert_eq!(error.location().unwrap().line, 3, "{error}");
+    assert!(error.to_string().contains("unexpanded xacro"), "{error}");
+}
+
+#[test]
+fn wide_hinge_ranges_pass_through_or_are_refused_at_the_joint() {
+    let text = ARM.replace(r#"axis="0 1 0"/>"#, r#"axis="0 1 0" range="-200 200"/>"#);
+    let radians = 200f64.to_radians() as f32;
+    match load(&text) {
+        // Unchanged: no clamping, no wrapping.
+        Ok(imported) => assert_eq!(imported.scene.joints()[0].limits, Some((-radians, radians))),
+        // Core's own check (for now): at the joint's line, with the file's value.
+        Err(error) => {
+            assert_eq!(error.location().map(|l| l.line), Some(4), "{error}");
+            assert!(error.to_string().contains(&radians.to_string()), "{error}");
+        }
+    }
+}

@@ -325,3 +325,21 @@ fn mjcf_meshes_come_from_meshdir_with_their_scale() {
     );
     assert_eq!(error.location().unwrap().line, 3, "{error}");
 }
+
+#[test]
+fn mjcf_meshes_given_by_their_vertices() {
+    let text = r#"<mujoco>
+  <asset><mesh name="tet" vertex="0 0 0  1 0 0  0 1 0  0 0 1" scale="2 2 2"/></asset>
+  <worldbody>
+    <body name="b" pos="0 0 1"><freejoint/><geom type="mesh" mesh="tet"/></body>
+  </worldbody>
+</mujoco>"#;
+    let error = mjcf::parse(text, "tet.xml", ImportOptions::default()).unwrap_err();
+    assert!(
+        matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains("4 vertices read, 2.0000 x 2.0000 x 2.0000 m")),
+        "{error}"
+    );
+    let bad = text.replace("0 0 1\"", "0 0\"");
+    let error = mjcf::parse(&bad, "tet.xml", ImportOptions::default()).unwrap_err();
+    assert_eq!(error.location().unwrap().line, 2, "{error}");
+}

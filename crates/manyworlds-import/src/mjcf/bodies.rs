@@ -64,6 +64,8 @@ pub struct Tree {
     /// MJCF joint name → (manyworlds joint index, its `ref`).
     pub joint_names: HashMap<String, (usize, f32)>,
     pub joint_count: usize,
+    /// Each joint's element (location, tag), by joint index.
+    pub joint_elements: Vec<(crate::document::Location, String)>,
     pub exclusions: Vec<(usize, usize)>,
 }
 
@@ -135,6 +137,7 @@ impl<'a> TreeReader<'a> {
                 body_names,
                 joint_names: HashMap::new(),
                 joint_count: 0,
+                joint_elements: Vec::new(),
                 exclusions: Vec::new(),
             },
             reserved_names: HashSet::new(),
@@ -380,6 +383,9 @@ impl<'a> TreeReader<'a> {
                 ))));
             }
             self.tree.joint_count += 1;
+            self.tree
+                .joint_elements
+                .push((joint.location.clone(), joint.name.clone()));
             parent = Some(index);
         }
         Ok(body_index)

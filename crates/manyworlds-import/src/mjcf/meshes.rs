@@ -1,6 +1,6 @@
 //! MJCF mesh assets: `<asset><mesh name file scale>`, their files found in
 //! `<compiler meshdir>` (else `assetdir`, else the model's folder) and read when a collision
-//! geom uses them.
+//! geom uses them, or `<mesh name vertex scale>` given in the model.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,12 +10,19 @@ use glam::Vec3;
 use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
-use crate::mesh::{MeshFiles, MeshSource};
+use crate::mesh::{scaled, MeshFiles, MeshSource};
 
-/// A declared mesh: its `<mesh>` element (for errors), file and scale.
+/// Where a declared mesh's vertices are.
+enum Points {
+    File(String),
+    /// Given in the model (`vertex`), unscaled.
+    Inline(Vec<Vec3>),
+}
+
+/// A declared mesh: its `<mesh>` element (for errors), vertices and scale.
 struct MeshAsset {
     element: Element,
-    file: String,
+    points: Points,
     scale: Vec3,
 }
 
@@ -45,16 +52,36 @@ impl<'a> MeshAssets<'a> {
             .flat_map(|a| a.children_named("mesh"))
         {
             let a = Attributes::new(mesh, &[]);
-            let Some(file) = a.get("file") else {
-                continue; // a mesh given by its vertices in the file: not read yet
+            let points = match (a.get("file"), a.numbers("vertex")?) {
+                (Some(file), None) => Points::File(file.to_string()),
+                (None, Some(v)) if !v.is_empty() && v.len() % 3 == 0 => Points::Inline(
+                    v.chunks_exact(3)
+                        .map(|p| Vec3::new(p[0] as f32, p[1] as f32, p[2] as f32))
+                        .collect(),
+                ),
+                (None, Some(_)) => {
+                    return Err(mesh.error(Problem::BadValue {
+                        attribute: "vertex".into(),
+                        value: a.get("vertex").unwrap_or("").into(),
+                        expected: "x y z triples".into(),
+                    }))
+                }
+                _ => {
+                    return Err(mesh.error(Problem::Invalid(
+                        "a mesh needs either `file` or `vertex`".into(),
+                    )))
+                }
             };
-            let name = match a.get("name") {
-                Some(name) => name.to_string(),
-                None => Path::new(file)
+            let name = match (a.get("name"), &points) {
+                (Some(name), _) => name.to_string(),
+                (None, Points::File(file)) => Path::new(file)
                     .file_stem()
                     .and_then(|s| s.to_str())
                     .unwrap_or(file)
                     .to_string(),
+                (None, Points::Inline(_)) => {
+                    return Err(mesh.error(Problem::MissingAttribute("name")))
+                }
             };
             let scale = a.vec3("scale")?.unwrap_or(Vec3::ONE);
             if scale.cmpeq(Vec3::ZERO).any() {
@@ -66,7 +93,7 @@ impl<'a> MeshAssets<'a> {
             }
             let asset = MeshAsset {
                 element: mesh.clone(),
-                file: file.to_string(),
+                points,
                 scale,
             };
             if assets.insert(name.clone(), asset).is_some() {
@@ -93,8 +120,21 @@ impl<'a> MeshAssets<'a> {
                 name: name.into(),
             })
         })?;
+        let file = match &asset.points {
+            Points::File(file) => file,
+            Points::Inline(points) => {
+                let scaled = scaled(points, asset.scale).map_err(|message| {
+                    asset.element.error(Problem::Mesh {
+                        path: name.into(),
+                        message,
+                    })
+                })?;
+                let shown = PathBuf::from(format!("<mesh name=\"{name}\">"));
+                return Ok((shown, scaled));
+            }
+        };
         let source = MeshSource::Path {
-            written: &asset.file,
+            written: file,
             folder: &self.folder,
         };
         self.files

@@ -31,6 +31,7 @@ use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
 use crate::mass_repair::repaired;
 use crate::mesh::MeshFiles;
+use crate::scene_error::located;
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
 use bodies::{finish_bodies, InertiaSource, TreeReader};
@@ -319,10 +320,9 @@ fn from_root(
             other => warnings.add(format!("<{other}> skipped: unknown element")),
         }
     }
-    let scene = builder.build().map_err(|source| ImportError::Scene {
-        file: file.to_path_buf(),
-        source,
-    })?;
+    let scene = builder
+        .build()
+        .map_err(|source| located(source, file, |j| tree.joint_elements.get(j).cloned()))?;
     Ok(Imported {
         scene,
         params,

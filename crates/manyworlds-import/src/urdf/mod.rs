@@ -23,6 +23,7 @@ use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
 use crate::mass_repair::repaired;
 use crate::mesh::MeshFiles;
+use crate::scene_error::located;
 use crate::{ImportOptions, Imported, Warnings};
 use geometry::{read_collisions, read_inertial};
 use joints::read_joint;
@@ -68,6 +69,7 @@ fn from_root(
     if root.name != "robot" {
         return Err(root.error(Problem::Invalid("the root element must be <robot>".into())));
     }
+    refuse_xacro(root)?;
     let mut warnings = Warnings::default();
     let mut links: HashMap<&str, &Element> = HashMap::new();
     let mut joints = Vec::new();
@@ -264,11 +266,8 @@ fn from_root(
     }
     let scene = builder.build().map_err(|source| {
         located(source, file, |joint| {
-            joint_elements
-                .get(joint)
-                .copied()
-                .flatten()
-                .map(|k| joints[k].0)
+            let element = joints[joint_elements.get(joint).copied().flatten()?].0;
+            Some((element.location.clone(), element.name.clone()))
         })
     })?;
     Ok(Imported {
@@ -279,32 +278,19 @@ fn from_root(
     })
 }
 
-/// A scene error at the URDF element it is about when that is a joint (`joint_element`
-/// finds it from the scene's joint index), else at the file.
-fn located<'a>(
-    source: manyworlds_core::SceneError,
-    file: &Path,
-    joint_element: impl Fn(usize) -> Option<&'a Element>,
-) -> ImportError {
-    let element = match &source {
-        manyworlds_core::SceneError::NonFinite { element, .. }
-        | manyworlds_core::SceneError::NonPositive { element, .. }
-        | manyworlds_core::SceneError::OutOfRange { element, .. }
-        | manyworlds_core::SceneError::Invalid { element, .. } => Some(element.as_str()),
-        _ => None,
-    };
-    // The scene names a joint "joint INDEX \"NAME\"".
-    let index = element
-        .and_then(|e| e.strip_prefix("joint "))
-        .and_then(|e| e.split_whitespace().next())
-        .and_then(|i| i.parse::<usize>().ok());
-    match index.and_then(joint_element) {
-        Some(at) => at.error(Problem::Invalid(source.to_string())),
-        None => ImportError::Scene {
-            file: file.to_path_buf(),
-            source,
-        },
+/// An error at the first xacro element (`<xacro:macro>`, `<xacro:include>` …) of the file:
+/// such a file must be run through xacro first.
+fn refuse_xacro(root: &Element) -> Result<(), ImportError> {
+    let mut pending = vec![root];
+    while let Some(element) = pending.pop() {
+        if element.name.starts_with("xacro:") {
+            return Err(element.error(Problem::Invalid(
+                "unexpanded xacro: run xacro on the file first".into(),
+            )));
+        }
+        pending.extend(element.children.iter().rev());
     }
+    Ok(())
 }
 
 /// The joints (indices) of the loop that following parents up from `start` runs into.
