@@ -7,9 +7,14 @@
 //! what was skipped or approximated comes back as [`Warnings`].
 //!
 //! Model files are treated as untrusted input: a load reads only regular files below the
-//! model's folder and [`ImportOptions::search_paths`], within a [`Budget`] of bytes, files,
-//! include depth, XML elements and element depth; errors never quote a refused file's
-//! content. See the `file_access` module for the rules.
+//! model's folder and [`ImportOptions::search_paths`] (a URDF `package://` mesh below its
+//! package's root), within a [`Budget`] of bytes, files, include depth, XML elements and
+//! element depth; errors never quote a refused file's content. See the `file_access` module
+//! for the rules.
+//!
+//! Files are taken as they are: [`mesh`] reads collision meshes (STL, OBJ), and
+//! [`mass_repair`] makes missing or round-off mass properties simulable, listing each
+//! repair in the [`Warnings`].
 
 mod attributes;
 mod body_assembly;

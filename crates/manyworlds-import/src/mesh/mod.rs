@@ -2,7 +2,7 @@
 //! metres with the model's scale applied. Only the points a collider needs are read (no
 //! normals, faces, materials or textures); visual meshes are never read.
 //!
-//! [`MeshFiles`] reads each file once per load through the load's file access (confined,
+//! `MeshFiles` reads each file once per load through the load's file access (confined,
 //! within budget); [`mesh_collider`] turns the points into a collision shape.
 
 mod collider;
