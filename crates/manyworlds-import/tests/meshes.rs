@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use glam::Vec3;
 use manyworlds_import::mesh::{read_vertices, MeshFormat, NO_HULLS};
-use manyworlds_import::{mjcf, urdf, FileProblem, ImportOptions, Problem};
+use manyworlds_import::{mjcf, urdf, Budget, Exceeded, FileProblem, ImportOptions, Problem};
 
 /// A fresh folder of this test's own, removed when dropped.
 struct Scratch(PathBuf);
@@ -342,4 +342,63 @@ fn mjcf_meshes_given_by_their_vertices() {
     let bad = text.replace("0 0 1\"", "0 0\"");
     let error = mjcf::parse(&bad, "tet.xml", ImportOptions::default()).unwrap_err();
     assert_eq!(error.location().unwrap().line, 2, "{error}");
+}
+
+#[test]
+fn meshes_count_against_the_load_budget() {
+    let dir = Scratch::new("budget");
+    // Bytes: a mesh larger than the whole budget is refused without being read into memory.
+    std::fs::create_dir_all(dir.0.join("robot")).unwrap();
+    let huge = std::fs::File::create(dir.0.join("robot/huge.stl")).unwrap();
+    huge.set_len(Budget::DEFAULT.total_bytes + 1).unwrap();
+    let path = dir.write(
+        "robot/robot.urdf",
+        urdf_with_mesh(r#"<mesh filename="huge.stl"/>"#),
+    );
+    let error = urdf::load(&path, ImportOptions::default()).unwrap_err();
+    assert_eq!(
+        error.exceeded(),
+        Some(Exceeded::Bytes(Budget::DEFAULT.total_bytes)),
+        "{error}"
+    );
+    assert_eq!(error.location().unwrap().line, 5, "{error}");
+
+    // Files: one mesh named by many links is read once; as many distinct files are too many.
+    let triangle = ascii_stl(&[[Vec3::ZERO, Vec3::X, Vec3::Y]]);
+    let links = Budget::DEFAULT.files + 1;
+    let mut same = String::from("<robot name=\"r\">\n");
+    let mut distinct = same.clone();
+    for k in 0..links {
+        dir.write(&format!("robot/m{k}.stl"), &triangle);
+        let link = |file: &str| {
+            format!(
+                "<link name=\"l{k}\"><collision><geometry><mesh filename=\"{file}\"/></geometry></collision></link>\n"
+            )
+        };
+        same.push_str(&link("m0.stl"));
+        distinct.push_str(&link(&format!("m{k}.stl")));
+    }
+    for text in [&mut same, &mut distinct] {
+        for k in 1..links {
+            text.push_str(&format!(
+                "<joint name=\"j{k}\" type=\"fixed\"><parent link=\"l0\"/><child link=\"l{k}\"/></joint>\n"
+            ));
+        }
+        text.push_str("</robot>\n");
+    }
+    let lenient = ImportOptions {
+        lenient: true,
+        fixed_base: true,
+        ..ImportOptions::default()
+    };
+    let path = dir.write("robot/same.urdf", &same);
+    let imported = urdf::load(&path, lenient.clone()).expect("one file, read once");
+    assert!(imported.warnings.mentions("3 vertices read"));
+    let path = dir.write("robot/distinct.urdf", &distinct);
+    let error = urdf::load(&path, lenient).unwrap_err();
+    assert_eq!(
+        error.exceeded(),
+        Some(Exceeded::Files(Budget::DEFAULT.files)),
+        "{error}"
+    );
 }
