@@ -339,6 +339,18 @@ fn mjcf_meshes_given_by_their_vertices() {
         matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains("4 vertices read, 2.0000 x 2.0000 x 2.0000 m")),
         "{error}"
     );
+    // The scale of the mesh's default class, unless it gives its own.
+    let classed = text
+        .replace(r#" scale="2 2 2""#, r#" class="big""#)
+        .replace(
+            "<asset>",
+            r#"<default><default class="big"><mesh scale="3 1 1"/></default></default><asset>"#,
+        );
+    let error = mjcf::parse(&classed, "tet.xml", ImportOptions::default()).unwrap_err();
+    assert!(
+        error.to_string().contains("3.0000 x 1.0000 x 1.0000 m"),
+        "{error}"
+    );
     let bad = text.replace("0 0 1\"", "0 0\"");
     let error = mjcf::parse(&bad, "tet.xml", ImportOptions::default()).unwrap_err();
     assert_eq!(error.location().unwrap().line, 2, "{error}");

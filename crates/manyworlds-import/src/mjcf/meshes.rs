@@ -1,12 +1,14 @@
 //! MJCF mesh assets: `<asset><mesh name file scale>`, their files found in
 //! `<compiler meshdir>` (else `assetdir`, else the model's folder) and read when a collision
-//! geom uses them, or `<mesh name vertex scale>` given in the model.
+//! geom uses them, or `<mesh name vertex scale>` given in the model; a mesh takes its
+//! class's `<default><mesh scale>`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use glam::Vec3;
 
+use super::defaults::{Defaults, MAIN};
 use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
@@ -39,6 +41,7 @@ impl<'a> MeshAssets<'a> {
     /// `meshdir` (or `assetdir`), relative to the model's folder.
     pub fn new(
         root: &Element,
+        defaults: &Defaults,
         mesh_dir: Option<&str>,
         files: MeshFiles<'a>,
     ) -> Result<Self, ImportError> {
@@ -51,7 +54,9 @@ impl<'a> MeshAssets<'a> {
             .children_named("asset")
             .flat_map(|a| a.children_named("mesh"))
         {
-            let a = Attributes::new(mesh, &[]);
+            // `<default><mesh scale>` applies, by the mesh's class.
+            let class = defaults.class_of(mesh, MAIN)?;
+            let a = Attributes::new(mesh, defaults.values(class, "mesh"));
             let points = match (a.get("file"), a.numbers("vertex")?) {
                 (Some(file), None) => Points::File(file.to_string()),
                 (None, Some(v)) if !v.is_empty() && v.len() % 3 == 0 => Points::Inline(

@@ -208,7 +208,12 @@ fn from_root(
     let joint_settings = JointSettings {
         autolimits: compiler.autolimits,
     };
-    let meshes = MeshAssets::new(root, compiler.mesh_dir.as_deref(), MeshFiles::new(access))?;
+    let meshes = MeshAssets::new(
+        root,
+        &defaults,
+        compiler.mesh_dir.as_deref(),
+        MeshFiles::new(access),
+    )?;
     let mut reader = TreeReader::new(
         &defaults,
         &compiler.angles,
