@@ -1,7 +1,7 @@
 //! `manyworlds convert SOURCE -o OUT.json`: a built-in scene or a model file written as a
 //! manyworlds scene file.
 
-use manyworlds::import::{scene_file, ImportOptions};
+use manyworlds::import::scene_file;
 use manyworlds::scenes::builtin;
 
 use crate::error::CliError;
@@ -22,11 +22,7 @@ pub fn convert(args: &ConvertArgs) -> Result<(), CliError> {
         }
         (b.scene, b.params)
     } else if is_model_file(&args.source) {
-        let options = ImportOptions {
-            lenient: args.lenient,
-            fixed_base: args.fixed_base,
-            ..ImportOptions::default()
-        };
+        let options = args.model.import_options();
         let imported = load_model(args.source.as_ref(), options)?;
         for (warning, _) in imported.warnings.iter() {
             eprintln!("warning: {warning}");

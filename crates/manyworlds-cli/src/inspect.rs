@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use manyworlds::import::{ImportOptions, Imported};
+use manyworlds::import::Imported;
 use manyworlds::{ActuatorKind, BodyKind, Scene, Shape};
 
 use crate::error::CliError;
@@ -10,11 +10,7 @@ use crate::model_file::load_model;
 use crate::InspectArgs;
 
 pub fn inspect(args: &InspectArgs) -> Result<(), CliError> {
-    let options = ImportOptions {
-        lenient: args.lenient,
-        fixed_base: args.fixed_base,
-        ..ImportOptions::default()
-    };
+    let options = args.model.import_options();
     let imported = load_model(&args.file, options)?;
     print!("{}", describe(&args.file.display().to_string(), &imported));
     Ok(())
@@ -103,14 +99,23 @@ fn describe(file: &str, imported: &Imported) -> String {
             .control_range
             .map(|(lo, hi)| format!(" control [{lo}, {hi}]"))
             .unwrap_or_default();
+        let limit = actuator
+            .force_limit
+            .map(|f| format!(" force limit {f}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {:<24} {:<8} on {} gear {}{gains}{range}",
+            "  {:<24} {:<8} on {} gear {}{gains}{range}{limit}",
             actuator.name,
             actuator.kind.name(),
             scene.joints()[actuator.joint].name,
             actuator.gear
         );
+    }
+    let repairs: Vec<&str> = imported.warnings.repairs().collect();
+    let _ = writeln!(out, "\nrepairs ({}):", repairs.len());
+    for repair in repairs {
+        let _ = writeln!(out, "  {repair}");
     }
     let _ = writeln!(out, "\nwarnings ({}):", imported.warnings.len());
     for (warning, count) in imported.warnings.iter() {

@@ -10,6 +10,7 @@ mod devices;
 mod error;
 mod inspect;
 mod model_file;
+mod model_options;
 mod run;
 mod scenes;
 mod summary;
@@ -59,14 +60,8 @@ pub struct RunArgs {
     #[arg(value_name = "SCENE")]
     pub scene: String,
 
-    /// Drop shapes of a file that cannot be simulated (meshes, ellipsoids…) with a warning
-    /// instead of refusing the file.
-    #[arg(long)]
-    pub lenient: bool,
-
-    /// URDF: attach the root link to the world instead of letting it float.
-    #[arg(long)]
-    pub fixed_base: bool,
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
 
     /// Number of independent worlds stepped together.
     #[arg(
@@ -115,13 +110,8 @@ pub struct InspectArgs {
     #[arg(value_name = "FILE")]
     pub file: std::path::PathBuf,
 
-    /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
-    #[arg(long)]
-    pub lenient: bool,
-
-    /// URDF: attach the root link to the world instead of letting it float.
-    #[arg(long)]
-    pub fixed_base: bool,
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
 }
 
 /// Arguments of `manyworlds convert`.
@@ -136,13 +126,8 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "OUT.json")]
     pub output: std::path::PathBuf,
 
-    /// Drop shapes that cannot be simulated with a warning instead of refusing the file.
-    #[arg(long)]
-    pub lenient: bool,
-
-    /// URDF: attach the root link to the world instead of letting it float.
-    #[arg(long)]
-    pub fixed_base: bool,
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
 }
 
 /// The largest `--threads`: far more threads than cores only makes rayon's idle workers spin

@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use manyworlds::import::ImportOptions;
 use manyworlds::plausibility::REST_SPEED;
 use manyworlds::scenes::builtin;
 use manyworlds::{Sim, SimError, SimOptions};
@@ -64,13 +63,12 @@ impl RunTarget {
         if !is_model_file(&args.scene) {
             return Err(CliError::UnknownScene(args.scene.clone()));
         }
-        let options = ImportOptions {
-            lenient: args.lenient,
-            fixed_base: args.fixed_base,
-            ..ImportOptions::default()
-        };
+        let options = args.model.import_options();
         let imported = load_model(args.scene.as_ref(), options)?;
         if !args.json {
+            for repair in imported.warnings.repairs() {
+                eprintln!("repaired: {repair}");
+            }
             for (warning, _) in imported.warnings.iter() {
                 eprintln!("warning: {warning}");
             }

@@ -161,6 +161,11 @@ impl Scene {
         Ok(())
     }
 
+    /// Sets the initial accumulated angles (one per joint, checked by the caller).
+    pub(crate) fn set_initial_joint_angles(&mut self, angles: Vec<f32>) {
+        self.initial_joint_angles = angles;
+    }
+
     /// Each joint's accumulated angle in the initial state (see
     /// [`crate::WorldBodies::joint_angles`]).
     pub fn initial_joint_angles(&self) -> &[f32] {

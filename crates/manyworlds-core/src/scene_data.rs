@@ -27,7 +27,7 @@ use crate::scene::{
     Scene, MAX_COLLIDERS,
 };
 use crate::shape::Shape;
-use crate::validate::{finite_vec, validate_unit_pose};
+use crate::validate::{finite_vec, in_range, validate_unit_pose};
 
 /// A scene's primary data. Bodies, joints and actuators refer to each other by index.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,14 @@ pub struct SceneData {
     /// Body pairs kept from colliding besides those joined by a joint, each (lower, higher),
     /// sorted.
     pub collision_exclusions: Vec<(usize, usize)>,
+    /// Each joint's initial accumulated angle (`Scene::initial_joint_angles`), turns
+    /// counted; left out when all are zero.
+    #[serde(default, skip_serializing_if = "all_zero")]
+    pub initial_joint_angles: Vec<f32>,
+}
+
+fn all_zero(values: &[f32]) -> bool {
+    values.iter().all(|&v| v == 0.0)
 }
 
 /// A body and its colliders.
@@ -145,6 +153,7 @@ impl Scene {
             joints,
             actuators: self.actuators().to_vec(),
             collision_exclusions,
+            initial_joint_angles: self.initial_joint_angles().to_vec(),
         }
     }
 
@@ -221,13 +230,22 @@ impl Scene {
         assign_joint_offsets(&mut joints);
         validate_actuators(&data.actuators, &joints)?;
         let excluded = excluded_pairs(&data.collision_exclusions, &joints, &bodies)?;
-        Ok(Scene::from_parts(
-            bodies,
-            colliders,
-            joints,
-            data.actuators,
-            excluded,
-        ))
+        let angles = data.initial_joint_angles;
+        let element = "initial_joint_angles";
+        if !angles.is_empty() && angles.len() != joints.len() {
+            return Err(SceneError::Invalid {
+                element: element.to_owned(),
+                problem: format!("expected {} values, got {}", joints.len(), angles.len()),
+            });
+        }
+        for &angle in &angles {
+            in_range(angle, -f32::MAX, f32::MAX, element, "angle")?;
+        }
+        let mut scene = Scene::from_parts(bodies, colliders, joints, data.actuators, excluded);
+        if !angles.is_empty() {
+            scene.set_initial_joint_angles(angles);
+        }
+        Ok(scene)
     }
 }
 

@@ -32,6 +32,13 @@ impl<'a> Attributes<'a> {
     }
 
     pub fn bad(&self, attribute: &str, value: &str, expected: &str) -> ImportError {
+        if is_unexpanded_xacro(value) {
+            return self.element.error(Problem::BadValue {
+                attribute: attribute.to_string(),
+                value: value.to_string(),
+                expected: format!("{expected}, not unexpanded xacro (run xacro on the file first)"),
+            });
+        }
         self.element.error(Problem::BadValue {
             attribute: attribute.to_string(),
             value: value.to_string(),
@@ -144,6 +151,11 @@ impl<'a> Attributes<'a> {
         self.get(name)
             .ok_or_else(|| self.element.error(Problem::MissingAttribute(name)))
     }
+}
+
+/// Whether `text` holds a xacro substitution (`${…}`, `$(…)`) that was never expanded.
+pub fn is_unexpanded_xacro(text: &str) -> bool {
+    text.contains("${") || text.contains("$(")
 }
 
 pub fn to_vec3(v: [f64; 3]) -> Vec3 {

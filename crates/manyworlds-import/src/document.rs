@@ -216,8 +216,15 @@ impl Walk<'_> {
         depth: usize,
     ) -> Result<Element, ImportError> {
         let (line, column) = lines.position(node.range().start);
+        // Xacro's elements keep their prefix, so a loader can say the file is unexpanded.
+        let name = match node.tag_name().namespace() {
+            Some(ns) if ns.trim_end_matches('/').ends_with("wiki/xacro") => {
+                format!("xacro:{}", node.tag_name().name())
+            }
+            _ => node.tag_name().name().to_string(),
+        };
         let element = Element {
-            name: node.tag_name().name().to_string(),
+            name,
             attributes: node
                 .attributes()
                 .map(|a| (a.name().to_string(), a.value().to_string()))

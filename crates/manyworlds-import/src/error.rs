@@ -130,6 +130,16 @@ pub enum Problem {
     /// as the model wrote it.
     #[error("file \"{path}\": {problem}")]
     File { path: String, problem: FileProblem },
+    /// A mesh file the element names was read but cannot be used (an unknown format, not
+    /// a valid STL or OBJ file, no vertices); `path` is the path as the model wrote it.
+    #[error("mesh \"{path}\": {message}")]
+    Mesh { path: String, message: String },
+    /// A collision mesh was read but cannot become a collider yet.
+    #[error("{0} (the `lenient` option drops it with a warning)")]
+    MeshCollider(String),
+    /// A URDF `package://` reference whose package was not found.
+    #[error("{0}")]
+    PackageNotFound(String),
     /// Reading on at this element would exceed a budget of the load.
     #[error("{0}")]
     OverBudget(Exceeded),

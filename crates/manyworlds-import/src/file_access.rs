@@ -1,13 +1,15 @@
 //! Which files a model may read, and how much.
 //!
-//! One load reads its model file and what the model names (MJCF includes; meshes next) under
-//! these rules:
+//! One load reads its model file and what the model names (MJCF includes, collision meshes)
+//! under these rules:
 //!
 //! - A named file must lie below the model's own folder or one of the caller's search
 //!   paths ([`crate::ImportOptions::search_paths`]). An absolute path elsewhere, or `..`
 //!   climbing out, is refused from its name alone, before the file system is asked
 //!   anything; a symbolic link leading out is refused once the path is resolved
-//!   ([`std::fs::canonicalize`]), before the file is opened.
+//!   ([`std::fs::canonicalize`]), before the file is opened. A URDF `package://` mesh is
+//!   read below its package's root folder alone, under the same rules
+//!   ([`FileAccess::read_below`]; `crate::package_path` finds the root).
 //! - Only regular files are read: a directory, a device, a named pipe or a socket is refused
 //!   from its metadata, without being opened.
 //! - Reads stop at the [`Budget`]: the bytes of the model and its includes together, the
@@ -74,6 +76,13 @@ impl Root {
     fn holds(&self, path: &Path) -> bool {
         path.starts_with(&self.given)
             || self.canonical.as_ref().is_some_and(|c| path.starts_with(c))
+    }
+
+    /// Whether a canonical path lies below this folder as resolved.
+    fn holds_resolved(&self, resolved: &Path) -> bool {
+        self.canonical
+            .as_ref()
+            .is_some_and(|c| resolved.starts_with(c))
     }
 }
 
@@ -217,29 +226,68 @@ impl FileAccess {
             let message = first_error.unwrap_or_else(|| "not found".into());
             return Err(refuse(FileProblem::Unreadable(message)));
         };
-        let inside = self.roots.iter().any(|r| {
-            r.canonical
-                .as_ref()
-                .is_some_and(|c| resolved.starts_with(c))
-        });
+        let inside = self.roots.iter().any(|r| r.holds_resolved(&resolved));
         if !inside {
             return Err(refuse(FileProblem::LinksOutside));
         }
-        let metadata = std::fs::metadata(&resolved)
+        self.read_found(candidate, &resolved, written)
+    }
+
+    /// Reads `rest` (relative, as written after a URDF `package://NAME/`) below `package`,
+    /// a package's root folder the caller found: neither `..` nor a symbolic link may lead
+    /// out of it. `written` is the reference as the model wrote it, for errors.
+    pub fn read_below(
+        &mut self,
+        package: &Path,
+        rest: &str,
+        written: &str,
+    ) -> Result<NamedFile, Problem> {
+        let refuse = |problem: FileProblem| Problem::File {
+            path: written.to_string(),
+            problem,
+        };
+        let root = Root::new(package);
+        let relative = Path::new(rest);
+        if rest.trim().is_empty() || relative.is_absolute() {
+            return Err(refuse(FileProblem::Outside));
+        }
+        let candidate = root.given.join(relative);
+        if !root.holds(&lexically_normal(&candidate)) {
+            return Err(refuse(FileProblem::Outside));
+        }
+        let resolved = std::fs::canonicalize(&candidate)
+            .map_err(|e| refuse(FileProblem::Unreadable(e.to_string())))?;
+        if !root.holds_resolved(&resolved) {
+            return Err(refuse(FileProblem::LinksOutside));
+        }
+        self.read_found(&candidate, &resolved, written)
+    }
+
+    /// Reads a file found and allowed (`resolved` is its canonical path), if it is a
+    /// regular file and the budget allows.
+    fn read_found(
+        &mut self,
+        candidate: &Path,
+        resolved: &Path,
+        written: &str,
+    ) -> Result<NamedFile, Problem> {
+        let refuse = |problem: FileProblem| Problem::File {
+            path: written.to_string(),
+            problem,
+        };
+        let metadata = std::fs::metadata(resolved)
             .map_err(|e| refuse(FileProblem::Unreadable(e.to_string())))?;
         regular(&metadata).map_err(|kind| refuse(FileProblem::NotRegularFile(kind)))?;
         if self.files_read >= self.budget.files {
             return Err(Problem::OverBudget(Exceeded::Files(self.budget.files)));
         }
-        let bytes = self
-            .read_capped(&resolved, &metadata)
-            .map_err(|p| match p {
-                Problem::File { problem, .. } => refuse(problem),
-                other => other,
-            })?;
+        let bytes = self.read_capped(resolved, &metadata).map_err(|p| match p {
+            Problem::File { problem, .. } => refuse(problem),
+            other => other,
+        })?;
         self.files_read += 1;
         Ok(NamedFile {
-            shown: candidate.clone(),
+            shown: candidate.to_path_buf(),
             bytes,
         })
     }

@@ -3,12 +3,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Warnings keyed by what they are about; repeats are counted, not repeated.
+/// Warnings keyed by what they are about; repeats are counted, not repeated. Repairs (values
+/// of the file changed so it can be simulated, such as an inertia made positive definite)
+/// are kept apart, each listed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Warnings {
     /// Message → how many times it arose, in the order first seen.
     entries: Vec<(String, usize)>,
     index: BTreeMap<String, usize>,
+    repairs: Vec<String>,
 }
 
 impl Warnings {
@@ -23,10 +26,21 @@ impl Warnings {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// Records a value of the file that was changed so the model can be simulated.
+    pub fn add_repair(&mut self, message: impl Into<String>) {
+        self.repairs.push(message.into());
     }
 
+    /// Each repair, in the order made.
+    pub fn repairs(&self) -> impl Iterator<Item = &str> {
+        self.repairs.iter().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.repairs.is_empty()
+    }
+
+    /// Distinct warnings, repairs not counted.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -36,14 +50,18 @@ impl Warnings {
         self.entries.iter().map(|(m, n)| (m.as_str(), *n))
     }
 
-    /// Whether any warning contains `text`.
+    /// Whether any warning or repair contains `text`.
     pub fn mentions(&self, text: &str) -> bool {
         self.entries.iter().any(|(m, _)| m.contains(text))
+            || self.repairs.iter().any(|m| m.contains(text))
     }
 }
 
 impl fmt::Display for Warnings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for repair in &self.repairs {
+            writeln!(f, "repaired: {repair}")?;
+        }
         for (message, count) in self.iter() {
             if count > 1 {
                 writeln!(f, "{message} (x{count})")?;

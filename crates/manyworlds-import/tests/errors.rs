@@ -236,7 +236,11 @@ mod urdf_errors {
             "<box size=\"0.1 0.1 0.5\"/>",
             "<mesh filename=\"arm.stl\"/>",
         ));
-        assert!(matches!(problem, Problem::UnsupportedShape(_)), "{problem}");
+        // The mesh is looked for before it is refused: a missing file says so, by name.
+        assert!(
+            matches!(problem, Problem::File { ref path, .. } if path == "arm.stl"),
+            "{problem}"
+        );
         let (_, problem) = refused(&ARM.replace("<limit lower=\"-1\" upper=\"1\"/>", ""));
         assert!(matches!(problem, Problem::Invalid(_)), "{problem}");
     }
@@ -265,4 +269,33 @@ fn an_absurd_timestep_is_refused() {
     }
     let text = ARM.replace("<mujoco>", "<mujoco>\n  <option timestep=\"0.005\"/>");
     assert_eq!(load(&text).unwrap().params.dt, 0.005);
+}
+
+#[test]
+fn unexpanded_xacro_is_named() {
+    let text = r#"<robot name="arm" xmlns:xacro="http://www.ros.org/wiki/xacro">
+  <xacro:property name="m" value="1"/>
+  <link name="base"/>
+</robot>"#;
+    let options = ImportOptions::default();
+    let error = manyworlds_import::urdf::parse(text, "arm.urdf", options.clone()).unwrap_err();
+    assert_eq!(error.location().unwrap().line, 2, "{error}");
+    assert!(error.to_string().contains("unexpanded xacro"), "{error}");
+    let text = r#"<robot name="arm">
+  <link name="base">
+    <inertial><mass value="$(arg m)"/></inertial>
+  </link>
+</robot>"#;
+    let error = manyworlds_import::urdf::parse(text, "arm.urdf", options).unwrap_err();
+    assert_eq!(error.location().unwrap().line, 3, "{error}");
+    assert!(error.to_string().contains("unexpanded xacro"), "{error}");
+}
+
+#[test]
+fn wide_hinge_ranges_pass_through() {
+    let text = ARM.replace(r#"axis="0 1 0"/>"#, r#"axis="0 1 0" range="-200 200"/>"#);
+    let radians = 200f64.to_radians() as f32;
+    // Unchanged: no clamping, no wrapping.
+    let imported = load(&text).unwrap();
+    assert_eq!(imported.scene.joints()[0].limits, Some((-radians, radians)));
 }

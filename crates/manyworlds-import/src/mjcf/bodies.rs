@@ -17,6 +17,7 @@ use super::defaults::Defaults;
 use super::geoms::read_geom;
 use super::inertial::read_inertial;
 use super::joints::{read_free_joint, read_joint, JointSettings};
+use super::meshes::MeshAssets;
 use super::orientation::AngleConvention;
 use crate::attributes::Attributes;
 use crate::body_assembly::assembled_body;
@@ -63,6 +64,8 @@ pub struct Tree {
     /// MJCF joint name → (manyworlds joint index, its `ref`).
     pub joint_names: HashMap<String, (usize, f32)>,
     pub joint_count: usize,
+    /// Each joint's element (location, tag), by joint index.
+    pub joint_elements: Vec<(crate::document::Location, String)>,
     pub exclusions: Vec<(usize, usize)>,
 }
 
@@ -91,6 +94,7 @@ pub struct TreeReader<'a> {
     pub inertia: InertiaSource,
     pub options: &'a ImportOptions,
     pub warnings: &'a mut Warnings,
+    pub meshes: MeshAssets<'a>,
     pub tree: Tree,
     /// Names bodies give themselves, which no made-up name may take.
     reserved_names: HashSet<String>,
@@ -107,6 +111,7 @@ impl<'a> TreeReader<'a> {
         inertia: InertiaSource,
         options: &'a ImportOptions,
         warnings: &'a mut Warnings,
+        meshes: MeshAssets<'a>,
     ) -> Self {
         let world = PendingBody {
             name: "world".into(),
@@ -126,11 +131,13 @@ impl<'a> TreeReader<'a> {
             inertia,
             options,
             warnings,
+            meshes,
             tree: Tree {
                 bodies: vec![world],
                 body_names,
                 joint_names: HashMap::new(),
                 joint_count: 0,
+                joint_elements: Vec::new(),
                 exclusions: Vec::new(),
             },
             reserved_names: HashSet::new(),
@@ -169,7 +176,13 @@ impl<'a> TreeReader<'a> {
                 "geom" => {
                     let class = self.defaults.class_of(child, body.class)?;
                     let a = Attributes::new(child, self.defaults.values(class, "geom"));
-                    let Some(geom) = read_geom(&a, self.angles, self.options, self.warnings)?
+                    let Some(geom) = read_geom(
+                        &a,
+                        self.angles,
+                        self.options,
+                        &mut self.meshes,
+                        self.warnings,
+                    )?
                     else {
                         continue;
                     };
@@ -370,6 +383,9 @@ impl<'a> TreeReader<'a> {
                 ))));
             }
             self.tree.joint_count += 1;
+            self.tree
+                .joint_elements
+                .push((joint.location.clone(), joint.name.clone()));
             parent = Some(index);
         }
         Ok(body_index)

@@ -4,9 +4,11 @@
 use glam::Vec3;
 use manyworlds_core::{ColliderDesc, MassProperties, Shape};
 
+use super::meshes::MeshAssets;
 use super::orientation::AngleConvention;
 use crate::attributes::{to_vec3, Attributes};
 use crate::error::{ImportError, Problem};
+use crate::mesh::mesh_collider;
 use crate::{ImportOptions, Warnings};
 
 /// MuJoCo's default geom density, kg/m³.
@@ -27,11 +29,13 @@ pub struct Geom {
 /// Contact attributes that tune MuJoCo's soft contacts; manyworlds uses its own.
 const CONTACT_TUNING: [&str; 6] = ["solref", "solimp", "solmix", "margin", "gap", "priority"];
 
-/// Reads a geom; Ok(None) when it is dropped (a shape we cannot simulate, in lenient mode).
+/// Reads a geom; Ok(None) when it is dropped (a shape we cannot simulate, in lenient mode;
+/// a visual mesh, never read).
 pub fn read_geom(
     a: &Attributes,
     angles: &AngleConvention,
     options: &ImportOptions,
+    meshes: &mut MeshAssets,
     warnings: &mut Warnings,
 ) -> Result<Option<Geom>, ImportError> {
     let name = a.get("name").unwrap_or("(unnamed)");
@@ -52,6 +56,18 @@ pub fn read_geom(
             })),
         }
     };
+    let contype = a.integer("contype", 1)?;
+    let conaffinity = a.integer("conaffinity", 1)?;
+    let bits = |attribute: &str, v: i64| {
+        u32::try_from(v).map_err(|_| {
+            a.element.error(Problem::BadValue {
+                attribute: attribute.into(),
+                value: v.to_string(),
+                expected: "a 32-bit mask".into(),
+            })
+        })
+    };
+    let contact_bits = (bits("contype", contype)?, bits("conaffinity", conaffinity)?);
     let fromto = a.array::<6>("fromto")?;
     let pose = angles.pose(a)?;
     let collider = match kind {
@@ -82,7 +98,28 @@ pub fn read_geom(
             let half = Vec3::new(size_at(0)?, size_at(1)?, size_at(2)?);
             ColliderDesc::new(Shape::cuboid(half)).at(pose)
         }
-        "ellipsoid" | "mesh" | "hfield" | "sdf" => {
+        "mesh" if contact_bits == (0, 0) => {
+            warnings
+                .add("visual mesh geoms (contype and conaffinity 0) skipped: not read, no mass");
+            return Ok(None);
+        }
+        "mesh" => {
+            let (file, points) = meshes.vertices(a.required("mesh")?, a.element)?;
+            let what = format!("geom \"{name}\" of type mesh");
+            match mesh_collider(&points, &file) {
+                Ok(shape) => ColliderDesc::new(shape).at(pose),
+                Err(reason) if options.lenient => {
+                    warnings.add(format!("dropped {what}: {reason}"));
+                    return Ok(None);
+                }
+                Err(reason) => {
+                    return Err(a
+                        .element
+                        .error(Problem::MeshCollider(format!("{what}: {reason}"))))
+                }
+            }
+        }
+        "ellipsoid" | "hfield" | "sdf" => {
             let what = format!("geom \"{name}\" of type {kind}");
             if options.lenient {
                 warnings.add(format!("dropped {what}: no such shape in manyworlds yet"));
@@ -105,18 +142,6 @@ pub fn read_geom(
             value: friction,
         }));
     }
-    let contype = a.integer("contype", 1)?;
-    let conaffinity = a.integer("conaffinity", 1)?;
-    let bits = |attribute: &str, v: i64| {
-        u32::try_from(v).map_err(|_| {
-            a.element.error(Problem::BadValue {
-                attribute: attribute.into(),
-                value: v.to_string(),
-                expected: "a 32-bit mask".into(),
-            })
-        })
-    };
-    let contact_bits = (bits("contype", contype)?, bits("conaffinity", conaffinity)?);
     let condim = a.integer("condim", 3)?;
     if condim != 3 {
         warnings.add(format!(

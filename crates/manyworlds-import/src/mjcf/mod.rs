@@ -16,6 +16,7 @@ mod flags;
 mod geoms;
 mod inertial;
 mod joints;
+mod meshes;
 mod orientation;
 mod tendons;
 
@@ -31,11 +32,15 @@ use crate::attributes::Attributes;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
+use crate::mass_repair::repaired;
+use crate::mesh::MeshFiles;
+use crate::scene_error::located;
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
 use bodies::{finish_bodies, InertiaSource, TreeReader};
 use defaults::Defaults;
 use joints::JointSettings;
+use meshes::MeshAssets;
 use orientation::AngleConvention;
 use tendons::check_tendons;
 
@@ -57,7 +62,8 @@ const SKIPPED: [&str; 8] = [
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
     let mut access = FileAccess::new(document::folder_of(path), &options.search_paths);
-    from_root(&document::read_file(path, &mut access)?, path, &options)
+    let root = document::read_file(path, &mut access)?;
+    from_root(&root, path, &options, &mut access)
 }
 
 /// Loads MJCF from a string; `file` names it in errors, includes are relative to `file`'s
@@ -69,11 +75,8 @@ pub fn parse(
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
     let mut access = FileAccess::new(document::folder_of(file), &options.search_paths);
-    from_root(
-        &document::read_str(text, file, &mut access)?,
-        file,
-        &options,
-    )
+    let root = document::read_str(text, file, &mut access)?;
+    from_root(&root, file, &options, &mut access)
 }
 
 struct Compiler {
@@ -81,6 +84,8 @@ struct Compiler {
     inertia: InertiaSource,
     autolimits: bool,
     total_mass: Option<f32>,
+    /// `meshdir`, else `assetdir`.
+    mesh_dir: Option<String>,
 }
 
 fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, ImportError> {
@@ -89,6 +94,7 @@ fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, Im
         inertia: InertiaSource::Auto,
         autolimits: true,
         total_mass: None,
+        mesh_dir: None,
     };
     for element in root.children_named("compiler") {
         let a = Attributes::new(element, &[]);
@@ -130,14 +136,10 @@ fn read_compiler(root: &Element, warnings: &mut Warnings) -> Result<Compiler, Im
                 compiler.total_mass = Some(mass as f32);
             }
         }
-        for ignored in [
-            "meshdir",
-            "texturedir",
-            "assetdir",
-            "balanceinertia",
-            "boundmass",
-            "boundinertia",
-        ] {
+        if let Some(dir) = a.get("meshdir").or(a.get("assetdir")) {
+            compiler.mesh_dir = Some(dir.to_string());
+        }
+        for ignored in ["texturedir", "balanceinertia", "boundmass", "boundinertia"] {
             if element.attribute(ignored).is_some() {
                 warnings.add(format!("compiler `{ignored}` ignored"));
             }
@@ -200,6 +202,7 @@ fn from_root(
     root: &Element,
     file: &Path,
     options: &ImportOptions,
+    access: &mut FileAccess,
 ) -> Result<Imported, ImportError> {
     if root.name != "mujoco" {
         return Err(root.error(Problem::Invalid("the root element must be <mujoco>".into())));
@@ -220,6 +223,12 @@ fn from_root(
         passive: flags.passive,
         timestep: params.dt,
     };
+    let meshes = MeshAssets::new(
+        root,
+        &defaults,
+        compiler.mesh_dir.as_deref(),
+        MeshFiles::new(access),
+    )?;
     let mut reader = TreeReader::new(
         &defaults,
         &compiler.angles,
@@ -227,6 +236,7 @@ fn from_root(
         compiler.inertia,
         options,
         &mut warnings,
+        meshes,
     );
     for worldbody in root.children_named("worldbody") {
         reader.reserve_names(worldbody);
@@ -251,6 +261,11 @@ fn from_root(
         }
     }
 
+    for body in tree.bodies.iter_mut() {
+        if !body.is_static && body.carries.is_none() {
+            body.mass = repaired(body.mass, &body.name, &mut warnings);
+        }
+    }
     let mut filters = collision_classes::filters(&tree, root)?;
     if !flags.contact {
         // Nothing collides: no collider belongs to a group another one touches.
@@ -338,10 +353,9 @@ fn from_root(
             other => warnings.add(format!("<{other}> skipped: unknown element")),
         }
     }
-    let scene = builder.build().map_err(|source| ImportError::Scene {
-        file: file.to_path_buf(),
-        source,
-    })?;
+    let scene = builder
+        .build()
+        .map_err(|source| located(source, file, |j| tree.joint_elements.get(j).cloned()))?;
     Ok(Imported {
         scene,
         params,

@@ -7,6 +7,8 @@ use manyworlds_core::{ColliderDesc, MassProperties, Pose, Shape};
 use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
+use crate::mesh::{mesh_collider, MeshFiles, MeshSource};
+use crate::package_path::{find_package, parse_reference, FileReference};
 use crate::{ImportOptions, Warnings};
 
 /// The pose an element's `<origin>` child gives (identity without one).
@@ -84,10 +86,11 @@ pub fn read_inertial(link: &Element) -> Result<MassProperties, ImportError> {
 }
 
 /// A link's collision shapes, in the link frame (shapes we cannot simulate are an error, or
-/// dropped with a warning when lenient).
+/// dropped with a warning when lenient). Collision meshes are read from `meshes` first.
 pub fn read_collisions(
     link: &Element,
     options: &ImportOptions,
+    meshes: &mut MeshFiles,
     warnings: &mut Warnings,
 ) -> Result<Vec<ColliderDesc>, ImportError> {
     let mut colliders = Vec::new();
@@ -128,15 +131,20 @@ pub fn read_collisions(
             )),
             "mesh" => {
                 let what = format!(
-                    "a {} collision shape of link \"{}\"",
-                    shape.name,
+                    "a mesh collision shape of link \"{}\"",
                     link.attribute("name").unwrap_or("?")
                 );
-                if options.lenient {
-                    warnings.add(format!("dropped {what}: no such shape in manyworlds yet"));
-                    continue;
+                let (file, points) = read_mesh(shape, options, meshes)?;
+                match mesh_collider(&points, &file) {
+                    Ok(mesh) => ColliderDesc::new(mesh),
+                    Err(reason) if options.lenient => {
+                        warnings.add(format!("dropped {what}: {reason}"));
+                        continue;
+                    }
+                    Err(reason) => {
+                        return Err(shape.error(Problem::MeshCollider(format!("{what}: {reason}"))))
+                    }
                 }
-                return Err(shape.error(Problem::UnsupportedShape(what)));
             }
             other => {
                 return Err(shape.error(Problem::BadValue {
@@ -149,4 +157,38 @@ pub fn read_collisions(
         colliders.push(collider.at(pose));
     }
     Ok(colliders)
+}
+
+/// The vertices (metres, scaled) of the file a `<mesh filename scale>` names, and the path
+/// it was found at.
+fn read_mesh(
+    mesh: &Element,
+    options: &ImportOptions,
+    meshes: &mut MeshFiles,
+) -> Result<(std::path::PathBuf, Vec<Vec3>), ImportError> {
+    let a = Attributes::new(mesh, &[]);
+    let written = a.required("filename")?;
+    let scale = a.vec3("scale")?.unwrap_or(Vec3::ONE);
+    if scale.cmpeq(Vec3::ZERO).any() {
+        return Err(mesh.error(Problem::BadValue {
+            attribute: "scale".into(),
+            value: a.get("scale").unwrap_or("").into(),
+            expected: "three non-zero factors".into(),
+        }));
+    }
+    let folder = meshes.model_folder().to_path_buf();
+    let source = match parse_reference(written).map_err(|p| mesh.error(p))? {
+        FileReference::Package { name, rest } => MeshSource::Package {
+            written,
+            root: find_package(name, &folder, &options.package_paths).map_err(|p| mesh.error(p))?,
+            rest,
+        },
+        FileReference::Path(path) => MeshSource::Path {
+            written: path,
+            folder: &folder,
+        },
+    };
+    meshes
+        .vertices(&source, scale)
+        .map_err(|problem| mesh.error(problem))
 }

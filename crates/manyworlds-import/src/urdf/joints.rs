@@ -4,6 +4,7 @@
 use glam::Vec3;
 use manyworlds_core::{JointDesc, JointKind, Pose};
 
+use super::drives::JointLimits;
 use super::geometry::origin_of;
 use crate::attributes::Attributes;
 use crate::document::Element;
@@ -17,6 +18,8 @@ pub struct ReadJoint<'a> {
     pub origin: Pose,
     /// None for a fixed joint (the child is welded to its parent).
     pub desc: Option<JointDesc>,
+    /// Position, effort and velocity limits, for drives.
+    pub limits: JointLimits,
 }
 
 fn link_of<'a>(joint: &'a Element, role: &'static str) -> Result<&'a str, ImportError> {
@@ -29,8 +32,10 @@ fn link_of<'a>(joint: &'a Element, role: &'static str) -> Result<&'a str, Import
         .ok_or_else(|| element.error(Problem::MissingAttribute("link")))
 }
 
+/// Reads a `<joint>`; `driven` when drives will use its effort limit (no warning then).
 pub fn read_joint<'a>(
     joint: &'a Element,
+    driven: bool,
     warnings: &mut Warnings,
 ) -> Result<ReadJoint<'a>, ImportError> {
     let a = Attributes::new(joint, &[]);
@@ -111,13 +116,24 @@ pub fn read_joint<'a>(
             warnings.add(format!("joint <{ignored}> ignored"));
         }
     }
-    if limit.is_some_and(|l| l.attribute("effort").is_some()) {
-        warnings.add("joint effort and velocity limits ignored: URDF has no actuators here (add them with SceneBuilder::add_actuator)");
+    let mut drive_limits = JointLimits {
+        position: desc.as_ref().and_then(|d| d.limits),
+        ..JointLimits::default()
+    };
+    if let Some(limit) = limit {
+        let l = Attributes::new(limit, &[]);
+        let positive = |v: f64| (v > 0.0).then_some(v as f32);
+        drive_limits.effort = l.number("effort")?.and_then(positive);
+        drive_limits.velocity = l.number("velocity")?.and_then(positive);
+        if !driven && limit.attribute("effort").is_some() {
+            warnings.add("joint effort and velocity limits ignored: URDF has no actuators (add drives with ImportOptions::drives or --drive)");
+        }
     }
     Ok(ReadJoint {
         parent,
         child,
         origin,
         desc,
+        limits: drive_limits,
     })
 }

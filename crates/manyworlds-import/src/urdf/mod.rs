@@ -1,11 +1,16 @@
-//! URDF, the robot format of ROS and pybullet: links (inertial, collision box, sphere and
-//! capsule), joints (revolute, continuous, prismatic, fixed, floating) with limits and
-//! damping. Links joined by a fixed joint become one body. The root link floats on a free
-//! joint unless [`ImportOptions::fixed_base`] (or it is named `world`) makes it static.
+//! URDF, the robot format of ROS and pybullet: links (inertial, collision box, sphere,
+//! capsule, cylinder and mesh), joints (revolute, continuous, prismatic, fixed, floating)
+//! with limits and damping. Links joined by a fixed joint become one body. The root link
+//! floats on a free joint unless [`ImportOptions::fixed_base`] (or it is named `world`)
+//! makes it static. Mass properties are taken as files give them (`crate::mass_repair`).
+//! URDF has no actuators: [`ImportOptions::drives`] adds one per movable joint.
 //! Transmissions, `mimic`, visuals and Gazebo extensions are reported as ignored.
 
+mod drives;
 mod geometry;
 mod joints;
+
+pub use drives::{DriveKind, Drives};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,6 +21,9 @@ use crate::body_assembly::assembled_body;
 use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
+use crate::mass_repair::repaired;
+use crate::mesh::MeshFiles;
+use crate::scene_error::located;
 use crate::{ImportOptions, Imported, Warnings};
 use geometry::{read_collisions, read_inertial};
 use joints::read_joint;
@@ -24,7 +32,8 @@ use joints::read_joint;
 pub fn load(path: impl AsRef<Path>, options: ImportOptions) -> Result<Imported, ImportError> {
     let path = path.as_ref();
     let mut access = FileAccess::new(document::folder_of(path), &options.search_paths);
-    from_root(&document::read_file(path, &mut access)?, path, &options)
+    let root = document::read_file(path, &mut access)?;
+    from_root(&root, path, &options, &mut access)
 }
 
 /// Loads URDF from a string; `file` names it in errors.
@@ -35,11 +44,8 @@ pub fn parse(
 ) -> Result<Imported, ImportError> {
     let file = file.as_ref();
     let mut access = FileAccess::new(document::folder_of(file), &options.search_paths);
-    from_root(
-        &document::read_str(text, file, &mut access)?,
-        file,
-        &options,
-    )
+    let root = document::read_str(text, file, &mut access)?;
+    from_root(&root, file, &options, &mut access)
 }
 
 /// A manyworlds body being assembled from one link and the links welded to it.
@@ -50,16 +56,20 @@ struct Pending {
     colliders: Vec<ColliderDesc>,
     mass: MassProperties,
     joint: Option<(Option<usize>, JointDesc)>,
+    /// The URDF joint (index in the file's joints) that moves it.
+    urdf_joint: Option<usize>,
 }
 
 fn from_root(
     root: &Element,
     file: &Path,
     options: &ImportOptions,
+    access: &mut FileAccess,
 ) -> Result<Imported, ImportError> {
     if root.name != "robot" {
         return Err(root.error(Problem::Invalid("the root element must be <robot>".into())));
     }
+    refuse_xacro(root)?;
     let mut warnings = Warnings::default();
     let mut links: HashMap<&str, &Element> = HashMap::new();
     let mut joints = Vec::new();
@@ -75,7 +85,10 @@ fn from_root(
                     );
                 }
             }
-            "joint" => joints.push((element, read_joint(element, &mut warnings)?)),
+            "joint" => joints.push((
+                element,
+                read_joint(element, options.drives.is_some(), &mut warnings)?,
+            )),
             "transmission" => warnings
                 .add("<transmission> ignored: add actuators with SceneBuilder::add_actuator"),
             other => warnings.add(format!("<{other}> skipped: does not affect physics")),
@@ -143,7 +156,9 @@ fn from_root(
         colliders: Vec::new(),
         mass: MassProperties::ZERO,
         joint: (!root_static).then(|| (None, JointDesc::free("floating_base"))),
+        urdf_joint: None,
     }];
+    let mut meshes = MeshFiles::new(access);
     let mut placed: Vec<(&str, Pose, usize)> = vec![(root_link, Pose::IDENTITY, 0)];
     let mut next = 0;
     while next < placed.len() {
@@ -151,14 +166,14 @@ fn from_root(
         next += 1;
         let element = links[link];
         let in_target = bodies[target].pose.inverse().compose(&pose);
-        for collider in read_collisions(element, options, &mut warnings)? {
+        for collider in read_collisions(element, options, &mut meshes, &mut warnings)? {
             let pose = in_target.compose(&collider.pose);
             bodies[target].colliders.push(collider.at(pose));
         }
         let matter = read_inertial(element)?.transformed(&in_target);
         bodies[target].mass = bodies[target].mass.combined(&matter);
         let children = child_joints.get(link).map_or(&[][..], Vec::as_slice);
-        for (_, joint) in children.iter().map(|&k| &joints[k]) {
+        for (k, joint) in children.iter().map(|&k| (k, &joints[k].1)) {
             let child_pose = pose.compose(&joint.origin);
             let child_target = match &joint.desc {
                 None => target,
@@ -180,6 +195,7 @@ fn from_root(
                         mass: MassProperties::ZERO,
                         // A joint to a static body is a joint to the world.
                         joint: Some(((!bodies[target].is_static).then_some(target), desc.clone())),
+                        urdf_joint: Some(k),
                     });
                     bodies.len() - 1
                 }
@@ -202,6 +218,24 @@ fn from_root(
         ));
     }
 
+    // A floating root without mass is fixed to the world, as pybullet takes a base of mass
+    // zero (KUKA's iiwa); its children then hang from the world.
+    if !bodies[0].is_static && bodies[0].mass.mass <= 0.0 {
+        bodies[0].is_static = true;
+        bodies[0].joint = None;
+        for pending in &mut bodies {
+            if let Some((parent @ Some(0), _)) = &mut pending.joint {
+                *parent = None;
+            }
+        }
+        warnings.add(format!(
+            "root link \"{root_link}\" has no mass: fixed to the world (give it a mass to let it float)"
+        ));
+    }
+    for pending in bodies.iter_mut().filter(|b| !b.is_static) {
+        pending.mass = repaired(pending.mass, &pending.name, &mut warnings);
+    }
+
     let mut builder = SceneBuilder::new();
     for pending in &bodies {
         let body = assembled_body(
@@ -213,14 +247,28 @@ fn from_root(
         );
         builder.add_body(body);
     }
+    // Scene joint index → the URDF joint element, for errors and drives.
+    let mut joint_elements: Vec<Option<usize>> = Vec::new();
     for (index, pending) in bodies.iter().enumerate() {
         if let Some((parent, desc)) = &pending.joint {
             builder.add_joint(*parent, index, desc.clone());
+            joint_elements.push(pending.urdf_joint);
+            if let (Some(drives), Some(k)) = (&options.drives, pending.urdf_joint) {
+                let index = joint_elements.len() - 1;
+                let limits = &joints[k].1.limits;
+                if let Some(actuator) =
+                    drives::drive(drives, index, &desc.name, desc.kind, limits, &mut warnings)
+                {
+                    builder.add_actuator(actuator);
+                }
+            }
         }
     }
-    let scene = builder.build().map_err(|source| ImportError::Scene {
-        file: file.to_path_buf(),
-        source,
+    let scene = builder.build().map_err(|source| {
+        located(source, file, |joint| {
+            let element = joints[joint_elements.get(joint).copied().flatten()?].0;
+            Some((element.location.clone(), element.name.clone()))
+        })
     })?;
     Ok(Imported {
         scene,
@@ -228,6 +276,21 @@ fn from_root(
         randomization: Default::default(),
         warnings,
     })
+}
+
+/// An error at the first xacro element (`<xacro:macro>`, `<xacro:include>` …) of the file:
+/// such a file must be run through xacro first.
+fn refuse_xacro(root: &Element) -> Result<(), ImportError> {
+    let mut pending = vec![root];
+    while let Some(element) = pending.pop() {
+        if element.name.starts_with("xacro:") {
+            return Err(element.error(Problem::Invalid(
+                "unexpanded xacro: run xacro on the file first".into(),
+            )));
+        }
+        pending.extend(element.children.iter().rev());
+    }
+    Ok(())
 }
 
 /// The joints (indices) of the loop that following parents up from `start` runs into.
