@@ -12,6 +12,8 @@
 // neighbours loop.
 
 const CONVEX_CAP_SIDES: u32 = 8u;
+// Vertices a feature keeps (convex.rs FEATURE_VERTICES): names an edge crossing i·16 + j.
+const CONVEX_FEATURE_VERTICES: u32 = 16u;
 const CONVEX_SEARCH_MIN_STEP: f32 = 1e-4;
 const CONVEX_SEARCH_TRIALS: u32 = 48u;
 const CONVEX_CANDIDATES: u32 = 24u;
@@ -539,7 +541,7 @@ fn solid_solid(a: ConvexSolid, b: ConvexSolid, margin: f32) -> Manifold {
                 let st = convex_crossing(p0, p1, q0, q1, n);
                 if st.z != 0.0 {
                     let x = mix(p0, p1, st.x);
-                    let id = (4u << 28u) | codes | (i * CONVEX_CAP_SIDES + j);
+                    let id = (4u << 28u) | codes | (i * CONVEX_FEATURE_VERTICES + j);
                     convex_add(&list, x, dot(n, mix(q0, q1, st.y) - x), id, margin);
                 }
             }

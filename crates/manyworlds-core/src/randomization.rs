@@ -573,13 +573,15 @@ fn apply(target: Target, mode: Mode, x: f32, e: usize, scene: &Scene, d: &mut Wo
                 let density = mean_density(
                     p.colliders[colliders.clone()].iter().map(|k| &k.shape),
                     p.bodies[e].mass,
+                    scene.hulls(),
                 );
                 let old = p.colliders[c].shape;
                 let new = resized(&old, |v| set(mode, v, x));
                 p.colliders[c].shape = new;
                 if let (true, Some(density)) = (scene.bodies()[e].is_dynamic(), density) {
                     let pose = &scene.colliders()[c].pose;
-                    p.bodies[e] = mass_after_resize(&p.bodies[e], pose, &old, &new, density);
+                    p.bodies[e] =
+                        mass_after_resize(&p.bodies[e], pose, &old, &new, density, scene.hulls());
                 }
             }
         }
@@ -638,6 +640,11 @@ fn resized(shape: &Shape, f: impl Fn(f32) -> f32) -> Shape {
         } => Shape::Cylinder {
             half_length: f(half_length),
             radius: f(radius),
+        },
+        // A hull's size is its scale along each local axis.
+        Shape::Hull { hull, scale } => Shape::Hull {
+            hull,
+            scale: Vec3::new(f(scale.x), f(scale.y), f(scale.z)),
         },
     }
 }
@@ -789,6 +796,7 @@ fn sizes(shape: &Shape) -> Vec<f32> {
             half_length,
             radius,
         } => vec![half_length, radius],
+        Shape::Hull { scale, .. } => scale.to_array().to_vec(),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::articulation::{
     validate_actuators,
 };
 use crate::body::BodyKind;
+use crate::convex_hull::ConvexHull;
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
 use crate::joint::{Joint, JointKind};
@@ -39,6 +40,9 @@ pub struct SceneData {
     /// Body pairs kept from colliding besides those joined by a joint, each (lower, higher),
     /// sorted.
     pub collision_exclusions: Vec<(usize, usize)>,
+    /// Convex hulls, each stored as its vertices, for colliders' [`Shape::Hull`]s.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hulls: Vec<ConvexHull>,
 }
 
 /// A body and its colliders.
@@ -141,6 +145,7 @@ impl Scene {
             joints,
             actuators: self.actuators().to_vec(),
             collision_exclusions,
+            hulls: self.hulls().to_vec(),
         }
     }
 
@@ -167,7 +172,13 @@ impl Scene {
             for (k, c) in body.colliders.into_iter().enumerate() {
                 let element = format!("collider {k} of {element}");
                 validate_unit_pose(&c.pose, &element)?;
-                validate_shape_and_material(&c.shape, &c.material, body.kind, &element)?;
+                validate_shape_and_material(
+                    &c.shape,
+                    &c.material,
+                    body.kind,
+                    data.hulls.len(),
+                    &element,
+                )?;
                 colliders.push(Collider {
                     body: index,
                     shape: c.shape,
@@ -222,6 +233,7 @@ impl Scene {
             joints,
             data.actuators,
             excluded,
+            data.hulls,
         ))
     }
 }

@@ -12,7 +12,7 @@
 //! else is in the batch and whichever thread runs it.
 
 use glam::{Quat, Vec3, Vec3A};
-use manyworlds_core::{ActuatorKind, Pose, Scene, Shape, StepParams};
+use manyworlds_core::{ActuatorKind, ConvexHull, Pose, Scene, Shape, StepParams};
 
 use crate::articulation_solver::TreeFactor;
 use crate::broadphase::{find_pairs, Aabb};
@@ -68,9 +68,26 @@ pub struct WorldStepReport {
     pub contact_points: u32,
 }
 
-fn collider_box(shape: &Shape, pose: &Pose, grow: f32) -> Aabb {
+fn collider_box(shape: &Shape, pose: &Pose, grow: f32, hulls: &[ConvexHull]) -> Aabb {
     let half = match *shape {
         Shape::Plane => return Aabb::EVERYTHING,
+        Shape::Hull { hull, scale } => {
+            // The extent of the turned, scaled vertices along each world axis.
+            let Some(h) = hulls.get(hull.0 as usize) else {
+                return Aabb::EVERYTHING;
+            };
+            let r = glam::Mat3::from_quat(pose.orientation);
+            let (mut lo, mut hi) = (Vec3::splat(f32::INFINITY), Vec3::splat(f32::NEG_INFINITY));
+            for v in h.vertices() {
+                let w = r * (scale * *v);
+                lo = lo.min(w);
+                hi = hi.max(w);
+            }
+            return Aabb {
+                min: pose.position + lo - grow,
+                max: pose.position + hi + grow,
+            };
+        }
         Shape::Sphere { radius } => Vec3::splat(radius),
         Shape::Capsule {
             half_length,
@@ -164,7 +181,7 @@ pub fn step_world(
         let pose = body_pose.compose(&collider.pose);
         let reach = if body.is_dynamic() {
             let arm = (Vec3A::from(pose.position) - body.center).length()
-                + collider.shape.bounding_radius();
+                + collider.shape.bounding_radius_in(scene.hulls());
             (velocity.linear.length() + gravity_travel + velocity.angular.length() * arm) * dt
         } else {
             0.0
@@ -173,6 +190,7 @@ pub fn step_world(
             &collider.shape,
             &pose,
             reach + 0.5 * params.speculative_distance,
+            scene.hulls(),
         ));
         scratch.collider_poses.push(pose);
         scratch.collider_reach.push(reach);
@@ -248,6 +266,7 @@ pub fn step_world(
             &cb.shape,
             &scratch.collider_poses[j as usize],
             margin,
+            scene.hulls(),
         );
         if manifold.is_empty() {
             continue;

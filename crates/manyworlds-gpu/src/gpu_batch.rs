@@ -210,6 +210,11 @@ impl GpuBatch {
             .into());
         }
         params.validate().map_err(BatchError::from)?;
+        if !scene.hulls().is_empty() {
+            return Err(GpuError::SceneTooLarge(
+                "convex hulls are not yet supported on the GPU backend".into(),
+            ));
+        }
         let stride = scene.body_count();
         if stride == 0 {
             return Err(BatchError::EmptyScene.into());

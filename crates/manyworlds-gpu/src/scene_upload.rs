@@ -40,7 +40,7 @@ pub fn scene_colliders(scene: &Scene) -> Vec<GpuSceneCollider> {
             restitution: c.material.restitution,
             bounding_radius: match c.shape {
                 Shape::Plane => 0.0,
-                shape => shape.bounding_radius(),
+                shape => shape.bounding_radius_in(scene.hulls()),
             },
             _pad: [0; 2],
         })

@@ -91,10 +91,9 @@ impl StepKernel {
             actuators: scene.actuators().len(),
             tree_nodes: tree_nodes(tree).len(),
             workgroup_size,
-            shape_kinds: scene
-                .colliders()
-                .iter()
-                .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
+            shape_kinds: scene.colliders().iter().fold(0, |kinds, c| {
+                kinds | 1 << GpuShape::from(&c.shape).kind_code()
+            }),
             restitution: restitution_pass
                 || scene
                     .colliders()

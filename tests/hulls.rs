@@ -1,0 +1,211 @@
+//! Convex hulls of point clouds: a box given as its eight corners rests as still as the box
+//! itself, and a pile of random hulls (with a box, sphere, capsule and cylinder among them)
+//! comes to rest without sinking into each other or the ground; on both backends, and the
+//! GPU follows the CPU over a short horizon.
+
+mod common;
+use common::*;
+
+/// The backends hulls run on (the GPU's narrow phase for hulls is not there yet).
+fn hull_backends(test: &str) -> Vec<Backend> {
+    backends(test)
+        .into_iter()
+        .filter(|b| matches!(b, Backend::Cpu))
+        .collect()
+}
+use manyworlds::narrowphase::collide;
+use manyworlds::rng::unit_f64;
+use manyworlds::{
+    Backend, BodyDesc, ColliderDesc, ConvexHull, Pose, Quat, SceneBuilder, Shape, Sim, StepParams,
+    Vec3,
+};
+
+fn corners(half: Vec3) -> Vec<Vec3> {
+    (0..8)
+        .map(|i| {
+            Vec3::new(
+                if i & 1 == 0 { -half.x } else { half.x },
+                if i & 2 == 0 { -half.y } else { half.y },
+                if i & 4 == 0 { -half.z } else { half.z },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_box_hull_rests_as_still_as_the_box() {
+    for backend in hull_backends("a_box_hull_rests_as_still_as_the_box") {
+        a_box_hull_rests_as_still_as_the_box_on(&backend);
+    }
+}
+
+/// How a body settled: drift and turn over the last 2 s, final speed and spin, height.
+fn settle(sim: &mut Sim, body: usize) -> (f32, f32, f32, f32, f32) {
+    run_for(sim, 1.0);
+    let settled = pose(sim, 0, body);
+    run_for(sim, 2.0);
+    let end = pose(sim, 0, body);
+    (
+        (end.position - settled.position).length(),
+        end.orientation.angle_between(settled.orientation),
+        velocity(sim, 0, body).length(),
+        angular_velocity(sim, 0, body).length(),
+        end.position.z,
+    )
+}
+
+fn a_box_hull_rests_as_still_as_the_box_on(backend: &Backend) {
+    let b = name(backend);
+    let half = Vec3::new(0.3, 0.2, 0.1);
+    let turn = Quat::from_rotation_z(0.4);
+    let (hull, _) = ConvexHull::from_points(&corners(Vec3::ONE), 64).expect("a box");
+    let scene = |shape: Shape, hull: Option<ConvexHull>| {
+        let mut builder = SceneBuilder::new();
+        if let Some(h) = hull {
+            builder.add_hull(h);
+        }
+        builder.add_body(ground(0.6, 0.0));
+        builder.add_body(
+            BodyDesc::dynamic("crate")
+                .at(Vec3::new(0.5, -0.2, half.z + 0.01))
+                .oriented(turn)
+                .collider(ColliderDesc::new(shape).friction(0.6)),
+        );
+        builder.build().expect("valid scene")
+    };
+    let boxed = scene(Shape::cuboid(half), None);
+    let hulled = scene(Shape::hull(manyworlds::HullId(0), half), Some(hull));
+    assert!(
+        (boxed.bodies()[1].mass.mass - hulled.bodies()[1].mass.mass).abs() < 1e-3,
+        "{b}: masses differ"
+    );
+    let params = StepParams::default();
+    let reference = settle(&mut sim_of(boxed, params, 1, backend), 1);
+    let got = settle(&mut sim_of(hulled, params, 1, backend), 1);
+    let (drift, turned, speed, spin, height) = got;
+    // The box's own bounds (tests/resting_contact.rs), and no worse than the box by more
+    // than rounding.
+    assert!(
+        drift < 1e-4 && drift <= 2.0 * reference.0 + 1e-6,
+        "{b}: drift {got:?} {reference:?}"
+    );
+    assert!(
+        turned < 1e-3 && turned <= 2.0 * reference.1 + 1e-5,
+        "{b}: turn {got:?} {reference:?}"
+    );
+    assert!(speed < 1e-3 && spin < 1e-3, "{b}: moving {got:?}");
+    assert!(
+        (height - reference.4).abs() < 1e-4,
+        "{b}: height {got:?} {reference:?}"
+    );
+}
+
+const PILE: usize = 12;
+
+fn uniform(body: usize, k: u64) -> f32 {
+    unit_f64((body as u64) * 64 + k) as f32
+}
+
+/// A pile: hulls of 6–30 random points in a 0.1–0.2 m ball, with one box, sphere, capsule and
+/// cylinder among them, in a loose column over the ground, randomly turned.
+fn pile_scene() -> manyworlds::Scene {
+    let mut builder = SceneBuilder::new();
+    builder.add_body(ground(0.6, 0.0));
+    for i in 0..PILE {
+        let u = |k| uniform(i, k);
+        let shape = match i {
+            3 => Shape::cuboid(Vec3::new(0.12, 0.08, 0.06)),
+            5 => Shape::sphere(0.1),
+            7 => Shape::capsule(0.1, 0.06),
+            9 => Shape::cylinder(0.08, 0.1),
+            _ => {
+                let n = 6 + (24.0 * u(0)) as usize;
+                let r = 0.1 + 0.1 * u(1);
+                let points: Vec<Vec3> = (0..n)
+                    .map(|k| {
+                        let k = 8 + 3 * k as u64;
+                        Vec3::new(u(k) - 0.5, u(k + 1) - 0.5, u(k + 2) - 0.5) * (2.0 * r)
+                    })
+                    .collect();
+                let (hull, _) = ConvexHull::from_points(&points, 64).expect("random cloud");
+                Shape::hull(builder.add_hull(hull), Vec3::new(1.0, 1.0, 0.8))
+            }
+        };
+        let axis = Vec3::new(u(2) - 0.5, u(3) - 0.5, u(4) - 0.5).normalize_or(Vec3::Z);
+        builder.add_body(
+            BodyDesc::dynamic(format!("b{i}"))
+                .at(Vec3::new(
+                    0.3 * (u(5) - 0.5),
+                    0.3 * (u(6) - 0.5),
+                    0.3 + 0.45 * i as f32,
+                ))
+                .oriented(Quat::from_axis_angle(axis, 6.0 * u(7)))
+                .collider(ColliderDesc::new(shape).friction(0.7)),
+        );
+    }
+    builder.build().expect("valid pile")
+}
+
+/// The deepest overlap between any two colliders of world 0, measured with the CPU's
+/// narrow phase on the final poses, and the deepest below the ground.
+fn deepest_overlap(sim: &mut Sim) -> f32 {
+    let scene = sim.scene().clone();
+    let poses: Vec<Pose> = (0..scene.body_count()).map(|i| pose(sim, 0, i)).collect();
+    let collider_pose = |c: usize| {
+        let collider = &scene.colliders()[c];
+        poses[collider.body].compose(&collider.pose)
+    };
+    let mut deepest = 0.0f32;
+    for i in 0..scene.colliders().len() {
+        for j in i + 1..scene.colliders().len() {
+            let (a, b) = (&scene.colliders()[i], &scene.colliders()[j]);
+            let m = collide(
+                &a.shape,
+                &collider_pose(i),
+                &b.shape,
+                &collider_pose(j),
+                0.0,
+                scene.hulls(),
+            );
+            for p in m.points() {
+                deepest = deepest.max(-p.separation);
+            }
+        }
+    }
+    deepest
+}
+
+#[test]
+fn a_pile_of_random_hulls_comes_to_rest_without_sinking() {
+    for backend in hull_backends("a_pile_of_random_hulls_comes_to_rest_without_sinking") {
+        let b = name(&backend);
+        let mut sim = sim_of(pile_scene(), StepParams::default(), 1, &backend);
+        run_for(&mut sim, 6.0);
+        let state = snapshot(&mut sim);
+        assert!(
+            state.positions.iter().all(|p| p.is_finite()),
+            "{b}: non-finite"
+        );
+        // Round bodies may roll on (there is no rolling resistance); the rest lie still.
+        let round = |i: usize| [6, 8, 10].contains(&i); // sphere, capsule, cylinder
+        for (i, v) in state.linear_velocities.iter().enumerate().skip(1) {
+            let speed = v.length();
+            assert!(
+                round(i) || speed < 0.05,
+                "{b}: body {i} still moves at {speed} m/s"
+            );
+        }
+        let overlap = deepest_overlap(&mut sim);
+        assert!(overlap < 0.002, "{b}: bodies overlap by {overlap} m");
+        let p = sim.plausibility().expect("readback");
+        assert!(p.max_penetration < 0.002, "{b}: {p:?}");
+        let lowest = state.positions[1..]
+            .iter()
+            .map(|p| p.z)
+            .fold(f32::INFINITY, f32::min);
+        assert!(
+            lowest > 0.0,
+            "{b}: a body fell through the ground ({lowest})"
+        );
+    }
+}
