@@ -71,23 +71,8 @@ pub struct WorldStepReport {
 fn collider_box(shape: &Shape, pose: &Pose, grow: f32, hulls: &[ConvexHull]) -> Aabb {
     let half = match *shape {
         Shape::Plane => return Aabb::EVERYTHING,
-        Shape::Hull { hull, scale } => {
-            // The extent of the turned, scaled vertices along each world axis.
-            let Some(h) = hulls.get(hull.0 as usize) else {
-                return Aabb::EVERYTHING;
-            };
-            let r = glam::Mat3::from_quat(pose.orientation);
-            let (mut lo, mut hi) = (Vec3::splat(f32::INFINITY), Vec3::splat(f32::NEG_INFINITY));
-            for v in h.vertices() {
-                let w = r * (scale * *v);
-                lo = lo.min(w);
-                hi = hi.max(w);
-            }
-            return Aabb {
-                min: pose.position + lo - grow,
-                max: pose.position + hi + grow,
-            };
-        }
+        // Its bounding sphere about the collider's origin (as the GPU's step.wgsl).
+        Shape::Hull { .. } => Vec3::splat(shape.bounding_radius_in(hulls)),
         Shape::Sphere { radius } => Vec3::splat(radius),
         Shape::Capsule {
             half_length,

@@ -141,8 +141,9 @@ impl StepKernel {
             label: Some("step bindings"),
             entries: &[
                 uniform(0, false),
-                // The worlds' scenes (binding 2 is free).
+                // The worlds' scenes; the scene's convex hulls.
                 storage(1, true, false),
+                storage(2, true, false),
                 storage(3, false, false),
                 // The contact memory of the dispatch's worlds, at a dynamic offset.
                 storage(4, false, true),
