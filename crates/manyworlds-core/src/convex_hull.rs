@@ -348,4 +348,57 @@ mod tests {
     fn serde_json_like(hull: &ConvexHull) -> ConvexHull {
         ConvexHull::try_from(HullPoints::from(hull.clone())).unwrap()
     }
+
+    /// Awkward clouds (grids with many coplanar and collinear points, duplicates, a thin
+    /// slab, random clouds) give a closed hull (V − E + F = 2, every vertex on or inside
+    /// every face plane) or an error, never a panic.
+    #[test]
+    fn awkward_clouds_give_closed_hulls_or_errors() {
+        let mut clouds: Vec<Vec<Vec3>> = Vec::new();
+        let grid = |n: i32, z: f32| -> Vec<Vec3> {
+            let mut g = Vec::new();
+            for i in 0..n {
+                for j in 0..n {
+                    for k in 0..n {
+                        g.push(Vec3::new(i as f32, j as f32, k as f32 * z));
+                    }
+                }
+            }
+            g
+        };
+        clouds.push(grid(4, 1.0));
+        clouds.push(grid(5, 1e-3));
+        let mut dup = box_corners(Vec3::ONE);
+        dup.extend(box_corners(Vec3::ONE));
+        clouds.push(dup);
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 40) as f32 / (1u64 << 24) as f32) - 0.5
+        };
+        for n in [4, 5, 8, 20, 100, 300] {
+            for _ in 0..10 {
+                clouds.push((0..n).map(|_| Vec3::new(next(), next(), next())).collect());
+            }
+        }
+        for (c, cloud) in clouds.iter().enumerate() {
+            let Ok((hull, _)) = ConvexHull::from_points(cloud, 64) else {
+                continue;
+            };
+            let (v, e, f) = (
+                hull.vertices().len(),
+                hull.edges().len(),
+                hull.faces().len(),
+            );
+            assert_eq!(v + f, e + 2, "cloud {c}");
+            for face in hull.faces() {
+                for p in hull.vertices() {
+                    assert!(face.normal.dot(*p) - face.offset < 1e-4, "cloud {c}");
+                }
+            }
+            assert!(hull.volume(Vec3::ONE) > 0.0, "cloud {c}");
+        }
+    }
 }
