@@ -1,6 +1,7 @@
 //! Convex hulls of point clouds: a box given as its eight corners rests as still as the box
 //! itself, and a pile of random hulls (and a box) comes to rest without sinking into each
-//! other or the ground; on both backends, and the GPU follows the CPU over a short horizon.
+//! other or the ground, a hull resized per world by domain randomization rests at its own
+//! height; on both backends, and the GPU follows the CPU over a short horizon.
 
 mod common;
 use common::*;
@@ -217,5 +218,78 @@ fn the_gpu_follows_the_cpu_for_hulls() {
                 "world {w} body {i}: {apart} m, {turned} rad"
             );
         }
+    }
+}
+
+/// A size rule gives each world its own hull scale: each rests with its lowest vertex on
+/// the ground (its own height), with the mass of its size, on both backends.
+#[test]
+fn a_resized_hull_rests_at_its_own_height() {
+    use manyworlds::{Distribution, Mode, Randomization, Rule, SimOptions, Target};
+    for backend in backends("a_resized_hull_rests_at_its_own_height") {
+        let b = name(&backend);
+        // A wedge: a triangle of side 0.4 extruded by 0.3, resting on its flat bottom.
+        let points = [
+            Vec3::new(-0.2, -0.15, -0.15),
+            Vec3::new(0.2, -0.15, -0.15),
+            Vec3::new(0.0, -0.15, 0.15),
+            Vec3::new(-0.2, 0.15, -0.15),
+            Vec3::new(0.2, 0.15, -0.15),
+            Vec3::new(0.0, 0.15, 0.15),
+        ];
+        let (hull, _) = ConvexHull::from_points(&points, 64).expect("a wedge");
+        let mut builder = SceneBuilder::new();
+        let id = builder.add_hull(hull);
+        builder.add_body(ground(0.6, 0.0));
+        builder.add_body(
+            BodyDesc::dynamic("wedge")
+                .at(Vec3::new(0.0, 0.0, 0.25))
+                .collider(ColliderDesc::new(Shape::hull(id, Vec3::ONE)).density(1000.0)),
+        );
+        let rule = Rule::new(
+            Target::Size,
+            Distribution::Uniform {
+                low: 0.5,
+                high: 1.5,
+            },
+            Mode::Scale,
+        )
+        .named("wedge");
+        let options = SimOptions {
+            randomization: Randomization {
+                rules: vec![rule],
+                pushes: None,
+            },
+            seed: 3,
+            ..options(&backend)
+        };
+        let worlds = 4;
+        let mut sim = Sim::new(
+            builder.build().unwrap(),
+            StepParams::default(),
+            worlds,
+            &options,
+        )
+        .expect("valid randomized simulation");
+        run_for(&mut sim, 1.5);
+        for w in 0..worlds {
+            let s = sim.world_draw(w).unwrap().values[0];
+            let mass = sim.world_parameters(w).unwrap().bodies[1].mass;
+            let expected = 1000.0 * 0.5 * 0.4 * 0.3 * 0.3 * s * s * s;
+            assert!(
+                (mass - expected).abs() < 1e-3 * expected,
+                "{b}: world {w}: {mass} {expected}"
+            );
+            // Its origin 0.15 m over its bottom face, scaled.
+            let z = pose(&mut sim, w, 1).position.z;
+            assert!(
+                (z - 0.15 * s).abs() < 5e-3,
+                "{b}: world {w}, scale {s}: rests at {z}"
+            );
+            let speed = velocity(&mut sim, w, 1).length();
+            assert!(speed < 1e-3, "{b}: world {w} moves at {speed}");
+        }
+        let penetration = sim.plausibility().unwrap().max_penetration;
+        assert!(penetration < 5e-3, "{b}: penetration {penetration} m");
     }
 }
