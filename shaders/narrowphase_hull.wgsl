@@ -235,14 +235,18 @@ fn hull_is_round(s: ConvexSolid) -> bool {
     return s.kind == SHAPE_CAPSULE || s.kind == SHAPE_CYLINDER;
 }
 
-// convex.rs `hull_direction`: the separating-axis search with a hull on either side.
-fn hull_direction(a: ConvexSolid, b: ConvexSolid) -> vec4f {
+// convex.rs `hull_direction`: the separating-axis search with a hull on either side; a face
+// farther apart than `margin` already proves no contact.
+fn hull_direction(a: ConvexSolid, b: ConvexSolid, margin: f32) -> vec4f {
     let d = b.centre - a.centre;
     let face_a = hull_face_candidates(a, b, d, a, 1.0);
     let face_b = hull_face_candidates(a, b, d, b, -1.0);
     var face = face_a;
     if face_b.w > face_a.w + 5e-4 + 0.02 * abs(face_a.w) {
         face = face_b;
+    }
+    if max(face_a.w, face_b.w) > margin {
+        return select(face_b, face_a, face_a.w > face_b.w);
     }
     var edge = vec4f(0.0, 0.0, 1.0, CONVEX_NONE);
     let both_hulls = a.kind == SHAPE_HULL && b.kind == SHAPE_HULL;
@@ -408,7 +412,7 @@ fn hull_refine(a: ConvexSolid, b: ConvexSolid, d: vec3f, start: vec4f) -> vec4f 
 
 // The contact manifold of solid A against hull B (or hull against hull), normal A to B.
 fn hull_solid_solid(a: ConvexSolid, b: ConvexSolid, margin: f32) -> Manifold {
-    let best = hull_direction(a, b);
+    let best = hull_direction(a, b, margin);
     let n = best.xyz;
     let g = best.w;
     if g > margin || !convex_is_finite(g) || g == CONVEX_NONE {

@@ -397,9 +397,9 @@ fn gap(a: &Solid, b: &Solid, d: Vec3, n: Vec3) -> f32 {
 }
 
 /// The direction of largest gap found and that gap, oriented from A towards B.
-fn best_direction(a: &Solid, b: &Solid) -> (Vec3, f32) {
+fn best_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
     if a.is_hull() || b.is_hull() {
-        return hull_direction(a, b);
+        return hull_direction(a, b, margin);
     }
     let d = b.centre() - a.centre();
     let mut best = (Vec3::Z, f32::NEG_INFINITY);
@@ -493,8 +493,9 @@ const FACE_B_REL_TOL: f32 = 0.02;
 const EDGE_ABS_TOL: f32 = 1e-3;
 const EDGE_REL_TOL: f32 = 0.05;
 
-/// The separating-axis search with a hull on either side (see the module notes).
-fn hull_direction(a: &Solid, b: &Solid) -> (Vec3, f32) {
+/// The separating-axis search with a hull on either side (see the module notes). A face
+/// farther apart than `margin` already proves no contact: the edge pairs are then skipped.
+fn hull_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
     let d = b.centre() - a.centre();
     let consider = |best: &mut (Vec3, f32), n: Vec3| {
         if let Some(n) = n.try_normalize() {
@@ -533,6 +534,9 @@ fn hull_direction(a: &Solid, b: &Solid) -> (Vec3, f32) {
     } else {
         face_a
     };
+    if face_a.1.max(face_b.1) > margin {
+        return if face_a.1 > face_b.1 { face_a } else { face_b };
+    }
     let mut edge = (Vec3::Z, f32::NEG_INFINITY);
     let mut ea = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
     let mut eb = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
@@ -689,7 +693,7 @@ fn crossing(p0: Vec3, p1: Vec3, q0: Vec3, q1: Vec3, n: Vec3) -> Option<(f32, f32
 
 /// The contact manifold of A against B, normal from A to B, points down to `margin`.
 pub(crate) fn solid_solid(a: &Solid, b: &Solid, margin: f32) -> Manifold {
-    let (n, g) = best_direction(a, b);
+    let (n, g) = best_direction(a, b, margin);
     if g > margin || !g.is_finite() {
         return Manifold::EMPTY;
     }
