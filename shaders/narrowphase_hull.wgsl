@@ -3,7 +3,7 @@
 //!include narrowphase_convex.wgsl
 
 // Narrow phase: every shape against a convex hull (the hull second), the twin of
-// crates/manyworlds-cpu/src/narrowphase/hull.rs and of convex.rs's hull parts: a plane takes
+// crates/manyworlds-cpu/src/narrowphase/hull.rs: a plane takes
 // the hull's vertices below it; a sphere its centre's closest point on the hull; a capsule,
 // box, cylinder or hull the separating-axis search (face normals, edge pairs pruned on the
 // Gauss map, refined against a round solid) and the feature overlap of
@@ -110,7 +110,7 @@ fn hull_gap(a: ConvexSolid, b: ConvexSolid, d: vec3f, n: vec3f) -> f32 {
     return dot(n, d) - hull_reach(a, n) - hull_reach(b, -n);
 }
 
-// The hull's supporting feature along n (convex.rs `hull_feature`): codes 1 + face,
+// The hull's supporting feature along n (hull.rs `hull_feature`): codes 1 + face,
 // 1 + F + edge, 1 + F + E + vertex.
 fn hull_feature(s: ConvexSolid, n: vec3f) -> ConvexFeature {
     var f: ConvexFeature;
@@ -220,7 +220,7 @@ fn hull_edge_direction(s: ConvexSolid, i: u32) -> mat3x3f {
     );
 }
 
-// Whether arcs (a, b) and (c, d) cross on the Gauss map (convex.rs `arcs_cross`).
+// Whether arcs (a, b) and (c, d) cross on the Gauss map (hull.rs `arcs_cross`).
 fn hull_arcs_cross(a: vec3f, b: vec3f, c: vec3f, d: vec3f) -> bool {
     let bxa = cross(b, a);
     let dxc = cross(d, c);
@@ -235,7 +235,7 @@ fn hull_is_round(s: ConvexSolid) -> bool {
     return s.kind == SHAPE_CAPSULE || s.kind == SHAPE_CYLINDER;
 }
 
-// convex.rs `hull_direction`: the separating-axis search with a hull on either side; a face
+// hull.rs `hull_direction`: the separating-axis search with a hull on either side; a face
 // farther apart than `margin` already proves no contact.
 fn hull_direction(a: ConvexSolid, b: ConvexSolid, margin: f32) -> vec4f {
     let d = b.centre - a.centre;

@@ -7,11 +7,8 @@
 //! every direction's gap bounds it from below. The gap is taken over candidate directions
 //! (face normals, axes, axis × axis, the centres' offset and its parts across each round
 //! axis), then the best is refined by a bounded pattern search on the sphere of directions.
-//! With a hull (`hull_direction`) the candidates are the separating-axis test's (Gottschalk
-//! 2000; Gregorius, "The separating axis test between convex polyhedra", GDC 2013): both
-//! solids' face normals and the cross products of edge directions, hull edge pairs pruned to
-//! those whose arcs cross on the Gauss map (the pairs that make a face of the Minkowski
-//! difference); the search then refines only against a round solid.
+//! With a hull the candidates are the separating-axis test's (`hull.rs`), refined by the
+//! search only against a round solid.
 //!
 //! The points: each solid's supporting feature along the normal (a box face, edge or vertex;
 //! a cylinder's cap as an octagon inscribed in it, its side line or a rim point; a capsule's
@@ -21,16 +18,17 @@
 //! reduced to four.
 
 use glam::{Mat3, Vec3};
-use manyworlds_core::convex_hull::{ConvexHull, MAX_HULL_VERTICES};
+use manyworlds_core::convex_hull::ConvexHull;
 
 use super::capsule::box_feature_code;
+use super::hull::{hull_direction, hull_feature, hull_support_vertex};
 use super::manifold::{Manifold, MAX_POINTS};
 use super::plane::reduce_to_four;
 use super::segment::closest_points_segments;
 
 /// Sine of the angle within which a direction counts as along a face normal or across an
 /// axis: the feature is then a face or a line rather than a point (as [`super::capsule`]).
-const FLAT_SIN: f32 = 0.05;
+pub(super) const FLAT_SIN: f32 = 0.05;
 
 /// Vertices of a cylinder's cap polygon: an octagon inscribed in the rim.
 const CAP_SIDES: usize = 8;
@@ -38,9 +36,6 @@ const CAP_SIDES: usize = 8;
 /// The most vertices a feature keeps: a hull face with more is represented by this many of
 /// its vertices, evenly picked (an inscribed polygon, as the cylinder's octagon).
 pub(crate) const FEATURE_VERTICES: usize = 16;
-
-/// Edges of a hull of at most [`MAX_HULL_VERTICES`] vertices: E ≤ 3V − 6 (Euler).
-const MAX_HULL_EDGES: usize = 3 * MAX_HULL_VERTICES - 6;
 
 /// Ridges the pattern search follows at one direction: a box's axes, a round axis, or the
 /// edges at a hull's supporting vertex (more are dropped).
@@ -87,14 +82,14 @@ pub(crate) enum Solid<'a> {
 /// A supporting feature: up to 16 vertices in cyclic order (1 a point, 2 a segment), and a
 /// code naming the feature for warm starting.
 #[derive(Clone, Copy, Debug)]
-struct Feature {
+pub(super) struct Feature {
     vertices: [Vec3; FEATURE_VERTICES],
     count: usize,
     code: u32,
 }
 
 impl Feature {
-    fn new(code: u32, points: &[Vec3]) -> Self {
+    pub(super) fn new(code: u32, points: &[Vec3]) -> Self {
         let mut vertices = [Vec3::ZERO; FEATURE_VERTICES];
         vertices[..points.len()].copy_from_slice(points);
         Feature {
@@ -130,7 +125,7 @@ fn across(n: Vec3, axis: Vec3) -> Vec3 {
 }
 
 impl Solid<'_> {
-    fn centre(&self) -> Vec3 {
+    pub(super) fn centre(&self) -> Vec3 {
         match *self {
             Solid::Capsule { centre, .. }
             | Solid::Cuboid { centre, .. }
@@ -139,7 +134,7 @@ impl Solid<'_> {
         }
     }
 
-    fn is_hull(&self) -> bool {
+    pub(super) fn is_hull(&self) -> bool {
         matches!(self, Solid::Hull { .. })
     }
 
@@ -180,7 +175,7 @@ impl Solid<'_> {
     }
 
     /// Candidate normals this solid offers: its face normals or its axis.
-    fn axes(&self) -> (usize, [Vec3; 3]) {
+    pub(super) fn axes(&self) -> (usize, [Vec3; 3]) {
         match *self {
             Solid::Capsule { axis, .. } => (1, [axis; 3]),
             Solid::Cuboid { axes, .. } => (3, axes),
@@ -190,7 +185,7 @@ impl Solid<'_> {
     }
 
     /// The round axis, if any: directions across it are candidates for side contact.
-    fn round_axis(&self) -> Option<Vec3> {
+    pub(super) fn round_axis(&self) -> Option<Vec3> {
         match *self {
             Solid::Capsule { axis, .. } => Some(axis),
             Solid::Cylinder { axes, .. } => Some(axes[2]),
@@ -323,76 +318,8 @@ impl Solid<'_> {
     }
 }
 
-/// The hull vertex farthest along `local` (a direction in the hull's unscaled frame, already
-/// multiplied by the scale); ties to the lower index.
-pub(crate) fn hull_support_vertex(hull: &ConvexHull, local: Vec3) -> usize {
-    let mut best = (0, f32::NEG_INFINITY);
-    for (i, v) in hull.vertices().iter().enumerate() {
-        let h = v.dot(local);
-        if h > best.1 {
-            best = (i, h);
-        }
-    }
-    best.0
-}
-
-/// A hull face's outward unit normal in world coordinates: normals map by the inverse
-/// transpose, R (n / s).
-pub(crate) fn hull_face_normal(hull: &ConvexHull, rotation: Mat3, scale: Vec3, f: usize) -> Vec3 {
-    (rotation * (hull.faces()[f].normal / scale)).normalize_or_zero()
-}
-
-/// The hull's supporting feature along `n`: the face whose normal is within `FLAT_SIN` of
-/// it, else an edge at the supporting vertex nearly across it, else that vertex. Codes:
-/// 1 + face, 1 + F + edge, 1 + F + E + vertex.
-fn hull_feature(
-    hull: &ConvexHull,
-    position: Vec3,
-    rotation: Mat3,
-    scale: Vec3,
-    n: Vec3,
-) -> Feature {
-    let world = |i: u32| position + rotation * (scale * hull.vertices()[i as usize]);
-    let (faces, edges) = (hull.faces().len() as u32, hull.edges().len() as u32);
-    let mut best = (0, f32::NEG_INFINITY);
-    for f in 0..hull.faces().len() {
-        let c = hull_face_normal(hull, rotation, scale, f).dot(n);
-        if c > best.1 {
-            best = (f, c);
-        }
-    }
-    if 1.0 - best.1 < 0.5 * FLAT_SIN * FLAT_SIN {
-        let l = hull.face_loop(best.0);
-        let count = l.len().min(FEATURE_VERTICES);
-        let mut points = [Vec3::ZERO; FEATURE_VERTICES];
-        for (k, p) in points[..count].iter_mut().enumerate() {
-            *p = world(l[k * l.len() / count]);
-        }
-        return Feature::new(1 + best.0 as u32, &points[..count]);
-    }
-    let top = hull_support_vertex(hull, scale * (rotation.transpose() * n)) as u32;
-    let mut edge = (u32::MAX, FLAT_SIN);
-    for (e, h) in hull.edges().iter().enumerate() {
-        if h.vertices.contains(&top) {
-            let d = world(h.vertices[1]) - world(h.vertices[0]);
-            let across = n.dot(d).abs() / d.length().max(1e-30);
-            if across < edge.1 {
-                edge = (e as u32, across);
-            }
-        }
-    }
-    if edge.0 != u32::MAX {
-        let h = hull.edges()[edge.0 as usize];
-        return Feature::new(
-            1 + faces + edge.0,
-            &[world(h.vertices[0]), world(h.vertices[1])],
-        );
-    }
-    Feature::new(1 + faces + edges + top, &[world(top)])
-}
-
 /// The gap between A and B along unit `n`: positive when a plane across `n` separates them.
-fn gap(a: &Solid, b: &Solid, d: Vec3, n: Vec3) -> f32 {
+pub(super) fn gap(a: &Solid, b: &Solid, d: Vec3, n: Vec3) -> f32 {
     n.dot(d) - a.reach(n) - b.reach(-n)
 }
 
@@ -430,157 +357,13 @@ fn best_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
     refine(a, b, d, best)
 }
 
-/// A hull's world vertex `i`.
-fn hull_vertex(s: &Solid, i: u32) -> Vec3 {
-    match *s {
-        Solid::Hull {
-            hull,
-            position,
-            rotation,
-            scale,
-            ..
-        } => position + rotation * (scale * hull.vertices()[i as usize]),
-        _ => Vec3::ZERO,
-    }
-}
-
-/// A solid's edge directions for the separating-axis test: a hull's edges (with the outward
-/// normals of the two faces beside each, for Gauss-map pruning), else its axes (a box's
-/// three, a round solid's one) with no faces. Returns how many.
-fn edge_directions(s: &Solid, out: &mut [(Vec3, Vec3, Vec3)]) -> usize {
-    match *s {
-        Solid::Hull {
-            hull,
-            rotation,
-            scale,
-            ..
-        } => {
-            let k = hull.edges().len().min(out.len());
-            for (slot, e) in out.iter_mut().zip(hull.edges()) {
-                let d = hull_vertex(s, e.vertices[1]) - hull_vertex(s, e.vertices[0]);
-                *slot = (
-                    d,
-                    hull_face_normal(hull, rotation, scale, e.faces[0] as usize),
-                    hull_face_normal(hull, rotation, scale, e.faces[1] as usize),
-                );
-            }
-            k
-        }
-        _ => {
-            let (k, axes) = s.axes();
-            for (slot, &axis) in out.iter_mut().zip(&axes[..k]) {
-                *slot = (axis, Vec3::ZERO, Vec3::ZERO);
-            }
-            k
-        }
-    }
-}
-
-/// Whether edge arcs (a, b) of A and (c, d) of B, their face normals with B's negated, cross
-/// on the Gauss map: the edges then make a face of the Minkowski difference (Gregorius 2013).
-fn arcs_cross(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> bool {
-    let bxa = b.cross(a);
-    let dxc = d.cross(c);
-    let (cba, dba) = (c.dot(bxa), d.dot(bxa));
-    let (adc, bdc) = (a.dot(dxc), b.dot(dxc));
-    cba * dba < 0.0 && adc * bdc < 0.0 && cba * bdc > 0.0
-}
-
-/// Tolerances by which B's faces must beat A's, and edge pairs the faces, to be taken: as
-/// the box–box test's, so that a face resting on a face keeps its reference face.
-const FACE_B_ABS_TOL: f32 = 5e-4;
-const FACE_B_REL_TOL: f32 = 0.02;
-const EDGE_ABS_TOL: f32 = 1e-3;
-const EDGE_REL_TOL: f32 = 0.05;
-
-/// The separating-axis search with a hull on either side (see the module notes). A face
-/// farther apart than `margin` already proves no contact: the edge pairs are then skipped.
-fn hull_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
-    let d = b.centre() - a.centre();
-    let consider = |best: &mut (Vec3, f32), n: Vec3| {
-        if let Some(n) = n.try_normalize() {
-            let g = gap(a, b, d, n);
-            if g > best.1 {
-                *best = (n, g);
-            }
-        }
-    };
-    // Face normals: a hull's outward ones (B's reversed), else both ways along an axis.
-    let mut faces = [(Vec3::Z, f32::NEG_INFINITY); 2];
-    for (best, (s, sign)) in faces.iter_mut().zip([(a, 1.0f32), (b, -1.0)]) {
-        match *s {
-            Solid::Hull {
-                hull,
-                rotation,
-                scale,
-                ..
-            } => {
-                for f in 0..hull.faces().len() {
-                    consider(best, hull_face_normal(hull, rotation, scale, f) * sign);
-                }
-            }
-            _ => {
-                let (k, axes) = s.axes();
-                for &u in &axes[..k] {
-                    consider(best, u);
-                    consider(best, -u);
-                }
-            }
-        }
-    }
-    let [face_a, face_b] = faces;
-    let face = if face_b.1 > face_a.1 + FACE_B_ABS_TOL + FACE_B_REL_TOL * face_a.1.abs() {
-        face_b
-    } else {
-        face_a
-    };
-    if face_a.1.max(face_b.1) > margin {
-        return if face_a.1 > face_b.1 { face_a } else { face_b };
-    }
-    let mut edge = (Vec3::Z, f32::NEG_INFINITY);
-    let mut ea = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
-    let mut eb = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
-    let na = edge_directions(a, &mut ea);
-    let nb = edge_directions(b, &mut eb);
-    let both_hulls = a.is_hull() && b.is_hull();
-    for &(u, fa0, fa1) in &ea[..na] {
-        for &(v, fb0, fb1) in &eb[..nb] {
-            if both_hulls && !arcs_cross(fa0, fa1, -fb0, -fb1) {
-                continue;
-            }
-            // Nearly parallel edges give no direction of their own.
-            let n = u.cross(v);
-            if n.length_squared() > 1e-8 * u.length_squared() * v.length_squared() {
-                consider(&mut edge, n);
-                consider(&mut edge, -n);
-            }
-        }
-    }
-    consider(&mut edge, d);
-    for axis in [a.round_axis(), b.round_axis()].into_iter().flatten() {
-        consider(&mut edge, d - axis * axis.dot(d));
-    }
-    if a.round_axis().is_some() || b.round_axis().is_some() {
-        // A round solid's best direction is found by the search, from the best candidate.
-        let best = [face_a, face_b, edge]
-            .into_iter()
-            .fold(face_a, |x, y| if y.1 > x.1 { y } else { x });
-        return refine(a, b, d, best);
-    }
-    if edge.1 > face.1 + EDGE_ABS_TOL + EDGE_REL_TOL * face.1.abs() {
-        edge
-    } else {
-        face
-    }
-}
-
 /// Pattern search from `start` on the unit sphere: try the eight neighbours at the current
 /// step along a tangent basis, move to the best improvement, else halve the step. The gap
 /// has ridges where the normal crosses an axis of either solid (a box's faces, a round
 /// side's line, a hull's edge: the support function kinks there); a neighbour within a step
 /// of one is also tried on it, and on a ridge the basis follows it, so the search slides
 /// along it.
-fn refine(a: &Solid, b: &Solid, d: Vec3, start: (Vec3, f32)) -> (Vec3, f32) {
+pub(super) fn refine(a: &Solid, b: &Solid, d: Vec3, start: (Vec3, f32)) -> (Vec3, f32) {
     let (mut n, mut g) = start;
     let mut step = 0.1f32;
     let mut buffer = [Vec3::ZERO; 2 * MAX_RIDGES];

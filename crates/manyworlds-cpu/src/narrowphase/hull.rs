@@ -1,17 +1,236 @@
 //! Every shape against a convex hull (the hull always second). A plane takes the hull's
 //! vertices below it, as it does a box's; a sphere its centre's closest point on the hull
-//! (exact); a capsule, box, cylinder or hull goes through the separating-axis search and
-//! feature overlap of [`super::convex`].
+//! (exact); a capsule, box, cylinder or hull goes through [`super::convex`]'s feature overlap
+//! with the hull's supporting features and separating-axis search below (Gottschalk 2000;
+//! Gregorius, "The separating axis test between convex polyhedra", GDC 2013): both solids'
+//! face normals and the cross products of edge directions, hull edge pairs pruned to those
+//! whose arcs cross on the Gauss map (the pairs that make a face of the Minkowski
+//! difference), refined by the support search against a round solid.
 
 use glam::{Mat3, Vec3};
 use manyworlds_core::{ConvexHull, Pose};
 
-use super::convex::{hull_face_normal, solid_solid, Solid};
+use super::convex::{gap, refine, solid_solid, Feature, Solid, FEATURE_VERTICES, FLAT_SIN};
 use super::cylinder::cylinder_solid;
 use super::manifold::{Manifold, MAX_POINTS};
 use super::plane::{plane_frame, reduce_to_four};
 use super::segment::closest_point_segment;
 use manyworlds_core::MAX_HULL_VERTICES;
+
+/// Edges of a hull of at most [`MAX_HULL_VERTICES`] vertices: E ≤ 3V − 6 (Euler).
+const MAX_HULL_EDGES: usize = 3 * MAX_HULL_VERTICES - 6;
+
+/// The hull vertex farthest along `local` (a direction in the hull's unscaled frame, already
+/// multiplied by the scale); ties to the lower index.
+pub(super) fn hull_support_vertex(hull: &ConvexHull, local: Vec3) -> usize {
+    let mut best = (0, f32::NEG_INFINITY);
+    for (i, v) in hull.vertices().iter().enumerate() {
+        let h = v.dot(local);
+        if h > best.1 {
+            best = (i, h);
+        }
+    }
+    best.0
+}
+
+/// A hull face's outward unit normal in world coordinates: normals map by the inverse
+/// transpose, R (n / s).
+pub(super) fn hull_face_normal(hull: &ConvexHull, rotation: Mat3, scale: Vec3, f: usize) -> Vec3 {
+    (rotation * (hull.faces()[f].normal / scale)).normalize_or_zero()
+}
+
+/// The hull's supporting feature along `n`: the face whose normal is within `FLAT_SIN` of
+/// it, else an edge at the supporting vertex nearly across it, else that vertex. Codes:
+/// 1 + face, 1 + F + edge, 1 + F + E + vertex.
+pub(super) fn hull_feature(
+    hull: &ConvexHull,
+    position: Vec3,
+    rotation: Mat3,
+    scale: Vec3,
+    n: Vec3,
+) -> Feature {
+    let world = |i: u32| position + rotation * (scale * hull.vertices()[i as usize]);
+    let (faces, edges) = (hull.faces().len() as u32, hull.edges().len() as u32);
+    let mut best = (0, f32::NEG_INFINITY);
+    for f in 0..hull.faces().len() {
+        let c = hull_face_normal(hull, rotation, scale, f).dot(n);
+        if c > best.1 {
+            best = (f, c);
+        }
+    }
+    if 1.0 - best.1 < 0.5 * FLAT_SIN * FLAT_SIN {
+        let l = hull.face_loop(best.0);
+        let count = l.len().min(FEATURE_VERTICES);
+        let mut points = [Vec3::ZERO; FEATURE_VERTICES];
+        for (k, p) in points[..count].iter_mut().enumerate() {
+            *p = world(l[k * l.len() / count]);
+        }
+        return Feature::new(1 + best.0 as u32, &points[..count]);
+    }
+    let top = hull_support_vertex(hull, scale * (rotation.transpose() * n)) as u32;
+    let mut edge = (u32::MAX, FLAT_SIN);
+    for (e, h) in hull.edges().iter().enumerate() {
+        if h.vertices.contains(&top) {
+            let d = world(h.vertices[1]) - world(h.vertices[0]);
+            let across = n.dot(d).abs() / d.length().max(1e-30);
+            if across < edge.1 {
+                edge = (e as u32, across);
+            }
+        }
+    }
+    if edge.0 != u32::MAX {
+        let h = hull.edges()[edge.0 as usize];
+        return Feature::new(
+            1 + faces + edge.0,
+            &[world(h.vertices[0]), world(h.vertices[1])],
+        );
+    }
+    Feature::new(1 + faces + edges + top, &[world(top)])
+}
+
+/// A hull's world vertex `i`.
+fn hull_vertex(s: &Solid, i: u32) -> Vec3 {
+    match *s {
+        Solid::Hull {
+            hull,
+            position,
+            rotation,
+            scale,
+            ..
+        } => position + rotation * (scale * hull.vertices()[i as usize]),
+        _ => Vec3::ZERO,
+    }
+}
+
+/// A solid's edge directions for the separating-axis test: a hull's edges (with the outward
+/// normals of the two faces beside each, for Gauss-map pruning), else its axes (a box's
+/// three, a round solid's one) with no faces. Returns how many.
+fn edge_directions(s: &Solid, out: &mut [(Vec3, Vec3, Vec3)]) -> usize {
+    match *s {
+        Solid::Hull {
+            hull,
+            rotation,
+            scale,
+            ..
+        } => {
+            let k = hull.edges().len().min(out.len());
+            for (slot, e) in out.iter_mut().zip(hull.edges()) {
+                let d = hull_vertex(s, e.vertices[1]) - hull_vertex(s, e.vertices[0]);
+                *slot = (
+                    d,
+                    hull_face_normal(hull, rotation, scale, e.faces[0] as usize),
+                    hull_face_normal(hull, rotation, scale, e.faces[1] as usize),
+                );
+            }
+            k
+        }
+        _ => {
+            let (k, axes) = s.axes();
+            for (slot, &axis) in out.iter_mut().zip(&axes[..k]) {
+                *slot = (axis, Vec3::ZERO, Vec3::ZERO);
+            }
+            k
+        }
+    }
+}
+
+/// Whether edge arcs (a, b) of A and (c, d) of B, their face normals with B's negated, cross
+/// on the Gauss map: the edges then make a face of the Minkowski difference (Gregorius 2013).
+fn arcs_cross(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> bool {
+    let bxa = b.cross(a);
+    let dxc = d.cross(c);
+    let (cba, dba) = (c.dot(bxa), d.dot(bxa));
+    let (adc, bdc) = (a.dot(dxc), b.dot(dxc));
+    cba * dba < 0.0 && adc * bdc < 0.0 && cba * bdc > 0.0
+}
+
+/// Tolerances by which B's faces must beat A's, and edge pairs the faces, to be taken: as
+/// the box–box test's, so that a face resting on a face keeps its reference face.
+const FACE_B_ABS_TOL: f32 = 5e-4;
+const FACE_B_REL_TOL: f32 = 0.02;
+const EDGE_ABS_TOL: f32 = 1e-3;
+const EDGE_REL_TOL: f32 = 0.05;
+
+/// The separating-axis search with a hull on either side (see the module notes). A face
+/// farther apart than `margin` already proves no contact: the edge pairs are then skipped.
+pub(super) fn hull_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
+    let d = b.centre() - a.centre();
+    let consider = |best: &mut (Vec3, f32), n: Vec3| {
+        if let Some(n) = n.try_normalize() {
+            let g = gap(a, b, d, n);
+            if g > best.1 {
+                *best = (n, g);
+            }
+        }
+    };
+    // Face normals: a hull's outward ones (B's reversed), else both ways along an axis.
+    let mut faces = [(Vec3::Z, f32::NEG_INFINITY); 2];
+    for (best, (s, sign)) in faces.iter_mut().zip([(a, 1.0f32), (b, -1.0)]) {
+        match *s {
+            Solid::Hull {
+                hull,
+                rotation,
+                scale,
+                ..
+            } => {
+                for f in 0..hull.faces().len() {
+                    consider(best, hull_face_normal(hull, rotation, scale, f) * sign);
+                }
+            }
+            _ => {
+                let (k, axes) = s.axes();
+                for &u in &axes[..k] {
+                    consider(best, u);
+                    consider(best, -u);
+                }
+            }
+        }
+    }
+    let [face_a, face_b] = faces;
+    let face = if face_b.1 > face_a.1 + FACE_B_ABS_TOL + FACE_B_REL_TOL * face_a.1.abs() {
+        face_b
+    } else {
+        face_a
+    };
+    if face_a.1.max(face_b.1) > margin {
+        return if face_a.1 > face_b.1 { face_a } else { face_b };
+    }
+    let mut edge = (Vec3::Z, f32::NEG_INFINITY);
+    let mut ea = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
+    let mut eb = [(Vec3::ZERO, Vec3::ZERO, Vec3::ZERO); MAX_HULL_EDGES];
+    let na = edge_directions(a, &mut ea);
+    let nb = edge_directions(b, &mut eb);
+    let both_hulls = a.is_hull() && b.is_hull();
+    for &(u, fa0, fa1) in &ea[..na] {
+        for &(v, fb0, fb1) in &eb[..nb] {
+            if both_hulls && !arcs_cross(fa0, fa1, -fb0, -fb1) {
+                continue;
+            }
+            // Nearly parallel edges give no direction of their own.
+            let n = u.cross(v);
+            if n.length_squared() > 1e-8 * u.length_squared() * v.length_squared() {
+                consider(&mut edge, n);
+                consider(&mut edge, -n);
+            }
+        }
+    }
+    consider(&mut edge, d);
+    for axis in [a.round_axis(), b.round_axis()].into_iter().flatten() {
+        consider(&mut edge, d - axis * axis.dot(d));
+    }
+    if a.round_axis().is_some() || b.round_axis().is_some() {
+        // A round solid's best direction is found by the search, from the best candidate.
+        let best = [face_a, face_b, edge]
+            .into_iter()
+            .fold(face_a, |x, y| if y.1 > x.1 { y } else { x });
+        return refine(a, b, d, best);
+    }
+    if edge.1 > face.1 + EDGE_ABS_TOL + EDGE_REL_TOL * face.1.abs() {
+        edge
+    } else {
+        face
+    }
+}
 
 /// The box of half extents `half` at `pose`, as a [`Solid`].
 fn box_solid(pose: &Pose, half: Vec3) -> Solid<'static> {
