@@ -762,6 +762,8 @@ mod rapier {
                                 )),
                                 SharedShape::cylinder(half_length, radius),
                             )]),
+                            // The benched robots have no hulls.
+                            Shape::Hull { .. } => continue,
                         };
                         let groups = InteractionGroups::new(
                             Group::from_bits_retain(c.filter.memberships),

@@ -1,5 +1,6 @@
 // The narrow phase for any two shapes (narrowphase/mod.rs): the pair function takes the
-// lower-ranked shape first (plane < sphere < cylinder < capsule < box, as on the CPU), and the
+// lower-ranked shape first (plane < sphere < cylinder < capsule < box < hull, as on the CPU),
+// and the
 // result is flipped back when the pair came the other way round. Each surface's radius of
 // curvature is recorded.
 //!include common.wgsl
@@ -8,6 +9,7 @@
 //!include narrowphase_capsule.wgsl
 //!include narrowphase_box_box.wgsl
 //!include narrowphase_cylinder.wgsl
+//!include narrowphase_hull.wgsl
 
 // Radius of curvature of a shape's surface at pose where it touches along `normal`: a
 // sphere's or capsule's radius, a cylinder's on its side (the normal across its axis), none
@@ -26,8 +28,10 @@ fn shape_rounding(s: ShapeDesc, pose: Pose, normal: vec3f) -> f32 {
     return 0.0;
 }
 
-// The order of shapes within a pair (narrowphase/mod.rs's `rank`).
-fn shape_rank(kind: u32) -> u32 {
+// The order of shapes within a pair (narrowphase/mod.rs's `rank`); a hull's index (the
+// kind's high bits) does not count.
+fn shape_rank(kind_bits: u32) -> u32 {
+    let kind = kind_bits & SHAPE_KIND_MASK;
     if kind == SHAPE_CYLINDER {
         return 2u;
     }
@@ -47,6 +51,9 @@ fn is_pair(a: ShapeDesc, b: ShapeDesc, ka: u32, kb: u32) -> bool {
 
 // Shape a (rank ≤ rank of b) at pa against shape b at pb.
 fn collide_ordered(a: ShapeDesc, pa: Pose, b: ShapeDesc, pb: Pose, margin: f32) -> Manifold {
+    if (SCENE_SHAPES & (1u << SHAPE_HULL)) != 0u && (b.kind & SHAPE_KIND_MASK) == SHAPE_HULL {
+        return collide_hull(a, pa, b, pb, margin);
+    }
     if is_pair(a, b, SHAPE_PLANE, SHAPE_SPHERE) {
         return plane_sphere(pa, pb, b.size.x, margin);
     }

@@ -12,34 +12,40 @@
 // neighbours loop.
 
 const CONVEX_CAP_SIDES: u32 = 8u;
+// Vertices a feature keeps (convex.rs FEATURE_VERTICES): names an edge crossing i·16 + j.
+const CONVEX_FEATURE_VERTICES: u32 = 16u;
 const CONVEX_SEARCH_MIN_STEP: f32 = 1e-4;
 const CONVEX_SEARCH_TRIALS: u32 = 48u;
-const CONVEX_CANDIDATES: u32 = 24u;
+const CONVEX_CANDIDATES: u32 = 64u;
 // Stands in for Rust's f32::NEG_INFINITY as "no direction yet".
 const CONVEX_NONE: f32 = -3.40282347e38;
 
 // A solid in world coordinates. kind SHAPE_CAPSULE: size (half length, radius), its axis
 // axes[2]; SHAPE_BOX: half extents along the axes; SHAPE_CYLINDER: size (half length, radius)
-// about axes[2], with axes[0] and axes[1] placing its cap octagon.
+// about axes[2], with axes[0] and axes[1] placing its cap octagon; SHAPE_HULL
+// (narrowphase_hull.wgsl): the scene's hull `hull` scaled by size, turned by axes, placed at
+// origin, centre its centroid.
 struct ConvexSolid {
     centre: vec3f,
     kind: u32,
     axes: mat3x3f,
     size: vec3f,
+    origin: vec3f,
+    hull: u32,
 }
 
-// A supporting feature: up to 8 vertices in cyclic order (1 a point, 2 a segment), and a
+// A supporting feature: up to 16 vertices in cyclic order (1 a point, 2 a segment), and a
 // code naming it for warm starting.
 struct ConvexFeature {
-    vertices: array<vec3f, 8>,
+    vertices: array<vec3f, 16>,
     count: u32,
     code: u32,
 }
 
 // The candidate contacts: on A's feature (xyz) with the depth to B's (w), and feature ids.
 struct ConvexCandidates {
-    points: array<vec4f, 24>,
-    ids: array<u32, 24>,
+    points: array<vec4f, 64>,
+    ids: array<u32, 64>,
     count: u32,
 }
 
@@ -499,47 +505,60 @@ fn solid_solid(a: ConvexSolid, b: ConvexSolid, margin: f32) -> Manifold {
     }
     var fa = convex_feature(a, n);
     var fb = convex_feature(b, -n);
-    let codes = (fa.code << 18u) | (fb.code << 8u);
+    return convex_contact(&fa, &fb, n, margin, false);
+}
+
+// The overlap of features fa (A's along n) and fb (B's along −n), as solid_solid builds it;
+// `joining`: with a hull, features apart and not overlapping along n take the direction and
+// distance of their closest points (convex.rs).
+fn convex_contact(
+    fa: ptr<function, ConvexFeature>,
+    fb: ptr<function, ConvexFeature>,
+    n: vec3f,
+    margin: f32,
+    joining: bool,
+) -> Manifold {
+    let codes = ((*fa).code << 18u) | ((*fb).code << 8u);
     var list: ConvexCandidates;
     list.count = 0u;
     // A's vertices over B's polygon, B's over A's.
-    if fb.count >= 3u {
-        for (var i = 0u; i < fa.count; i++) {
-            let x = fa.vertices[i];
-            if convex_inside(&fb, x, n) {
-                let h = convex_height_over(&fb, x, n);
+    if (*fb).count >= 3u {
+        for (var i = 0u; i < (*fa).count; i++) {
+            let x = (*fa).vertices[i];
+            if convex_inside(fb, x, n) {
+                let h = convex_height_over(fb, x, n);
                 if h.y != 0.0 {
                     convex_add(&list, x, h.x, (1u << 28u) | codes | i, margin);
                 }
             }
         }
     }
-    if fa.count >= 3u {
-        for (var i = 0u; i < fb.count; i++) {
-            let y = fb.vertices[i];
-            if convex_inside(&fa, y, n) {
-                let h = convex_height_over(&fa, y, n);
+    if (*fa).count >= 3u {
+        for (var i = 0u; i < (*fb).count; i++) {
+            let y = (*fb).vertices[i];
+            if convex_inside(fa, y, n) {
+                let h = convex_height_over(fa, y, n);
                 if h.y != 0.0 {
                     convex_add(&list, y + n * h.x, -h.x, (2u << 28u) | codes | i, margin);
                 }
             }
         }
     }
-    if fa.count == 2u && fb.count == 2u && convex_collinear(&fa, &fb, n) {
-        convex_overlap_of_lines(&fa, &fb, n, (3u << 28u) | codes, margin, &list);
+    if (*fa).count == 2u && (*fb).count == 2u && convex_collinear(fa, fb, n) {
+        convex_overlap_of_lines(fa, fb, n, (3u << 28u) | codes, margin, &list);
     } else {
-        let ea = convex_edge_count(&fa);
-        let eb = convex_edge_count(&fb);
+        let ea = convex_edge_count(fa);
+        let eb = convex_edge_count(fb);
         for (var i = 0u; i < ea; i++) {
-            let p0 = fa.vertices[i];
-            let p1 = fa.vertices[convex_next(&fa, i)];
+            let p0 = (*fa).vertices[i];
+            let p1 = (*fa).vertices[convex_next(fa, i)];
             for (var j = 0u; j < eb; j++) {
-                let q0 = fb.vertices[j];
-                let q1 = fb.vertices[convex_next(&fb, j)];
+                let q0 = (*fb).vertices[j];
+                let q1 = (*fb).vertices[convex_next(fb, j)];
                 let st = convex_crossing(p0, p1, q0, q1, n);
                 if st.z != 0.0 {
                     let x = mix(p0, p1, st.x);
-                    let id = (4u << 28u) | codes | (i * CONVEX_CAP_SIDES + j);
+                    let id = (4u << 28u) | codes | (i * CONVEX_FEATURE_VERTICES + j);
                     convex_add(&list, x, dot(n, mix(q0, q1, st.y) - x), id, margin);
                 }
             }
@@ -548,8 +567,17 @@ fn solid_solid(a: ConvexSolid, b: ConvexSolid, margin: f32) -> Manifold {
     if list.count == 0u {
         // No overlap seen along the normal (features meeting at an end or a corner): the
         // closest points of their edges.
-        let closest = convex_closest_of_features(&fa, &fb);
-        convex_add(&list, closest[0], dot(n, closest[1] - closest[0]), codes, margin);
+        let closest = convex_closest_of_features(fa, fb);
+        var normal = n;
+        var separation = dot(n, closest[1] - closest[0]);
+        let apart = closest[1] - closest[0];
+        let joined = convex_normalize_or(apart, vec3f(0.0));
+        if joining && separation > 0.0 && any(joined != vec3f(0.0)) {
+            normal = joined;
+            separation = length(apart);
+        }
+        convex_add(&list, closest[0], separation, codes, margin);
+        return convex_build(normal, &list);
     }
     return convex_build(n, &list);
 }

@@ -8,7 +8,7 @@
 
 // The solid of a shape of kind SHAPE_CAPSULE, SHAPE_BOX or SHAPE_CYLINDER at `pose`.
 fn convex_solid(pose: Pose, kind: u32, size: vec3f) -> ConvexSolid {
-    return ConvexSolid(pose.position, kind, quat_to_mat3(pose.orientation), size);
+    return ConvexSolid(pose.position, kind, quat_to_mat3(pose.orientation), size, pose.position, 0u);
 }
 
 fn cylinder_capsule(a: Pose, la: f32, ra: f32, b: Pose, lb: f32, rb: f32, margin: f32) -> Manifold {

@@ -275,7 +275,10 @@ fn step_worlds(
             reach = (length(body_linear_velocity[b]) + world_scenes[scene_world].gravity.w
                 + length(body_angular_velocity[b]) * arm) * dt;
         }
-        let half = shape_half_size(collider.shape, pose) + (reach + 0.5 * params.speculative_distance);
+        // A hull's box: its bounding sphere about the collider's origin.
+        let is_hull = (collider.shape.kind & SHAPE_KIND_MASK) == SHAPE_HULL;
+        let shape_half = select(shape_half_size(collider.shape, pose), vec3f(collider.bounding_radius), is_hull);
+        let half = shape_half + (reach + 0.5 * params.speculative_distance);
         collider_pose[i] = pose;
         collider_reach[i] = reach;
         collider_min[i] = pose.position - half;

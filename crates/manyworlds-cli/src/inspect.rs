@@ -31,6 +31,10 @@ fn shape(shape: &Shape) -> String {
             half_length,
             radius,
         } => format!("cylinder r {radius:.4} length {:.4}", 2.0 * half_length),
+        Shape::Hull { hull, scale } => format!(
+            "hull {} scaled {:.4} x {:.4} x {:.4}",
+            hull.0, scale.x, scale.y, scale.z
+        ),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Mass, centre of mass and inertia tensor of shapes and of compound bodies.
 
+use crate::convex_hull::ConvexHull;
 use crate::pose::Pose;
 use crate::shape::Shape;
 use glam::{Mat3, Vec3};
@@ -23,11 +24,26 @@ impl MassProperties {
     };
 
     /// Mass properties of a solid shape of uniform `density`, in the shape's frame. None for
-    /// the half-space, which has no finite mass.
+    /// the half-space, which has no finite mass, and for a hull, whose data is its scene's
+    /// (see [`MassProperties::of_shape_in`]).
     pub fn of_shape(shape: &Shape, density: f32) -> Option<MassProperties> {
+        Self::of_shape_in(shape, density, &[])
+    }
+
+    /// As [`MassProperties::of_shape`], a hull's read from `hulls` (None if not there).
+    pub fn of_shape_in(
+        shape: &Shape,
+        density: f32,
+        hulls: &[ConvexHull],
+    ) -> Option<MassProperties> {
         use std::f32::consts::PI;
         let diagonal = match *shape {
             Shape::Plane => return None,
+            Shape::Hull { hull, scale } => {
+                return hulls
+                    .get(hull.0 as usize)
+                    .map(|h| Self::of_hull(h, scale, density))
+            }
             Shape::Sphere { radius } => {
                 let m = density * shape.volume();
                 return Some(Self::at_origin(m, Vec3::splat(0.4 * m * radius * radius)));
@@ -68,6 +84,21 @@ impl MassProperties {
             }
         };
         Some(Self::at_origin(diagonal.0, diagonal.1))
+    }
+
+    /// A solid hull scaled by `scale`: from its moments (`hull_mass.rs`), the inertia about
+    /// the centroid c is I = tr(C) E − C with C = ρ (∫x xᵀ dV − V c cᵀ).
+    fn of_hull(hull: &ConvexHull, scale: Vec3, density: f32) -> MassProperties {
+        let volume = hull.volume(scale);
+        let c = hull.centroid(scale);
+        let outer = Mat3::from_cols(c * c.x, c * c.y, c * c.z);
+        let covariance = (hull.second_moment(scale) - outer * volume) * density;
+        let trace = covariance.x_axis.x + covariance.y_axis.y + covariance.z_axis.z;
+        MassProperties {
+            mass: density * volume,
+            center_of_mass: c,
+            inertia: Mat3::IDENTITY * trace - covariance,
+        }
     }
 
     fn at_origin(mass: f32, principal: Vec3) -> MassProperties {

@@ -2,6 +2,7 @@
 //! how deep dynamic shapes sit in the static planes, how fast bodies still move, how many are
 //! at rest, and which worlds are no longer finite.
 
+use crate::convex_hull::ConvexHull;
 use crate::pose::Pose;
 use crate::scene::Scene;
 use crate::shape::Shape;
@@ -26,7 +27,13 @@ pub struct Plausibility {
 
 /// How far the lowest point of `shape` at `pose` lies below the plane through `origin` with
 /// unit normal `normal` (negative when above).
-fn depth_below(shape: &Shape, pose: &Pose, origin: Vec3, normal: Vec3) -> f32 {
+fn depth_below(
+    shape: &Shape,
+    pose: &Pose,
+    origin: Vec3,
+    normal: Vec3,
+    hulls: &[ConvexHull],
+) -> f32 {
     let center_height = normal.dot(pose.position - origin);
     let reach = match *shape {
         Shape::Plane => return f32::NEG_INFINITY,
@@ -47,6 +54,10 @@ fn depth_below(shape: &Shape, pose: &Pose, origin: Vec3, normal: Vec3) -> f32 {
             let c = (pose.orientation * Vec3::Z).dot(normal);
             c.abs() * half_length + radius * (1.0 - c * c).max(0.0).sqrt()
         }
+        Shape::Hull { hull, scale } => match hulls.get(hull.0 as usize) {
+            Some(h) => h.support(scale, -(pose.orientation.conjugate() * normal)),
+            None => return f32::NEG_INFINITY,
+        },
     };
     reach - center_height
 }
@@ -125,7 +136,7 @@ impl Plausibility {
                     }
                     for c in body.colliders.clone() {
                         let pose = body_pose.compose(&scene.colliders()[c].pose);
-                        let depth = depth_below(&shape(w, c), &pose, origin, normal);
+                        let depth = depth_below(&shape(w, c), &pose, origin, normal, scene.hulls());
                         out.max_penetration = out.max_penetration.max(depth);
                     }
                 }

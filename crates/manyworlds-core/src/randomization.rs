@@ -573,13 +573,15 @@ fn apply(target: Target, mode: Mode, x: f32, e: usize, scene: &Scene, d: &mut Wo
                 let density = mean_density(
                     p.colliders[colliders.clone()].iter().map(|k| &k.shape),
                     p.bodies[e].mass,
+                    scene.hulls(),
                 );
                 let old = p.colliders[c].shape;
                 let new = resized(&old, |v| set(mode, v, x));
                 p.colliders[c].shape = new;
                 if let (true, Some(density)) = (scene.bodies()[e].is_dynamic(), density) {
                     let pose = &scene.colliders()[c].pose;
-                    p.bodies[e] = mass_after_resize(&p.bodies[e], pose, &old, &new, density);
+                    p.bodies[e] =
+                        mass_after_resize(&p.bodies[e], pose, &old, &new, density, scene.hulls());
                 }
             }
         }
@@ -638,6 +640,11 @@ fn resized(shape: &Shape, f: impl Fn(f32) -> f32) -> Shape {
         } => Shape::Cylinder {
             half_length: f(half_length),
             radius: f(radius),
+        },
+        // A hull's size is its scale along each local axis.
+        Shape::Hull { hull, scale } => Shape::Hull {
+            hull,
+            scale: Vec3::new(f(scale.x), f(scale.y), f(scale.z)),
         },
     }
 }
@@ -789,6 +796,7 @@ fn sizes(shape: &Shape) -> Vec<f32> {
             half_length,
             radius,
         } => vec![half_length, radius],
+        Shape::Hull { scale, .. } => scale.to_array().to_vec(),
     }
 }
 
@@ -893,5 +901,50 @@ mod tests {
                 "{target:?}"
             );
         }
+    }
+
+    /// A size rule scales a hull's scale on every axis, and its mass and inertia follow as
+    /// those of the scaled hull (x³ and x⁵ for a uniform scale x).
+    #[test]
+    fn a_size_rule_scales_a_hull_and_its_mass_follows() {
+        let corners: Vec<Vec3> = (0..8)
+            .map(|i| {
+                Vec3::new(
+                    if i & 1 == 0 { -0.2 } else { 0.2 },
+                    if i & 2 == 0 { -0.1 } else { 0.1 },
+                    if i & 4 == 0 { -0.3 } else { 0.3 },
+                )
+            })
+            .collect();
+        let mut builder = SceneBuilder::new();
+        let hull = builder.add_hull(crate::ConvexHull::from_points(&corners, 64).unwrap().0);
+        builder.add_body(BodyDesc::dynamic("rock").collider(
+            ColliderDesc::new(Shape::hull(hull, Vec3::new(1.0, 2.0, 1.0))).density(500.0),
+        ));
+        let scene = builder.build().unwrap();
+        let r = randomizer(
+            vec![Rule::new(Target::Size, uniform(0.5, 2.0), Mode::Scale).named("rock")],
+            &scene,
+        )
+        .unwrap();
+        let d = r.draw(&scene, Vec3::ZERO, 7, 3, 0);
+        let x = d.values[0];
+        let Shape::Hull { scale, .. } = d.parameters.colliders[0].shape else {
+            panic!("still a hull");
+        };
+        assert!(
+            (scale - Vec3::new(x, 2.0 * x, x)).length() < 1e-6,
+            "{scale} {x}"
+        );
+        let (m0, m) = (scene.bodies()[0].mass, d.parameters.bodies[0]);
+        let k = x * x * x;
+        assert!(
+            (m.mass / m0.mass - k).abs() < 1e-4 * k,
+            "{} {}",
+            m.mass,
+            m0.mass
+        );
+        let i = m.inertia.x_axis.x / m0.inertia.x_axis.x;
+        assert!((i - k * x * x).abs() < 1e-3 * k * x * x, "{i}");
     }
 }

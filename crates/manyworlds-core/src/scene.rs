@@ -3,6 +3,7 @@
 use crate::actuator::Actuator;
 use crate::articulation::{excluded_pairs, resolve_joints, validate_actuators, JointEntry};
 use crate::body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
+use crate::convex_hull::{ConvexHull, HullId};
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
 use crate::joint::{Joint, JointDesc, JointKind};
@@ -13,6 +14,7 @@ use crate::pose::Pose;
 use crate::shape::Shape;
 use crate::validate::{finite_vec, in_range, positive, validate_pose};
 use glam::{Mat3, Vec3};
+use std::sync::Arc;
 
 /// Colliders per scene are numbered with 16 bits in contact keys.
 pub const MAX_COLLIDERS: usize = u16::MAX as usize;
@@ -67,6 +69,9 @@ pub struct Scene {
     /// Each joint's initial accumulated angle (a revolute joint's initial q, turns counted;
     /// zero for the other kinds and until set by `set_initial_joint_positions`).
     initial_joint_angles: Vec<f32>,
+    /// Convex hulls the colliders' [`Shape::Hull`]s refer to: one copy, shared by every
+    /// clone of the scene (every world).
+    hulls: Arc<[ConvexHull]>,
 }
 
 impl Scene {
@@ -76,6 +81,11 @@ impl Scene {
 
     pub fn colliders(&self) -> &[Collider] {
         &self.colliders
+    }
+
+    /// The convex hulls [`Shape::Hull`] colliders refer to by [`HullId`].
+    pub fn hulls(&self) -> &[ConvexHull] {
+        &self.hulls
     }
 
     pub fn body_count(&self) -> usize {
@@ -197,6 +207,7 @@ impl Scene {
         joints: Vec<Joint>,
         actuators: Vec<Actuator>,
         excluded_pairs: Vec<(u32, u32)>,
+        hulls: Vec<ConvexHull>,
     ) -> Scene {
         let initial_joint_angles = vec![0.0; joints.len()];
         Scene {
@@ -206,6 +217,7 @@ impl Scene {
             actuators,
             excluded_pairs,
             initial_joint_angles,
+            hulls: hulls.into(),
         }
     }
 }
@@ -238,11 +250,19 @@ pub struct SceneBuilder {
     joints: Vec<JointEntry>,
     actuators: Vec<Actuator>,
     exclusions: Vec<(usize, usize)>,
+    hulls: Vec<ConvexHull>,
 }
 
 impl SceneBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Adds a convex hull (see [`ConvexHull::from_points`]) for colliders to use as
+    /// [`Shape::Hull`]; it is stored once, whatever the number of colliders and worlds.
+    pub fn add_hull(&mut self, hull: ConvexHull) -> HullId {
+        self.hulls.push(hull);
+        HullId(self.hulls.len() as u32 - 1)
     }
 
     /// Adds a body and returns the index it will have in the scene.
@@ -308,13 +328,16 @@ impl SceneBuilder {
                 max: MAX_COLLIDERS,
             });
         }
-        let mut scene = Scene::default();
+        let mut scene = Scene {
+            hulls: self.hulls.into(),
+            ..Scene::default()
+        };
         for (index, desc) in self.bodies.into_iter().enumerate() {
             let element = format!("body {index} \"{}\"", desc.name);
             let first = scene.colliders.len();
             for (k, collider) in desc.colliders.iter().enumerate() {
                 let element = format!("collider {k} of {element}");
-                validate_collider(collider, desc.kind, &element)?;
+                validate_collider(collider, desc.kind, scene.hulls.len(), &element)?;
                 scene.colliders.push(Collider {
                     body: index,
                     shape: collider.shape,
@@ -326,9 +349,8 @@ impl SceneBuilder {
                     filter: collider.filter,
                 });
             }
-            scene
-                .bodies
-                .push(resolve_body(desc, &element, first..scene.colliders.len())?);
+            let body = resolve_body(desc, &element, first..scene.colliders.len(), &scene.hulls)?;
+            scene.bodies.push(body);
         }
         scene.joints = resolve_joints(self.joints, &scene.bodies)?;
         scene.initial_joint_angles = vec![0.0; scene.joints.len()];
@@ -339,23 +361,43 @@ impl SceneBuilder {
     }
 }
 
-fn validate_collider(c: &ColliderDesc, kind: BodyKind, element: &str) -> Result<(), SceneError> {
+fn validate_collider(
+    c: &ColliderDesc,
+    kind: BodyKind,
+    hull_count: usize,
+    element: &str,
+) -> Result<(), SceneError> {
     validate_pose(&c.pose, element)?;
-    validate_shape_and_material(&c.shape, &c.material, kind, element)?;
+    validate_shape_and_material(&c.shape, &c.material, kind, hull_count, element)?;
     if kind == BodyKind::Dynamic {
         positive(c.density, element, "density")?;
     }
     Ok(())
 }
 
-/// Checks a collider's shape (its sizes, and a plane only on a static body) and material.
+/// Checks a collider's shape (its sizes, a hull among the scene's `hull_count`, and a plane
+/// only on a static body) and material.
 pub(crate) fn validate_shape_and_material(
     shape: &Shape,
     material: &Material,
     kind: BodyKind,
+    hull_count: usize,
     element: &str,
 ) -> Result<(), SceneError> {
     match *shape {
+        Shape::Hull { hull, scale } => {
+            if hull.0 as usize >= hull_count {
+                return Err(SceneError::MissingReference {
+                    element: element.to_owned(),
+                    what: "hull",
+                    index: hull.0 as usize,
+                    count: hull_count,
+                });
+            }
+            positive(scale.x, element, "scale.x")?;
+            positive(scale.y, element, "scale.y")?;
+            positive(scale.z, element, "scale.z")?;
+        }
         Shape::Plane => {
             if kind == BodyKind::Dynamic {
                 return Err(SceneError::PlaneOnDynamicBody {
@@ -394,6 +436,7 @@ fn resolve_body(
     desc: BodyDesc,
     element: &str,
     colliders: std::ops::Range<usize>,
+    hulls: &[ConvexHull],
 ) -> Result<Body, SceneError> {
     validate_pose(&desc.pose, element)?;
     finite_vec(desc.linear_velocity, element, "linear_velocity")?;
@@ -419,7 +462,7 @@ fn resolve_body(
         .colliders
         .iter()
         .filter_map(|c| {
-            MassProperties::of_shape(&c.shape, c.density).map(|m| m.transformed(&c.pose))
+            MassProperties::of_shape_in(&c.shape, c.density, hulls).map(|m| m.transformed(&c.pose))
         })
         .fold(MassProperties::ZERO, |acc, m| acc.combined(&m));
     let mass = match desc.mass {

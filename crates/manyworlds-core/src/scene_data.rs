@@ -16,6 +16,7 @@ use crate::articulation::{
     validate_actuators,
 };
 use crate::body::BodyKind;
+use crate::convex_hull::ConvexHull;
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
 use crate::joint::{Joint, JointKind};
@@ -39,6 +40,9 @@ pub struct SceneData {
     /// Body pairs kept from colliding besides those joined by a joint, each (lower, higher),
     /// sorted.
     pub collision_exclusions: Vec<(usize, usize)>,
+    /// Convex hulls, each stored as its vertices, for colliders' [`Shape::Hull`]s.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hulls: Vec<ConvexHull>,
     /// Each joint's initial accumulated angle (`Scene::initial_joint_angles`), turns
     /// counted; left out when all are zero.
     #[serde(default, skip_serializing_if = "all_zero")]
@@ -154,6 +158,7 @@ impl Scene {
             actuators: self.actuators().to_vec(),
             collision_exclusions,
             initial_joint_angles: self.initial_joint_angles().to_vec(),
+            hulls: self.hulls().to_vec(),
         }
     }
 
@@ -180,7 +185,13 @@ impl Scene {
             for (k, c) in body.colliders.into_iter().enumerate() {
                 let element = format!("collider {k} of {element}");
                 validate_unit_pose(&c.pose, &element)?;
-                validate_shape_and_material(&c.shape, &c.material, body.kind, &element)?;
+                validate_shape_and_material(
+                    &c.shape,
+                    &c.material,
+                    body.kind,
+                    data.hulls.len(),
+                    &element,
+                )?;
                 colliders.push(Collider {
                     body: index,
                     shape: c.shape,
@@ -241,7 +252,14 @@ impl Scene {
         for &angle in &angles {
             in_range(angle, -f32::MAX, f32::MAX, element, "angle")?;
         }
-        let mut scene = Scene::from_parts(bodies, colliders, joints, data.actuators, excluded);
+        let mut scene = Scene::from_parts(
+            bodies,
+            colliders,
+            joints,
+            data.actuators,
+            excluded,
+            data.hulls,
+        );
         if !angles.is_empty() {
             scene.set_initial_joint_angles(angles);
         }

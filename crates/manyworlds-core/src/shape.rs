@@ -3,6 +3,8 @@
 use glam::Vec3;
 use serde::{Deserialize, Serialize};
 
+use crate::convex_hull::{ConvexHull, HullId};
+
 /// A collision shape. Sizes are in metres, in the shape's local frame.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -29,6 +31,12 @@ pub enum Shape {
         half_length: f32,
         radius: f32,
     },
+    /// The convex hull `hull` of its scene ([`crate::Scene::hulls`]), each vertex scaled by
+    /// `scale` along the local axes.
+    Hull {
+        hull: HullId,
+        scale: Vec3,
+    },
 }
 
 impl Shape {
@@ -54,6 +62,11 @@ impl Shape {
         }
     }
 
+    /// The scene's hull `hull` scaled by `scale` per local axis.
+    pub fn hull(hull: HullId, scale: Vec3) -> Self {
+        Shape::Hull { hull, scale }
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self {
             Shape::Plane => "plane",
@@ -61,13 +74,23 @@ impl Shape {
             Shape::Capsule { .. } => "capsule",
             Shape::Cuboid { .. } => "box",
             Shape::Cylinder { .. } => "cylinder",
+            Shape::Hull { .. } => "hull",
         }
     }
 
-    /// Volume in m³; infinite for the half-space.
+    /// Volume in m³; infinite for the half-space. A hull's needs its scene's hulls: see
+    /// [`Shape::volume_in`]; without them it is NaN.
     pub fn volume(&self) -> f32 {
+        self.volume_in(&[])
+    }
+
+    /// Volume in m³, a hull's read from `hulls` (NaN if it is not there).
+    pub fn volume_in(&self, hulls: &[ConvexHull]) -> f32 {
         use std::f32::consts::PI;
         match *self {
+            Shape::Hull { hull, scale } => hulls
+                .get(hull.0 as usize)
+                .map_or(f32::NAN, |h| h.volume(scale)),
             Shape::Plane => f32::INFINITY,
             Shape::Sphere { radius } => 4.0 / 3.0 * PI * radius.powi(3),
             Shape::Capsule {
@@ -84,9 +107,18 @@ impl Shape {
         }
     }
 
-    /// The radius of the smallest sphere about the local origin that holds the shape.
+    /// The radius of the smallest sphere about the local origin that holds the shape; a
+    /// hull's needs its scene's hulls (see [`Shape::bounding_radius_in`]).
     pub fn bounding_radius(&self) -> f32 {
+        self.bounding_radius_in(&[])
+    }
+
+    /// As [`Shape::bounding_radius`], a hull's read from `hulls` (infinite if not there).
+    pub fn bounding_radius_in(&self, hulls: &[ConvexHull]) -> f32 {
         match *self {
+            Shape::Hull { hull, scale } => hulls
+                .get(hull.0 as usize)
+                .map_or(f32::INFINITY, |h| h.bounding_radius(scale)),
             Shape::Plane => f32::INFINITY,
             Shape::Sphere { radius } => radius,
             Shape::Capsule {

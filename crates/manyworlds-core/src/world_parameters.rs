@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actuator::ActuatorKind;
 use crate::body::BodyKind;
+use crate::convex_hull::ConvexHull;
 use crate::error::SceneError;
 use crate::mass::MassProperties;
 use crate::material::Material;
@@ -161,12 +162,22 @@ impl Scene {
                     ),
                 });
             }
+            if let (Shape::Hull { hull: a, .. }, Shape::Hull { hull: b, .. }) =
+                (collider.shape, c.shape)
+            {
+                if a != b {
+                    return Err(SceneError::Invalid {
+                        element,
+                        problem: format!("hull {} cannot become hull {}", a.0, b.0),
+                    });
+                }
+            }
             let kind = if body.is_dynamic() {
                 BodyKind::Dynamic
             } else {
                 BodyKind::Static
             };
-            validate_shape_and_material(&c.shape, &c.material, kind, &element)?;
+            validate_shape_and_material(&c.shape, &c.material, kind, self.hulls().len(), &element)?;
         }
         for (joint, j) in self.joints().iter().zip(&p.joints) {
             let element = format!("joint \"{}\"", joint.name);
@@ -206,17 +217,18 @@ impl Scene {
 
 /// A body's mass properties after one of its colliders changed from `old` to `new` (a size
 /// change): the collider's matter, at the body's mean density over its colliders, is taken out
-/// and put back at its new size, so mass and inertia follow the shape.
+/// and put back at its new size, so mass and inertia follow the shape. `hulls`: the scene's.
 pub fn mass_after_resize(
     mass: &MassProperties,
     collider_pose: &crate::pose::Pose,
     old: &Shape,
     new: &Shape,
     density: f32,
+    hulls: &[ConvexHull],
 ) -> MassProperties {
     let (Some(before), Some(after)) = (
-        MassProperties::of_shape(old, density),
-        MassProperties::of_shape(new, density),
+        MassProperties::of_shape_in(old, density, hulls),
+        MassProperties::of_shape_in(new, density, hulls),
     ) else {
         return *mass;
     };
@@ -230,13 +242,18 @@ pub fn mass_after_resize(
         .combined(&removed)
 }
 
-/// The mean density of matter of `mass` filling `shapes` (None without volume).
-pub fn mean_density<'a>(shapes: impl IntoIterator<Item = &'a Shape>, mass: f32) -> Option<f32> {
+/// The mean density of matter of `mass` filling `shapes` (None without volume); `hulls`:
+/// the scene's.
+pub fn mean_density<'a>(
+    shapes: impl IntoIterator<Item = &'a Shape>,
+    mass: f32,
+    hulls: &[ConvexHull],
+) -> Option<f32> {
     let volume: f32 = shapes
         .into_iter()
         .map(|shape| match shape {
             Shape::Plane => 0.0,
-            shape => shape.volume(),
+            shape => shape.volume_in(hulls),
         })
         .sum();
     (volume > 0.0).then(|| mass / volume)
@@ -262,13 +279,14 @@ mod tests {
         let scene = one_box();
         let old = scene.colliders()[0].shape;
         let new = Shape::cuboid(Vec3::splat(1.0));
-        let density = mean_density([&old], scene.bodies()[0].mass.mass).unwrap();
+        let density = mean_density([&old], scene.bodies()[0].mass.mass, &[]).unwrap();
         let m = mass_after_resize(
             &scene.bodies()[0].mass,
             &scene.colliders()[0].pose,
             &old,
             &new,
             density,
+            &[],
         );
         let expected = MassProperties::of_shape(&new, 2.0).unwrap();
         assert!((m.mass - expected.mass).abs() < 1e-4, "{m:?}");

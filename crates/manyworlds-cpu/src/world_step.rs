@@ -12,7 +12,7 @@
 //! else is in the batch and whichever thread runs it.
 
 use glam::{Quat, Vec3, Vec3A};
-use manyworlds_core::{ActuatorKind, Pose, Scene, Shape, StepParams};
+use manyworlds_core::{ActuatorKind, ConvexHull, Pose, Scene, Shape, StepParams};
 
 use crate::articulation_solver::TreeFactor;
 use crate::broadphase::{find_pairs, Aabb};
@@ -70,9 +70,11 @@ pub struct WorldStepReport {
     pub contact_points: u32,
 }
 
-fn collider_box(shape: &Shape, pose: &Pose, grow: f32) -> Aabb {
+fn collider_box(shape: &Shape, pose: &Pose, grow: f32, hulls: &[ConvexHull]) -> Aabb {
     let half = match *shape {
         Shape::Plane => return Aabb::EVERYTHING,
+        // Its bounding sphere about the collider's origin (as the GPU's step.wgsl).
+        Shape::Hull { .. } => Vec3::splat(shape.bounding_radius_in(hulls)),
         Shape::Sphere { radius } => Vec3::splat(radius),
         Shape::Capsule {
             half_length,
@@ -166,7 +168,7 @@ pub fn step_world(
         let pose = body_pose.compose(&collider.pose);
         let reach = if body.is_dynamic() {
             let arm = (Vec3A::from(pose.position) - body.center).length()
-                + collider.shape.bounding_radius();
+                + collider.shape.bounding_radius_in(scene.hulls());
             (velocity.linear.length() + gravity_travel + velocity.angular.length() * arm) * dt
         } else {
             0.0
@@ -175,6 +177,7 @@ pub fn step_world(
             &collider.shape,
             &pose,
             reach + 0.5 * params.speculative_distance,
+            scene.hulls(),
         ));
         scratch.collider_poses.push(pose);
         scratch.collider_reach.push(reach);
@@ -251,6 +254,7 @@ pub fn step_world(
             &cb.shape,
             &scratch.collider_poses[j as usize],
             margin,
+            scene.hulls(),
         );
         if manifold.is_empty() {
             continue;

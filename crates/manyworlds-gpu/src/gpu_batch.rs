@@ -33,7 +33,7 @@ use crate::layout::{
 };
 use crate::readback::{PendingRead, Readback};
 use crate::scene_upload::{
-    excluded_pair_bits, step_uniforms, tree_nodes, world_scene_bytes, StateLayout,
+    excluded_pair_bits, scene_hulls, step_uniforms, tree_nodes, world_scene_bytes, StateLayout,
 };
 use crate::step_kernel::StepKernel;
 use crate::world_snapshot::GpuWorldSnapshot;
@@ -106,6 +106,8 @@ struct DeviceBuffers {
     order: wgpu::Buffer,
     status: wgpu::Buffer,
     articulation: wgpu::Buffer,
+    /// The scene's convex hulls, once for every world (`scene_upload::scene_hulls`).
+    hulls: wgpu::Buffer,
     joint_scratch: wgpu::Buffer,
     /// Every body's centre of mass (body frame) in every world, `[worlds × bodies]` vec4f:
     /// not stepped with, read by task readouts (the velocities are of these points).
@@ -278,6 +280,11 @@ impl GpuBatch {
                 contents: &articulation_bytes(&scene, &tree, &kernel),
                 usage: wgpu::BufferUsages::UNIFORM,
             }),
+            hulls: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("convex hulls"),
+                contents: bytemuck::cast_slice(&scene_hulls(scene.hulls())),
+                usage: wgpu::BufferUsages::STORAGE,
+            }),
             joint_scratch: storage_buffer(device, "joint scratch", kernel.joint_scratch_size),
             centers_of_mass: device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some("centres of mass"),
@@ -335,6 +342,7 @@ impl GpuBatch {
             entries: &[
                 whole(0, &b.uniforms),
                 whole(1, &b.world_scenes),
+                whole(2, &b.hulls),
                 whole(3, &b.state),
                 wgpu::BindGroupEntry {
                     binding: 4,

@@ -36,7 +36,8 @@ impl GpuPose {
 
 /// WGSL `ShapeDesc`: the shape's sizes and its kind (`SHAPE_*` of common.wgsl): a sphere's
 /// radius in `size.x`; a capsule's or cylinder's half-length and radius in `size.x`,
-/// `size.y`; a box's half extents.
+/// `size.y`; a box's half extents; a hull's scale, with its index in the scene's hulls in
+/// the kind's bits above [`SHAPE_KIND_BITS`].
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct GpuShape {
@@ -58,8 +59,23 @@ impl From<&Shape> for GpuShape {
                 half_length,
                 radius,
             } => (4, [half_length, radius, 0.0]),
+            Shape::Hull { hull, scale } => {
+                (SHAPE_HULL | hull.0 << SHAPE_KIND_BITS, scale.to_array())
+            }
         };
         GpuShape { size, kind }
+    }
+}
+
+/// `GpuShape::kind` of a convex hull (common.wgsl `SHAPE_HULL`).
+pub const SHAPE_HULL: u32 = 5;
+/// `GpuShape::kind`'s low bits are the `SHAPE_*` kind, the bits above a hull's index.
+pub const SHAPE_KIND_BITS: u32 = 8;
+
+impl GpuShape {
+    /// The `SHAPE_*` kind, without a hull's index.
+    pub fn kind_code(&self) -> u32 {
+        self.kind & ((1 << SHAPE_KIND_BITS) - 1)
     }
 }
 

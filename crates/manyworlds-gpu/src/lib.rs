@@ -16,5 +16,6 @@ mod world_snapshot;
 pub use context::{list_adapters, AdapterChoice, AdapterSummary, GpuContext, ADAPTER_ENV};
 pub use error::GpuError;
 pub use gpu_batch::{GpuBatch, GpuBatchOptions, GpuStepStats, StateField, StateRead};
+pub use scene_upload::scene_hulls;
 pub use task_readout::{ReadoutMode, TaskProgram, TaskReadout};
 pub use world_snapshot::GpuWorldSnapshot;

@@ -2,13 +2,53 @@
 
 use glam::Vec3;
 use manyworlds_core::joint_tree::{DriveChain, JointTree, NodeKind, MAX_CARRIERS};
-use manyworlds_core::{ActuatorKind, JointKind, Scene, Shape, Softness, StepParams};
+use manyworlds_core::{ActuatorKind, ConvexHull, JointKind, Scene, Shape, Softness, StepParams};
 
 use crate::layout::{
     GpuSceneActuator, GpuSceneBody, GpuSceneCollider, GpuSceneJoint, GpuShape, GpuStepUniforms,
     GpuTreeNode, JOINT_DRIVE_CHAIN, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED,
     LOOP_CHECK_TRIPS, NODE_BODY, NODE_JOINT, NO_PARENT,
 };
+
+/// The scene's convex hulls as `narrowphase_hull.wgsl` reads them, as u32 (floats by their
+/// bits): three vec4 of header per hull (vertex, face, edge and loop offsets and counts; the
+/// unscaled centroid), then every hull's vertices, faces (normal and offset; first loop
+/// entry and count), edges (two vertices, two faces) and face loops, four indices to a vec4.
+/// At least one vec4.
+pub fn scene_hulls(hulls: &[ConvexHull]) -> Vec<[u32; 4]> {
+    let floats = |v: glam::Vec4| v.to_array().map(f32::to_bits);
+    let mut data = vec![[0u32; 4]; (3 * hulls.len()).max(1)];
+    for (h, hull) in hulls.iter().enumerate() {
+        let vertices = data.len() as u32;
+        data.extend(hull.vertices().iter().map(|v| floats(v.extend(0.0))));
+        let faces = data.len() as u32;
+        for f in hull.faces() {
+            data.push(floats(f.normal.extend(f.offset)));
+            data.push([f.first, f.count, 0, 0]);
+        }
+        let edges = data.len() as u32;
+        data.extend(
+            hull.edges()
+                .iter()
+                .map(|e| [e.vertices[0], e.vertices[1], e.faces[0], e.faces[1]]),
+        );
+        let loops = data.len() as u32;
+        for chunk in hull.face_vertices().chunks(4) {
+            let mut v = [0u32; 4];
+            v[..chunk.len()].copy_from_slice(chunk);
+            data.push(v);
+        }
+        data[3 * h] = [
+            vertices,
+            hull.vertices().len() as u32,
+            faces,
+            hull.faces().len() as u32,
+        ];
+        data[3 * h + 1] = [edges, hull.edges().len() as u32, loops, 0];
+        data[3 * h + 2] = floats(hull.centroid(Vec3::ONE).extend(0.0));
+    }
+    data
+}
 
 pub fn scene_bodies(scene: &Scene) -> Vec<GpuSceneBody> {
     scene
@@ -40,7 +80,7 @@ pub fn scene_colliders(scene: &Scene) -> Vec<GpuSceneCollider> {
             restitution: c.material.restitution,
             bounding_radius: match c.shape {
                 Shape::Plane => 0.0,
-                shape => shape.bounding_radius(),
+                shape => shape.bounding_radius_in(scene.hulls()),
             },
             _pad: [0; 2],
         })

@@ -42,6 +42,10 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         include_str!("../../../shaders/narrowphase_cylinder.wgsl"),
     ),
     (
+        "narrowphase_hull.wgsl",
+        include_str!("../../../shaders/narrowphase_hull.wgsl"),
+    ),
+    (
         "narrowphase.wgsl",
         include_str!("../../../shaders/narrowphase.wgsl"),
     ),
@@ -107,7 +111,7 @@ pub struct KernelSizes {
 
 impl KernelSizes {
     /// Constants for every shape kind: what the shader checks validate.
-    pub const ALL_SHAPES: u32 = 0b1111;
+    pub const ALL_SHAPES: u32 = 0b11_1111;
 
     /// vec4u of the excluded-pair bitset: a bit per (lower, higher) body pair.
     pub fn exclusion_vec4s(&self) -> usize {
@@ -125,7 +129,7 @@ impl KernelSizes {
              const SCENE_JOINTS: u32 = {}u;\nconst MAX_JOINTS: u32 = {}u;\n\
              const SCENE_ACTUATORS: u32 = {}u;\nconst MAX_ACTUATORS: u32 = {}u;\n\
              const TREE_NODES: u32 = {}u;\nconst MAX_TREE_NODES: u32 = {}u;\n\
-             const EXCLUSION_VEC4S: u32 = {}u;\n",
+             const EXCLUSION_VEC4S: u32 = {}u;\n{}",
             self.max_bodies + 1,
             self.max_bodies,
             self.max_colliders.max(1),
@@ -139,8 +143,21 @@ impl KernelSizes {
             self.tree_nodes,
             self.tree_nodes.max(1),
             self.exclusion_vec4s(),
+            hull_prelude(),
         )
     }
+}
+
+/// The hull constants the WGSL takes from the host (layout.rs): the kind code, and the
+/// bits of `ShapeDesc::kind` below a hull's index.
+pub fn hull_prelude() -> String {
+    format!(
+        "const SHAPE_HULL: u32 = {}u;\nconst SHAPE_KIND_BITS: u32 = {}u;\n\
+         const SHAPE_KIND_MASK: u32 = {}u;\n",
+        crate::layout::SHAPE_HULL,
+        crate::layout::SHAPE_KIND_BITS,
+        (1u32 << crate::layout::SHAPE_KIND_BITS) - 1,
+    )
 }
 
 const INCLUDE: &str = "//!include ";

@@ -91,10 +91,9 @@ impl StepKernel {
             actuators: scene.actuators().len(),
             tree_nodes: tree_nodes(tree).len(),
             workgroup_size,
-            shape_kinds: scene
-                .colliders()
-                .iter()
-                .fold(0, |kinds, c| kinds | 1 << GpuShape::from(&c.shape).kind),
+            shape_kinds: scene.colliders().iter().fold(0, |kinds, c| {
+                kinds | 1 << GpuShape::from(&c.shape).kind_code()
+            }),
             restitution: restitution_pass
                 || scene
                     .colliders()
@@ -142,8 +141,9 @@ impl StepKernel {
             label: Some("step bindings"),
             entries: &[
                 uniform(0, false),
-                // The worlds' scenes (binding 2 is free).
+                // The worlds' scenes; the scene's convex hulls.
                 storage(1, true, false),
+                storage(2, true, false),
                 storage(3, false, false),
                 // The contact memory of the dispatch's worlds, at a dynamic offset.
                 storage(4, false, true),

@@ -45,6 +45,18 @@ pub fn run_kernel<I: Pod, O: Pod>(
     entry: &str,
     inputs: &[I],
 ) -> Vec<O> {
+    run_kernel_with_hulls(context, source, entry, inputs, None)
+}
+
+/// As [`run_kernel`], with `hulls` (`scene_upload::scene_hulls`) bound as the step kernel
+/// binds them, at binding 2 (`narrowphase_hull.wgsl`'s `hull_data`).
+pub fn run_kernel_with_hulls<I: Pod, O: Pod>(
+    context: &GpuContext,
+    source: &str,
+    entry: &str,
+    inputs: &[I],
+    hulls: Option<&[[u32; 4]]>,
+) -> Vec<O> {
     let device = &context.device;
     let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
         label: Some(entry),
@@ -76,19 +88,33 @@ pub fn run_kernel<I: Pod, O: Pod>(
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     });
+    let hull_buffer = hulls.map(|h| {
+        device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("kernel hulls"),
+            contents: bytemuck::cast_slice(h),
+            usage: wgpu::BufferUsages::STORAGE,
+        })
+    });
+    let mut entries = vec![
+        wgpu::BindGroupEntry {
+            binding: 0,
+            resource: input.as_entire_binding(),
+        },
+        wgpu::BindGroupEntry {
+            binding: 1,
+            resource: output.as_entire_binding(),
+        },
+    ];
+    if let Some(buffer) = &hull_buffer {
+        entries.push(wgpu::BindGroupEntry {
+            binding: 2,
+            resource: buffer.as_entire_binding(),
+        });
+    }
     let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
         label: Some(entry),
         layout: &pipeline.get_bind_group_layout(0),
-        entries: &[
-            wgpu::BindGroupEntry {
-                binding: 0,
-                resource: input.as_entire_binding(),
-            },
-            wgpu::BindGroupEntry {
-                binding: 1,
-                resource: output.as_entire_binding(),
-            },
-        ],
+        entries: &entries,
     });
     let mut encoder = device.create_command_encoder(&Default::default());
     {

@@ -80,7 +80,7 @@ fn oracle(c: &Case) -> Manifold {
             radius,
         } => plane_capsule(&c.plane, &c.pose, half_length, radius, c.margin),
         Shape::Cuboid { half_extents } => plane_box(&c.plane, &c.pose, half_extents, c.margin),
-        Shape::Plane => unreachable!("plane against plane"),
+        Shape::Plane | Shape::Hull { .. } => unreachable!("not drawn here"),
         Shape::Cylinder {
             half_length,
             radius,

@@ -260,7 +260,7 @@ impl Case {
                 half_length,
                 radius,
             } => half_length.max(radius),
-            Shape::Plane => 0.0,
+            Shape::Plane | Shape::Hull { .. } => 0.0,
         };
         let reach = |p: &Pose| p.position.abs().max_element();
         1f32.max(size(&self.a))

@@ -581,3 +581,53 @@ fn save_replaces_a_file_whole_or_not_at_all() {
     assert_eq!(partials(&dir), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A scene with a convex hull: the hull is written once, as its points, and comes back bit
+/// for bit with the collider's scale; a collider naming a missing hull, or a hull whose
+/// points have no volume, is refused with the element at fault.
+#[test]
+fn a_scene_with_a_hull_round_trips_and_bad_hulls_are_refused() {
+    use manyworlds_core::ConvexHull;
+    let points = [
+        Vec3::new(0.0, 0.0, 0.0),
+        Vec3::new(0.5, 0.0, 0.0),
+        Vec3::new(0.0, 0.25, 0.0),
+        Vec3::new(0.0, 0.0, 0.125),
+        Vec3::new(0.3, 0.2, 0.1),
+    ];
+    let mut builder = SceneBuilder::new();
+    let hull = builder.add_hull(ConvexHull::from_points(&points, 64).unwrap().0);
+    builder.add_body(BodyDesc::fixed("ground").collider(ColliderDesc::new(Shape::Plane)));
+    builder.add_body(
+        BodyDesc::dynamic("rock")
+            .at(Vec3::new(0.0, 0.0, 1.0))
+            .collider(ColliderDesc::new(Shape::hull(
+                hull,
+                Vec3::new(1.0, 2.0, 0.5),
+            ))),
+    );
+    let scene = builder.build().unwrap();
+    let text = assert_round_trip(&scene, &StepParams::default(), "hull");
+    assert_eq!(text.matches("\"points\"").count(), 1, "{text}");
+
+    let missing = text.replacen("\"hull\": 0", "\"hull\": 3", 1);
+    assert_ne!(missing, text, "{text}");
+    let e = scene_file::parse(&missing, "missing.json")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("hull 3") && e.contains("rock"), "{e}");
+
+    // Every point onto the plane x = 0: no volume left.
+    let stored =
+        "[[0.0, 0.0, 0.0], [0.0, 0.0, 0.125], [0.0, 0.25, 0.0], [0.3, 0.2, 0.1], [0.5, 0.0, 0.0]]";
+    let flat = text.replacen(
+        stored,
+        "[[0.0, 0.0, 0.0], [0.0, 0.0, 0.125], [0.0, 0.25, 0.0], [0.0, 0.2, 0.1], [0.0, 0.5, 0.0]]",
+        1,
+    );
+    assert_ne!(flat, text, "{text}");
+    let e = scene_file::parse(&flat, "flat.json")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no volume") || e.contains("convex"), "{e}");
+}

@@ -1,5 +1,5 @@
-//! Contact between two centrally symmetric convex solids known by their support functions
-//! (capsule, box, cylinder): the pairs with a cylinder that have no closed form.
+//! Contact between two convex solids known by their support functions (capsule, box,
+//! cylinder, convex hull): the pairs with a cylinder or a hull that have no closed form.
 //!
 //! The normal: the signed distance of two convex sets is the largest gap over all directions,
 //! `max_n n·d − h_A(n) − h_B(n)` (d from A's centre to B's, h each solid's support function
@@ -7,6 +7,8 @@
 //! every direction's gap bounds it from below. The gap is taken over candidate directions
 //! (face normals, axes, axis × axis, the centres' offset and its parts across each round
 //! axis), then the best is refined by a bounded pattern search on the sphere of directions.
+//! With a hull the candidates are the separating-axis test's (`hull.rs`), refined by the
+//! search only against a round solid.
 //!
 //! The points: each solid's supporting feature along the normal (a box face, edge or vertex;
 //! a cylinder's cap as an octagon inscribed in it, its side line or a rim point; a capsule's
@@ -15,27 +17,37 @@
 //! other and the crossings of their edges, each with its depth read from both features, then
 //! reduced to four.
 
-use glam::Vec3;
+use glam::{Mat3, Vec3};
+use manyworlds_core::convex_hull::ConvexHull;
 
 use super::capsule::box_feature_code;
+use super::hull::{hull_direction, hull_feature, hull_support_vertex};
 use super::manifold::{Manifold, MAX_POINTS};
 use super::plane::reduce_to_four;
 use super::segment::closest_points_segments;
 
 /// Sine of the angle within which a direction counts as along a face normal or across an
 /// axis: the feature is then a face or a line rather than a point (as [`super::capsule`]).
-const FLAT_SIN: f32 = 0.05;
+pub(super) const FLAT_SIN: f32 = 0.05;
 
 /// Vertices of a cylinder's cap polygon: an octagon inscribed in the rim.
 const CAP_SIDES: usize = 8;
+
+/// The most vertices a feature keeps: a hull face with more is represented by this many of
+/// its vertices, evenly picked (an inscribed polygon, as the cylinder's octagon).
+pub(crate) const FEATURE_VERTICES: usize = 16;
+
+/// Ridges the pattern search follows at one direction: a box's axes, a round axis, or the
+/// edges at a hull's supporting vertex (more are dropped).
+const MAX_RIDGES: usize = 16;
 
 /// The pattern search stops once its step is below this angle (rad), or after this many trials.
 const SEARCH_MIN_STEP: f32 = 1e-4;
 const SEARCH_TRIALS: usize = 48;
 
-/// A solid in world coordinates, symmetric about its centre.
+/// A solid in world coordinates; all but the hull are symmetric about their centre.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Solid {
+pub(crate) enum Solid<'a> {
     /// The points within `radius` of the segment `centre ± axis · half_length`.
     Capsule {
         centre: Vec3,
@@ -56,20 +68,29 @@ pub(crate) enum Solid {
         half_length: f32,
         radius: f32,
     },
+    /// A scene's hull scaled by `scale` in its local axes, placed at `position`, turned by
+    /// `rotation`; `centre` is its centroid in world coordinates.
+    Hull {
+        hull: &'a ConvexHull,
+        position: Vec3,
+        rotation: Mat3,
+        scale: Vec3,
+        centre: Vec3,
+    },
 }
 
-/// A supporting feature: up to 8 vertices in cyclic order (1 a point, 2 a segment), and a
+/// A supporting feature: up to 16 vertices in cyclic order (1 a point, 2 a segment), and a
 /// code naming the feature for warm starting.
 #[derive(Clone, Copy, Debug)]
-struct Feature {
-    vertices: [Vec3; CAP_SIDES],
+pub(super) struct Feature {
+    vertices: [Vec3; FEATURE_VERTICES],
     count: usize,
     code: u32,
 }
 
 impl Feature {
-    fn new(code: u32, points: &[Vec3]) -> Self {
-        let mut vertices = [Vec3::ZERO; CAP_SIDES];
+    pub(super) fn new(code: u32, points: &[Vec3]) -> Self {
+        let mut vertices = [Vec3::ZERO; FEATURE_VERTICES];
         vertices[..points.len()].copy_from_slice(points);
         Feature {
             vertices,
@@ -103,13 +124,18 @@ fn across(n: Vec3, axis: Vec3) -> Vec3 {
         .unwrap_or_else(|| axis.any_orthonormal_vector())
 }
 
-impl Solid {
-    fn centre(&self) -> Vec3 {
+impl Solid<'_> {
+    pub(super) fn centre(&self) -> Vec3 {
         match *self {
             Solid::Capsule { centre, .. }
             | Solid::Cuboid { centre, .. }
-            | Solid::Cylinder { centre, .. } => centre,
+            | Solid::Cylinder { centre, .. }
+            | Solid::Hull { centre, .. } => centre,
         }
+    }
+
+    pub(super) fn is_hull(&self) -> bool {
+        matches!(self, Solid::Hull { .. })
     }
 
     /// The support function about the centre: `max n·(x − centre)` over the solid (n unit).
@@ -135,24 +161,66 @@ impl Solid {
                 let c = n.dot(axes[2]);
                 c.abs() * half_length + radius * (1.0 - c * c).max(0.0).sqrt()
             }
+            Solid::Hull {
+                hull,
+                position,
+                rotation,
+                scale,
+                centre,
+            } => {
+                // n · (p + R(s∘v) − c) = (s∘Rᵀn) · v + n · (p − c).
+                hull.support(scale, rotation.transpose() * n) + n.dot(position - centre)
+            }
         }
     }
 
     /// Candidate normals this solid offers: its face normals or its axis.
-    fn axes(&self) -> (usize, [Vec3; 3]) {
+    pub(super) fn axes(&self) -> (usize, [Vec3; 3]) {
         match *self {
             Solid::Capsule { axis, .. } => (1, [axis; 3]),
             Solid::Cuboid { axes, .. } => (3, axes),
             Solid::Cylinder { axes, .. } => (1, [axes[2]; 3]),
+            Solid::Hull { .. } => (0, [Vec3::ZERO; 3]),
         }
     }
 
     /// The round axis, if any: directions across it are candidates for side contact.
-    fn round_axis(&self) -> Option<Vec3> {
+    pub(super) fn round_axis(&self) -> Option<Vec3> {
         match *self {
             Solid::Capsule { axis, .. } => Some(axis),
             Solid::Cylinder { axes, .. } => Some(axes[2]),
-            Solid::Cuboid { .. } => None,
+            Solid::Cuboid { .. } | Solid::Hull { .. } => None,
+        }
+    }
+
+    /// Directions `w` across which (n · w = 0) the support function kinks near `n`: a box's
+    /// axes, a round axis, a hull's edges at its supporting vertex. Returns how many.
+    fn ridges(&self, n: Vec3, out: &mut [Vec3]) -> usize {
+        match *self {
+            Solid::Hull {
+                hull,
+                rotation,
+                scale,
+                ..
+            } => {
+                let local = scale * (rotation.transpose() * n);
+                let top = hull_support_vertex(hull, local);
+                let mut k = 0;
+                for e in hull.edges() {
+                    if k < out.len() && e.vertices.contains(&(top as u32)) {
+                        let [a, b] = e.vertices.map(|v| hull.vertices()[v as usize]);
+                        out[k] = (rotation * (scale * (b - a))).normalize_or_zero();
+                        k += 1;
+                    }
+                }
+                k
+            }
+            _ => {
+                let (k, axes) = self.axes();
+                let k = k.min(out.len());
+                out[..k].copy_from_slice(&axes[..k]);
+                k
+            }
         }
     }
 
@@ -239,17 +307,27 @@ impl Solid {
                     }
                 }
             }
+            Solid::Hull {
+                hull,
+                position,
+                rotation,
+                scale,
+                ..
+            } => hull_feature(hull, position, rotation, scale, n),
         }
     }
 }
 
 /// The gap between A and B along unit `n`: positive when a plane across `n` separates them.
-fn gap(a: &Solid, b: &Solid, d: Vec3, n: Vec3) -> f32 {
-    n.dot(d) - a.reach(n) - b.reach(n)
+pub(super) fn gap(a: &Solid, b: &Solid, d: Vec3, n: Vec3) -> f32 {
+    n.dot(d) - a.reach(n) - b.reach(-n)
 }
 
 /// The direction of largest gap found and that gap, oriented from A towards B.
-fn best_direction(a: &Solid, b: &Solid) -> (Vec3, f32) {
+fn best_direction(a: &Solid, b: &Solid, margin: f32) -> (Vec3, f32) {
+    if a.is_hull() || b.is_hull() {
+        return hull_direction(a, b, margin);
+    }
     let d = b.centre() - a.centre();
     let mut best = (Vec3::Z, f32::NEG_INFINITY);
     let mut consider = |n: Vec3| {
@@ -282,21 +360,20 @@ fn best_direction(a: &Solid, b: &Solid) -> (Vec3, f32) {
 /// Pattern search from `start` on the unit sphere: try the eight neighbours at the current
 /// step along a tangent basis, move to the best improvement, else halve the step. The gap
 /// has ridges where the normal crosses an axis of either solid (a box's faces, a round
-/// side's line: the support function kinks there); a neighbour within a step of one is
-/// also tried on it, and on a ridge the basis follows it, so the search slides along it.
-fn refine(a: &Solid, b: &Solid, d: Vec3, start: (Vec3, f32)) -> (Vec3, f32) {
-    let (ka, axes_a) = a.axes();
-    let (kb, axes_b) = b.axes();
-    let mut ridges = [Vec3::ZERO; 6];
-    ridges[..ka].copy_from_slice(&axes_a[..ka]);
-    ridges[ka..ka + kb].copy_from_slice(&axes_b[..kb]);
-    let ridges = &ridges[..ka + kb];
+/// side's line, a hull's edge: the support function kinks there); a neighbour within a step
+/// of one is also tried on it, and on a ridge the basis follows it, so the search slides
+/// along it.
+pub(super) fn refine(a: &Solid, b: &Solid, d: Vec3, start: (Vec3, f32)) -> (Vec3, f32) {
     let (mut n, mut g) = start;
     let mut step = 0.1f32;
+    let mut buffer = [Vec3::ZERO; 2 * MAX_RIDGES];
     for _ in 0..SEARCH_TRIALS {
         if step < SEARCH_MIN_STEP {
             break;
         }
+        let ka = a.ridges(n, &mut buffer[..MAX_RIDGES]);
+        let kb = b.ridges(-n, &mut buffer[ka..ka + MAX_RIDGES]);
+        let ridges = &buffer[..ka + kb];
         let on_ridge = ridges.iter().find(|w| n.dot(**w).abs() < 1e-5);
         let (t1, t2) = match on_ridge {
             Some(&w) => (w.cross(n).normalize_or(w.any_orthonormal_vector()), w),
@@ -347,9 +424,9 @@ struct Candidate {
     feature: u32,
 }
 
-/// Up to 8 + 8 + 8·8 candidates exist in principle; a box face against a cap octagon has at
-/// most 16 crossings and vertices together, so this many are kept.
-const CANDIDATES: usize = 24;
+/// Two convex polygons of up to 16 vertices have at most 16 + 16 vertices inside each other
+/// and 32 edge crossings, so this many are kept.
+const CANDIDATES: usize = 64;
 
 /// Where the line through `x` along `n` meets the plane of polygon `f` (≥ 3 vertices): the
 /// signed distance along `n` from `x`. None if the plane is edge-on to `n`.
@@ -399,7 +476,7 @@ fn crossing(p0: Vec3, p1: Vec3, q0: Vec3, q1: Vec3, n: Vec3) -> Option<(f32, f32
 
 /// The contact manifold of A against B, normal from A to B, points down to `margin`.
 pub(crate) fn solid_solid(a: &Solid, b: &Solid, margin: f32) -> Manifold {
-    let (n, g) = best_direction(a, b);
+    let (n, g) = best_direction(a, b, margin);
     if g > margin || !g.is_finite() {
         return Manifold::EMPTY;
     }
@@ -458,7 +535,7 @@ pub(crate) fn solid_solid(a: &Solid, b: &Solid, margin: f32) -> Manifold {
                         found = add(Candidate {
                             on_a: x,
                             separation: n.dot(q0.lerp(q1, t) - x),
-                            feature: ids(4, (i * CAP_SIDES + j) as u32),
+                            feature: ids(4, (i * FEATURE_VERTICES + j) as u32),
                         });
                     }
                 }
@@ -469,11 +546,21 @@ pub(crate) fn solid_solid(a: &Solid, b: &Solid, margin: f32) -> Manifold {
         // No overlap seen along the normal (features meeting at an end or a corner): the
         // closest points of their edges, a point feature counting as an edge of length 0.
         let (on_a, on_b) = closest_of_features(&fa, &fb);
+        let mut n = n;
+        let mut separation = n.dot(on_b - on_a);
+        // Apart, with a hull, the separating axis need not join the closest features (a
+        // vertex against a vertex): their own direction and distance are the true ones.
+        if separation > 0.0 && (a.is_hull() || b.is_hull()) {
+            if let Some(joining) = (on_b - on_a).try_normalize() {
+                (n, separation) = (joining, (on_b - on_a).length());
+            }
+        }
         found = add(Candidate {
             on_a,
-            separation: n.dot(on_b - on_a),
+            separation,
             feature: ids(0, 0),
         });
+        return build(n, &mut list[..found]);
     }
     build(n, &mut list[..found])
 }

@@ -8,7 +8,7 @@ use super::convex::{solid_solid, Solid};
 use super::manifold::Manifold;
 
 /// The cylinder of `half_length` and `radius` about the local z axis of `pose`.
-pub(crate) fn cylinder_solid(pose: &Pose, half_length: f32, radius: f32) -> Solid {
+pub(crate) fn cylinder_solid(pose: &Pose, half_length: f32, radius: f32) -> Solid<'static> {
     let r = Mat3::from_quat(pose.orientation);
     Solid::Cylinder {
         centre: pose.position,

@@ -1,12 +1,13 @@
-//! Narrow phase: contact manifolds for every pair of plane, sphere, cylinder, capsule and
-//! box, exact except a cylinder against a capsule, box or cylinder (a support-function
-//! search, `convex.rs`). Each first shape has its own file; [`collide`] dispatches on the two
-//! shapes.
+//! Narrow phase: contact manifolds for every pair of plane, sphere, cylinder, capsule, box
+//! and convex hull, exact except a cylinder against a capsule, box, cylinder or hull and a
+//! capsule against a hull (a support-function search, `convex.rs`). Each first shape has its
+//! own file; [`collide`] dispatches on the two shapes.
 
 mod box_box;
 mod capsule;
 mod convex;
 mod cylinder;
+mod hull;
 mod manifold;
 mod plane;
 mod segment;
@@ -17,12 +18,13 @@ mod testutil;
 pub use box_box::box_box;
 pub use capsule::{capsule_box, capsule_capsule};
 pub use cylinder::{cylinder_box, cylinder_capsule, cylinder_cylinder};
+pub use hull::{box_hull, capsule_hull, cylinder_hull, hull_hull, plane_hull, sphere_hull};
 pub use manifold::{ContactPoint, Manifold, MAX_POINTS};
 pub use plane::{plane_box, plane_capsule, plane_cylinder, plane_sphere};
 pub use sphere::{sphere_box, sphere_capsule, sphere_cylinder, sphere_sphere};
 
 use glam::Vec3;
-use manyworlds_core::{Pose, Shape};
+use manyworlds_core::{ConvexHull, Pose, Shape};
 
 /// Radius of curvature of a shape's surface where it touches along `normal`: round shapes
 /// have their radius, flat ones none; a cylinder its radius on its side (the normal across
@@ -38,7 +40,7 @@ fn rounding(shape: &Shape, pose: &Pose, normal: Vec3) -> f32 {
                 0.0
             }
         }
-        Shape::Plane | Shape::Cuboid { .. } => 0.0,
+        Shape::Plane | Shape::Cuboid { .. } | Shape::Hull { .. } => 0.0,
     }
 }
 
@@ -50,24 +52,65 @@ fn rank(shape: &Shape) -> u8 {
         Shape::Cylinder { .. } => 2,
         Shape::Capsule { .. } => 3,
         Shape::Cuboid { .. } => 4,
+        Shape::Hull { .. } => 5,
     }
 }
 
 /// The contact manifold of shape `a` at `pose_a` against shape `b` at `pose_b`, with points
 /// down to `margin` of separation; the normal points from `a` to `b`. Two planes never touch.
-pub fn collide(a: &Shape, pose_a: &Pose, b: &Shape, pose_b: &Pose, margin: f32) -> Manifold {
+/// `hulls`: the scene's, which [`Shape::Hull`]s refer to (a hull not there touches nothing).
+pub fn collide(
+    a: &Shape,
+    pose_a: &Pose,
+    b: &Shape,
+    pose_b: &Pose,
+    margin: f32,
+    hulls: &[ConvexHull],
+) -> Manifold {
     let mut m = if rank(a) > rank(b) {
-        collide_ordered(b, pose_b, a, pose_a, margin).flipped()
+        collide_ordered(b, pose_b, a, pose_a, margin, hulls).flipped()
     } else {
-        collide_ordered(a, pose_a, b, pose_b, margin)
+        collide_ordered(a, pose_a, b, pose_b, margin, hulls)
     };
     m.radius_a = rounding(a, pose_a, m.normal);
     m.radius_b = rounding(b, pose_b, m.normal);
     m
 }
 
-fn collide_ordered(a: &Shape, pa: &Pose, b: &Shape, pb: &Pose, margin: f32) -> Manifold {
+fn collide_ordered(
+    a: &Shape,
+    pa: &Pose,
+    b: &Shape,
+    pb: &Pose,
+    margin: f32,
+    hulls: &[ConvexHull],
+) -> Manifold {
     use Shape::*;
+    if let Hull { hull, scale } = *b {
+        let Some(h) = hulls.get(hull.0 as usize) else {
+            return Manifold::EMPTY;
+        };
+        return match *a {
+            Plane => plane_hull(pa, pb, h, scale, margin),
+            Sphere { radius } => sphere_hull(pa, radius, pb, h, scale, margin),
+            Cylinder {
+                half_length,
+                radius,
+            } => cylinder_hull(pa, half_length, radius, pb, h, scale, margin),
+            Capsule {
+                half_length,
+                radius,
+            } => capsule_hull(pa, half_length, radius, pb, h, scale, margin),
+            Cuboid { half_extents } => box_hull(pa, half_extents, pb, h, scale, margin),
+            Hull {
+                hull: ha,
+                scale: sa,
+            } => match hulls.get(ha.0 as usize) {
+                Some(ha) => hull_hull(pa, ha, sa, pb, h, scale, margin),
+                None => Manifold::EMPTY,
+            },
+        };
+    }
     match (*a, *b) {
         (Plane, Plane) => Manifold::EMPTY,
         (Plane, Sphere { radius }) => plane_sphere(pa, pb, radius, margin),

@@ -9,7 +9,7 @@ use super::capsule::FLAT_SIN;
 use super::manifold::{Manifold, MAX_POINTS};
 
 /// The plane's outward unit normal and a point on its surface.
-fn plane_frame(plane: &Pose) -> (Vec3, Vec3) {
+pub(crate) fn plane_frame(plane: &Pose) -> (Vec3, Vec3) {
     (plane.orientation * Vec3::Z, plane.position)
 }
 
