@@ -5,7 +5,8 @@
 
 use manyworlds_core::{Scene, SceneError, Shape};
 
-/// The farthest any body, collider, joint frame or centre of mass may sit, m.
+/// The farthest any body, collider, joint frame or centre of mass may sit, m; also the
+/// widest joint limit and spring reference, m or rad.
 pub const MAX_DISTANCE: f32 = 1e6;
 /// The smallest radius or half extent of a collider (and the largest is [`MAX_DISTANCE`]), m.
 pub const MIN_SIZE: f32 = 1e-6;
@@ -83,6 +84,15 @@ pub fn check(scene: &Scene) -> Result<(), SceneError> {
         let element = || format!("joint {i} \"{}\"", joint.name);
         near(element, "frame in parent", joint.frame_in_parent.position)?;
         near(element, "frame in child", joint.frame_in_child.position)?;
+        // Limits and the spring's rest in m or rad: 1e19 past q = 0 pushes it out at a
+        // speed a step cannot hold.
+        let (lower, upper) = joint.limits.unwrap_or_default();
+        let rest = joint.spring_reference;
+        near(
+            element,
+            "limits and spring reference",
+            glam::Vec3::new(lower, upper, rest),
+        )?;
     }
     Ok(())
 }

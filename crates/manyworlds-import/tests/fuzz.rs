@@ -794,6 +794,7 @@ fn lengths_a_step_cannot_hold_are_refused() {
         ("mjcf-body-beyond-reach.xml", "position"),
         ("mjcf-capsule-subnormal-radius.xml", "radius"),
         ("urdf-origin-beyond-reach.urdf", "position"),
+        ("mjcf-slide-ref-beyond-reach.xml", "limits"),
     ] {
         let path = seeds().join(seed);
         let text = std::fs::read_to_string(&path).unwrap();
