@@ -46,7 +46,8 @@ impl<'a> Attributes<'a> {
         })
     }
 
-    /// All numbers of a list attribute.
+    /// All numbers of a list attribute. Each must be finite as an f32 too (the scene holds
+    /// f32): 1e39 would become infinity there.
     pub fn numbers(&self, name: &str) -> Result<Option<Vec<f64>>, ImportError> {
         let Some(text) = self.get(name) else {
             return Ok(None);
@@ -55,8 +56,8 @@ impl<'a> Attributes<'a> {
             .map(|t| {
                 t.parse::<f64>()
                     .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| self.bad(name, text, "finite numbers"))
+                    .filter(|&v| (v as f32).is_finite())
+                    .ok_or_else(|| self.bad(name, text, "finite numbers (within f32's range)"))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)

@@ -27,6 +27,7 @@ pub mod mjcf;
 mod package_path;
 mod scene_error;
 pub mod scene_file;
+mod step_range;
 pub mod urdf;
 mod warnings;
 

@@ -35,6 +35,7 @@ use crate::file_access::FileAccess;
 use crate::mass_repair::repaired;
 use crate::mesh::MeshFiles;
 use crate::scene_error::located;
+use crate::step_range;
 use crate::{ImportOptions, Imported, Warnings};
 use actuators::{read_actuators, ActuatorContext};
 use bodies::{finish_bodies, InertiaSource, TreeReader};
@@ -355,6 +356,7 @@ fn from_root(
     }
     let scene = builder
         .build()
+        .and_then(|scene| step_range::check(&scene).map(|()| scene))
         .map_err(|source| located(source, file, |j| tree.joint_elements.get(j).cloned()))?;
     Ok(Imported {
         scene,

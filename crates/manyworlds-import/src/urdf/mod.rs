@@ -24,6 +24,7 @@ use crate::file_access::FileAccess;
 use crate::mass_repair::repaired;
 use crate::mesh::MeshFiles;
 use crate::scene_error::located;
+use crate::step_range;
 use crate::{ImportOptions, Imported, Warnings};
 use geometry::{read_collisions, read_inertial};
 use joints::read_joint;
@@ -264,12 +265,15 @@ fn from_root(
             }
         }
     }
-    let scene = builder.build().map_err(|source| {
-        located(source, file, |joint| {
-            let element = joints[joint_elements.get(joint).copied().flatten()?].0;
-            Some((element.location.clone(), element.name.clone()))
-        })
-    })?;
+    let scene = builder
+        .build()
+        .and_then(|scene| step_range::check(&scene).map(|()| scene))
+        .map_err(|source| {
+            located(source, file, |joint| {
+                let element = joints[joint_elements.get(joint).copied().flatten()?].0;
+                Some((element.location.clone(), element.name.clone()))
+            })
+        })?;
     Ok(Imported {
         scene,
         params: StepParams::default(),
