@@ -78,6 +78,8 @@ pub fn check(scene: &Scene) -> Result<(), SceneError> {
             Shape::Cuboid { half_extents } => {
                 sized(element, "half extents", &half_extents.to_array())
             }
+            // The hull's own points were checked when it was built.
+            Shape::Hull { scale, .. } => sized(element, "scale", &scale.to_array()),
         }?;
     }
     for (i, joint) in scene.joints().iter().enumerate() {

@@ -519,6 +519,7 @@ fn unfinite(model: &Imported) -> Option<String> {
                 radius,
             } => half_length.is_finite() && radius.is_finite(),
             Shape::Cuboid { half_extents } => half_extents.is_finite(),
+            Shape::Hull { scale, .. } => scale.is_finite(),
         };
         let ok = size_ok
             && finite_pose(&collider.pose)
