@@ -371,6 +371,10 @@ struct ReadoutUniforms {
     // Where the joints' memory starts in the state (vec4f index; JOINT_IMPULSE_VEC4S per
     // joint, the last float the accumulated angle).
     joint_memory_offset: u32,
+    // To 64 bytes, as the host's struct.
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 // A joint as the readout derives its q and q̇ (joint_space.rs), from the scene template.
