@@ -134,7 +134,8 @@ pub enum Problem {
     /// a valid STL or OBJ file, no vertices); `path` is the path as the model wrote it.
     #[error("mesh \"{path}\": {message}")]
     Mesh { path: String, message: String },
-    /// A collision mesh was read but cannot become a collider yet.
+    /// A collision mesh was read but has no convex hull to collide as (fewer than four
+    /// points, or all on a plane).
     #[error("{0} (the `lenient` option drops it with a warning)")]
     MeshCollider(String),
     /// A URDF `package://` reference whose package was not found.

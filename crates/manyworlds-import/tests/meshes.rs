@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use glam::Vec3;
-use manyworlds_import::mesh::{read_vertices, MeshFormat, NO_HULLS};
+use manyworlds_core::{HullId, Scene, Shape};
+use manyworlds_import::mesh::{read_vertices, MeshFormat};
 use manyworlds_import::{mjcf, urdf, Budget, Exceeded, FileProblem, ImportOptions, Problem};
 
 /// A fresh folder of this test's own, removed when dropped.
@@ -130,17 +131,20 @@ fn stl_binary_and_ascii_give_the_same_distinct_vertices() {
     let triangles = box_triangles(Vec3::ZERO, Vec3::new(1.0, 2.0, 3.0));
     let binary = read_vertices(&binary_stl(&triangles), MeshFormat::Stl).unwrap();
     let ascii = read_vertices(ascii_stl(&triangles).as_bytes(), MeshFormat::Stl).unwrap();
-    assert_eq!(binary.len(), 8, "a box's corners, each once");
-    assert_eq!(ascii.len(), 8);
-    assert_eq!(extent(&binary), Vec3::new(1.0, 2.0, 3.0));
-    assert_eq!(extent(&ascii), Vec3::new(1.0, 2.0, 3.0));
+    assert_eq!(binary.len(), 1, "an STL file is one object");
+    assert_eq!(binary[0].len(), 8, "a box's corners, each once");
+    assert_eq!(ascii, binary);
+    assert_eq!(extent(&binary[0]), Vec3::new(1.0, 2.0, 3.0));
 }
 
 #[test]
-fn obj_gives_every_objects_vertices() {
-    let points = read_vertices(OBJ.as_bytes(), MeshFormat::Obj).unwrap();
-    assert_eq!(points.len(), 12);
-    assert_eq!(extent(&points), Vec3::new(6.0, 6.0, 6.0));
+fn obj_gives_each_objects_vertices() {
+    let objects = read_vertices(OBJ.as_bytes(), MeshFormat::Obj).unwrap();
+    assert_eq!(objects.len(), 2);
+    assert_eq!(objects[0].len(), 8);
+    assert_eq!(extent(&objects[0]), Vec3::new(1.0, 2.0, 3.0));
+    assert_eq!(objects[1].len(), 4);
+    assert_eq!(extent(&objects[1]), Vec3::ONE);
 }
 
 #[test]
@@ -173,58 +177,189 @@ fn urdf_with_mesh(mesh: &str) -> String {
     )
 }
 
-/// The lenient load's "vertices read" warning for the one mesh.
-fn read_report(path: &std::path::Path, options: ImportOptions) -> String {
-    let options = ImportOptions {
-        lenient: true,
-        ..options
-    };
-    let imported = urdf::load(path, options).expect("loads leniently");
-    let (warning, _) = imported
-        .warnings
+/// The extent of each hull collider's hull, in collider order.
+fn hull_extents(scene: &Scene) -> Vec<Vec3> {
+    scene
+        .colliders()
         .iter()
-        .find(|(m, _)| m.contains(NO_HULLS))
-        .unwrap_or_else(|| panic!("{}", imported.warnings));
-    warning.to_string()
+        .filter_map(|c| match c.shape {
+            Shape::Hull { hull, scale } => {
+                let vertices = scene.hulls()[hull.0 as usize].vertices();
+                Some(extent(
+                    &vertices.iter().map(|&v| v * scale).collect::<Vec<_>>(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
-fn urdf_meshes_are_read_with_their_scale() {
+fn urdf_meshes_become_hulls_with_their_scale() {
     let dir = Scratch::new("urdf-scale");
     let triangles = box_triangles(Vec3::ZERO, Vec3::new(1.0, 2.0, 3.0));
     dir.write("robot/meshes/box.stl", binary_stl(&triangles));
     dir.write("robot/meshes/box_ascii.stl", ascii_stl(&triangles));
     dir.write("robot/meshes/parts.obj", OBJ);
-    for (mesh, vertices, size) in [
+    for (mesh, sizes) in [
         (
             r#"<mesh filename="meshes/box.stl" scale="0.001 0.001 0.001"/>"#,
-            8,
-            "0.0010 x 0.0020 x 0.0030 m",
+            vec![Vec3::new(0.001, 0.002, 0.003)],
         ),
         (
             r#"<mesh filename="meshes/box_ascii.stl" scale="2 1 -1"/>"#,
-            8,
-            "2.0000 x 2.0000 x 3.0000 m",
+            vec![Vec3::new(2.0, 2.0, 3.0)],
         ),
+        // Each object of an OBJ file (a V-HACD piece) is a hull of its own.
         (
             r#"<mesh filename="meshes/parts.obj"/>"#,
-            12,
-            "6.0000 x 6.0000 x 6.0000 m",
+            vec![Vec3::new(1.0, 2.0, 3.0), Vec3::ONE],
         ),
     ] {
         let path = dir.write("robot/robot.urdf", urdf_with_mesh(mesh));
-        let report = read_report(&path, ImportOptions::default());
+        let imported = urdf::load(&path, ImportOptions::default()).expect("loads strictly");
+        let scene = &imported.scene;
+        let extents = hull_extents(scene);
+        assert_eq!(extents.len(), sizes.len(), "{mesh}");
+        for (got, want) in extents.iter().zip(&sizes) {
+            assert!(
+                got.abs_diff_eq(*want, 1e-6 * want.length()),
+                "{mesh}: {got}"
+            );
+        }
+        assert_eq!(scene.hulls().len(), sizes.len());
+        assert!(scene.hulls().iter().all(|h| h.vertices().len() <= 8));
+        // The link keeps its <inertial>.
+        assert_eq!(scene.bodies()[0].mass.mass, 1.0);
         assert!(
-            report.contains(&format!("{vertices} vertices read, {size}")),
-            "{report}"
+            !imported.warnings.mentions("convex"),
+            "{}",
+            imported.warnings
         );
-        // Strictly: the refusal, at the mesh element, after the read.
+    }
+}
+
+#[test]
+fn a_mesh_used_by_several_links_is_one_hull_and_one_warning() {
+    let dir = Scratch::new("urdf-shared");
+    // A box's corners and a point at its centre, on a face of the file: not convex.
+    let concave = OBJ.split("o tip").next().unwrap().to_string() + "v 0.5 1 1.5\nf 1 2 9\n";
+    dir.write("robot/dent.obj", concave);
+    let link = |name: &str, scale: &str| {
+        format!(
+            r#"<link name="{name}"><inertial><mass value="1"/><inertia ixx="0.1" iyy="0.1" izz="0.1"/></inertial>
+  <collision><geometry><mesh filename="dent.obj" scale="{scale}"/></geometry></collision></link>"#
+        )
+    };
+    let joint = |child: &str| {
+        format!(
+            r#"<joint name="{child}_joint" type="revolute"><parent link="a"/><child link="{child}"/><axis xyz="0 0 1"/><limit lower="-1" upper="1"/></joint>"#
+        )
+    };
+    let text = format!(
+        "<robot name=\"r\">\n{}\n{}\n{}\n{}\n{}\n</robot>\n",
+        link("a", "1 1 1"),
+        link("b", "1 1 1"),
+        link("c", "2 2 2"),
+        joint("b"),
+        joint("c"),
+    );
+    let path = dir.write("robot/robot.urdf", text);
+    let imported = urdf::load(&path, ImportOptions::default()).expect("loads");
+    let scene = &imported.scene;
+    let hulls: Vec<HullId> = scene
+        .colliders()
+        .iter()
+        .map(|c| match c.shape {
+            Shape::Hull { hull, scale } => {
+                assert_eq!(scale, Vec3::ONE, "the file's scale is in the hull's points");
+                hull
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    // One hull per (file, scale): a and b share the first, c has its own.
+    assert_eq!(hulls, [HullId(0), HullId(0), HullId(1)]);
+    assert_eq!(scene.hulls()[0].vertices().len(), 8, "the centre is inside");
+    let warnings: Vec<(&str, usize)> = imported
+        .warnings
+        .iter()
+        .filter(|(m, _)| m.contains("dent.obj is not convex"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", imported.warnings);
+    assert!(
+        warnings[0].0.contains("1 of its 9 vertices"),
+        "{warnings:?}"
+    );
+    assert!(warnings[0].0.contains("collides as its convex hull"));
+    // Once per (file, scale) built: the two scales count twice.
+    assert_eq!(warnings[0].1, 2, "{}", imported.warnings);
+}
+
+#[test]
+fn a_hull_held_to_64_vertices_is_reported() {
+    let dir = Scratch::new("urdf-reduced");
+    // 400 points on a unit sphere (a Fibonacci lattice).
+    let mut obj = String::new();
+    let n = 400;
+    for k in 0..n {
+        let z = 1.0 - 2.0 * (k as f32 + 0.5) / n as f32;
+        let r = (1.0 - z * z).sqrt();
+        let phi = k as f32 * 2.399_963;
+        obj.push_str(&format!("v {} {} {z}\n", r * phi.cos(), r * phi.sin()));
+    }
+    obj.push_str("f 1 2 3\n");
+    for k in (4..=n).step_by(3) {
+        obj.push_str(&format!("f {k} {} {}\n", (k % n) + 1, ((k + 1) % n) + 1));
+    }
+    dir.write("robot/ball.obj", obj);
+    let path = dir.write(
+        "robot/robot.urdf",
+        urdf_with_mesh(r#"<mesh filename="ball.obj"/>"#),
+    );
+    let imported = urdf::load(&path, ImportOptions::default()).expect("loads");
+    assert_eq!(imported.scene.hulls()[0].vertices().len(), 64);
+    let (warning, _) = imported
+        .warnings
+        .iter()
+        .find(|(m, _)| m.contains("reduced to 64 vertices"))
+        .unwrap_or_else(|| panic!("{}", imported.warnings));
+    assert!(warning.contains("ball.obj"), "{warning}");
+    assert!(
+        !imported.warnings.mentions("not convex"),
+        "{}",
+        imported.warnings
+    );
+}
+
+#[test]
+fn a_mesh_without_volume_is_an_error_naming_it() {
+    let dir = Scratch::new("urdf-flat");
+    let flat = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1 2 3 4\n";
+    dir.write("robot/meshes/flat.obj", flat);
+    dir.write(
+        "robot/meshes/tri.stl",
+        ascii_stl(&[[Vec3::ZERO, Vec3::X, Vec3::Y]]),
+    );
+    for (file, why) in [("flat.obj", "no volume"), ("tri.stl", "at least 4 points")] {
+        let path = dir.write(
+            "robot/robot.urdf",
+            urdf_with_mesh(&format!(r#"<mesh filename="meshes/{file}"/>"#)),
+        );
         let error = urdf::load(&path, ImportOptions::default()).unwrap_err();
         assert!(
-            matches!(error.problem(), Some(Problem::MeshCollider(_))),
+            matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains(file) && m.contains(why)),
             "{error}"
         );
         assert_eq!(error.location().unwrap().line, 5, "{error}");
+        // Leniently, dropped with a warning saying why.
+        let options = ImportOptions {
+            lenient: true,
+            ..ImportOptions::default()
+        };
+        let imported = urdf::load(&path, options).expect("dropped");
+        assert!(imported.scene.colliders().is_empty());
+        assert!(imported.warnings.mentions("dropped a mesh collision shape"));
     }
 }
 
@@ -295,13 +430,30 @@ fn mjcf_meshes_come_from_meshdir_with_their_scale() {
 </mujoco>"#
         )
     };
-    // A collision mesh is read (named after its file), then refused.
+    // A collision mesh (named after its file) collides as its hull and, by default, has
+    // the matter of its hull at density 1000, its centre of mass at the hull's centroid.
+    let sphere = 1000.0 * 4.0 / 3.0 * std::f32::consts::PI * 0.001;
     let path = dir.write("model/m.xml", model(r#"<geom type="mesh" mesh="box"/>"#));
-    let error = mjcf::load(&path, ImportOptions::default()).unwrap_err();
+    let imported = mjcf::load(&path, ImportOptions::default()).expect("loads");
+    let scene = &imported.scene;
+    assert_eq!(hull_extents(scene), [Vec3::new(0.5, 1.0, 1.5)]);
+    let body = &scene.bodies()[scene.body_index("b").unwrap()];
+    let hull_mass = 1000.0 * 0.5 * 1.0 * 1.5;
+    assert!(((body.mass.mass - sphere - hull_mass) / hull_mass).abs() < 1e-5);
+    let centre = Vec3::new(0.25, 0.5, 0.75) * hull_mass / (hull_mass + sphere);
     assert!(
-        matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains("8 vertices read, 0.5000 x 1.0000 x 1.5000 m")),
-        "{error}"
+        body.mass.center_of_mass.abs_diff_eq(centre, 1e-4),
+        "{}",
+        body.mass.center_of_mass
     );
+    // A geom's `mass` is spread over its hull's volume.
+    let path = dir.write(
+        "model/m.xml",
+        model(r#"<geom type="mesh" mesh="box" mass="2"/>"#),
+    );
+    let imported = mjcf::load(&path, ImportOptions::default()).expect("loads");
+    let b = &imported.scene.bodies()[imported.scene.body_index("b").unwrap()];
+    assert!((b.mass.mass - sphere - 2.0).abs() < 1e-4, "{}", b.mass.mass);
     // A visual mesh (contype = conaffinity = 0) is never read, even when missing.
     let path = dir.write(
         "model/m.xml",
@@ -334,11 +486,11 @@ fn mjcf_meshes_given_by_their_vertices() {
     <body name="b" pos="0 0 1"><freejoint/><geom type="mesh" mesh="tet"/></body>
   </worldbody>
 </mujoco>"#;
-    let error = mjcf::parse(text, "tet.xml", ImportOptions::default()).unwrap_err();
-    assert!(
-        matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains("4 vertices read, 2.0000 x 2.0000 x 2.0000 m")),
-        "{error}"
-    );
+    let imported = mjcf::parse(text, "tet.xml", ImportOptions::default()).expect("loads");
+    assert_eq!(hull_extents(&imported.scene), [Vec3::splat(2.0)]);
+    let scene = &imported.scene;
+    let mass = scene.bodies()[scene.body_index("b").unwrap()].mass.mass;
+    assert!((mass - 1000.0 * 8.0 / 6.0).abs() < 1e-2, "{mass}");
     // The scale of the mesh's default class, unless it gives its own.
     let classed = text
         .replace(r#" scale="2 2 2""#, r#" class="big""#)
@@ -346,11 +498,16 @@ fn mjcf_meshes_given_by_their_vertices() {
             "<asset>",
             r#"<default><default class="big"><mesh scale="3 1 1"/></default></default><asset>"#,
         );
-    let error = mjcf::parse(&classed, "tet.xml", ImportOptions::default()).unwrap_err();
+    let imported = mjcf::parse(&classed, "tet.xml", ImportOptions::default()).expect("loads");
+    assert_eq!(hull_extents(&imported.scene), [Vec3::new(3.0, 1.0, 1.0)]);
+    // Four points on a plane have no hull: an error at the geom, naming the mesh.
+    let flat = text.replace("0 0 1\" scale", "1 1 0\" scale");
+    let error = mjcf::parse(&flat, "tet.xml", ImportOptions::default()).unwrap_err();
     assert!(
-        error.to_string().contains("3.0000 x 1.0000 x 1.0000 m"),
+        matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains("<mesh name=\"tet\">") && m.contains("no volume")),
         "{error}"
     );
+    assert_eq!(error.location().unwrap().line, 4, "{error}");
     let bad = text.replace("0 0 1\"", "0 0\"");
     let error = mjcf::parse(&bad, "tet.xml", ImportOptions::default()).unwrap_err();
     assert_eq!(error.location().unwrap().line, 2, "{error}");

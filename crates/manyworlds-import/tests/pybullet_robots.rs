@@ -1,12 +1,16 @@
 //! Real robot files from pybullet_data (`tests/assets/pybullet_data`), loaded as they are:
-//! every collision mesh is found and read before the mesh-hull refusal, massless and
-//! inertia-less links are handled and listed as repairs, drives take the effort limits, and
-//! joint ranges pass through unchanged.
+//! every collision mesh is found, read and made into convex hulls (one per object of its
+//! file: V-HACD pieces make a link a compound of hulls), massless and inertia-less links are
+//! handled and listed as repairs, drives take the effort limits, and joint ranges pass
+//! through unchanged.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
-use manyworlds_import::mesh::NO_HULLS;
-use manyworlds_import::{urdf, Drives, ImportOptions, Imported, Problem};
+use glam::Vec3;
+use manyworlds_core::Shape;
+use manyworlds_import::mesh::{read_vertices, MeshFormat};
+use manyworlds_import::{urdf, Drives, ImportOptions, Imported};
 
 fn asset(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,63 +31,73 @@ fn collision_meshes(file: &str) -> Vec<String> {
     meshes
 }
 
-fn lenient() -> ImportOptions {
-    ImportOptions {
-        lenient: true,
-        ..ImportOptions::default()
-    }
-}
-
-/// Loads `file` leniently (joint ranges as the file has them, beyond ±π included).
-fn load_lenient(file: &str, options: ImportOptions) -> Imported {
+/// Loads `file` strictly (joint ranges as the file has them, beyond ±π included).
+fn load(file: &str, options: ImportOptions) -> Imported {
     urdf::load(asset(file), options).unwrap_or_else(|error| panic!("{file}: {error}"))
 }
 
-/// Strictly, the first collision mesh is found, read and then refused for want of hulls;
-/// leniently every collision mesh is read (vertex counts in the warnings) and dropped.
-fn every_collision_mesh_is_read(file: &str, mesh_count: usize) {
-    let error = urdf::load(asset(file), ImportOptions::default()).expect_err("meshes refused");
-    assert!(
-        matches!(error.problem(), Some(Problem::MeshCollider(m)) if m.contains(NO_HULLS)),
-        "{error}"
-    );
-    assert!(error.location().unwrap().line > 0);
-    let meshes = collision_meshes(file);
-    let first = meshes[0].rsplit('/').next().unwrap();
-    assert!(error.to_string().contains(first), "{error}");
+/// The objects of a mesh file the URDF `file` names as `written` (`package://` paths lead
+/// to a folder beside the URDF in these robots).
+fn objects_of(file: &str, written: &str) -> Vec<Vec<Vec3>> {
+    let folder = asset(file).parent().unwrap().to_path_buf();
+    let path = folder.join(written.trim_start_matches("package://"));
+    let format = MeshFormat::of(written).unwrap();
+    read_vertices(&std::fs::read(&path).unwrap(), format).unwrap()
+}
 
-    let imported = load_lenient(file, lenient());
-    let dropped: Vec<(&str, usize)> = imported
-        .warnings
-        .iter()
-        .filter(|(m, _)| m.starts_with("dropped a mesh collision shape"))
-        .collect();
+/// Strictly, every collision mesh of `file` becomes hulls: one collider per object of its
+/// file, one hull per object of each distinct file (built once, however many links use it),
+/// each of at most 64 of the object's own vertices, and every collider a hull.
+fn every_collision_mesh_becomes_hulls(file: &str, mesh_count: usize) -> Imported {
+    let imported = load(file, ImportOptions::default());
+    let scene = &imported.scene;
+    let meshes = collision_meshes(file);
     assert_eq!(meshes.len(), mesh_count);
-    let total: usize = dropped.iter().map(|(_, n)| n).sum();
-    assert_eq!(total, mesh_count, "{}", imported.warnings);
+    let mut distinct: HashMap<&str, Vec<Vec<Vec3>>> = HashMap::new();
+    let mut colliders = 0;
     for mesh in &meshes {
-        let name = mesh.rsplit('/').next().unwrap();
-        let line = dropped
-            .iter()
-            .find(|(m, _)| m.contains(&format!("/{name}:")))
-            .map(|(m, _)| m)
-            .unwrap_or_else(|| panic!("{name} not read: {}", imported.warnings));
-        let read = line.rsplit(": ").next().unwrap();
-        let count: usize = read.split(' ').next().unwrap().parse().unwrap();
-        assert!(count >= 4, "{line}");
+        let objects = distinct
+            .entry(mesh)
+            .or_insert_with(|| objects_of(file, mesh));
+        colliders += objects.len();
     }
+    assert_eq!(scene.colliders().len(), colliders, "{}", imported.warnings);
+    let objects: Vec<&Vec<Vec3>> = distinct.values().flatten().collect();
+    assert_eq!(scene.hulls().len(), objects.len());
+    for (k, hull) in scene.hulls().iter().enumerate() {
+        assert!(hull.vertices().len() <= 64 && hull.volume(Vec3::ONE) > 0.0);
+        // Its vertices are all points of one object of the files (scale 1 in these files).
+        let own = objects.iter().any(|points| {
+            hull.vertices()
+                .iter()
+                .all(|v| points.iter().any(|p| p.distance(*v) < 1e-6))
+        });
+        assert!(own, "{file}: hull {k} is not made of one object's points");
+    }
+    for collider in scene.colliders() {
+        assert!(
+            matches!(collider.shape, Shape::Hull { scale, .. } if scale == Vec3::ONE),
+            "{:?}",
+            collider.shape
+        );
+    }
+    assert!(
+        !imported.warnings.mentions("dropped"),
+        "{}",
+        imported.warnings
+    );
+    imported
 }
 
 #[test]
 fn franka_panda_reads_its_package_meshes() {
     // `package://meshes/collision/…` beside the URDF, pybullet's layout.
-    every_collision_mesh_is_read("franka_panda/panda.urdf", 11);
+    every_collision_mesh_becomes_hulls("franka_panda/panda.urdf", 11);
 }
 
 #[test]
 fn kuka_iiwa_reads_its_binary_stls_and_fixes_its_massless_base() {
-    every_collision_mesh_is_read("kuka_iiwa/model.urdf", 8);
-    let imported = load_lenient("kuka_iiwa/model.urdf", lenient());
+    let imported = every_collision_mesh_becomes_hulls("kuka_iiwa/model.urdf", 8);
     let scene = &imported.scene;
     // The base link has mass 0: fixed to the world as pybullet does, no free joint.
     assert_eq!(scene.joints().len(), 7);
@@ -101,13 +115,31 @@ fn kuka_iiwa_reads_its_binary_stls_and_fixes_its_massless_base() {
 #[test]
 fn xarm6_reads_its_vhacd_meshes_from_a_package_folder() {
     // `package://xarm_description/…`: a folder of that name beside the URDF.
-    every_collision_mesh_is_read("xarm/xarm6_robot.urdf", 7);
+    let imported = every_collision_mesh_becomes_hulls("xarm/xarm6_robot.urdf", 7);
+    // Its V-HACD files hold several convex pieces: a link is a compound of hulls.
+    let base = imported.scene.body_index("world").unwrap();
+    let pieces = imported.scene.bodies()[base].colliders.len();
+    assert_eq!(
+        pieces,
+        objects_of(
+            "xarm/xarm6_robot.urdf",
+            "package://xarm_description/meshes/xarm6/collision/base_vhacd.obj"
+        )
+        .len()
+    );
+    assert!(pieces > 1);
 }
 
 #[test]
 fn laikago_zero_inertias_are_repaired_and_listed() {
-    every_collision_mesh_is_read("laikago/laikago.urdf", 13);
-    let imported = load_lenient("laikago/laikago.urdf", lenient());
+    let imported = every_collision_mesh_becomes_hulls("laikago/laikago.urdf", 13);
+    // The four lower legs share one mesh: one hull, one warning that it is not convex.
+    let lower_leg = imported
+        .warnings
+        .iter()
+        .find(|(m, _)| m.contains("lower_leg_3_collision.stl is not convex"))
+        .unwrap_or_else(|| panic!("{}", imported.warnings));
+    assert_eq!(lower_leg.1, 1, "{}", imported.warnings);
     let repairs: Vec<&str> = imported.warnings.repairs().collect();
     // The chassis and twelve leg links all give an inertia of zeros.
     assert_eq!(repairs.len(), 13, "{repairs:?}");
@@ -131,7 +163,7 @@ fn laikago_zero_inertias_are_repaired_and_listed() {
 #[test]
 fn a1_loads_without_reading_its_visual_meshes() {
     // A1's visual meshes are not in the copy at all: they must never be opened.
-    let imported = load_lenient("a1/a1.urdf", ImportOptions::default());
+    let imported = load("a1/a1.urdf", ImportOptions::default());
     let scene = &imported.scene;
     assert_eq!(
         scene.joints().len(),
@@ -145,7 +177,7 @@ fn a1_loads_without_reading_its_visual_meshes() {
 #[test]
 fn revolute_ranges_pass_through_unchanged() {
     // xArm's joint1 turns ±2π: it loads with the range the file writes.
-    let imported = load_lenient("xarm/xarm6_robot.urdf", lenient());
+    let imported = load("xarm/xarm6_robot.urdf", ImportOptions::default());
     let joint = imported
         .scene
         .joints()
@@ -160,9 +192,9 @@ fn revolute_ranges_pass_through_unchanged() {
 fn drives_take_each_joints_effort_limit() {
     let options = ImportOptions {
         drives: Some(Drives::position(200.0, 20.0)),
-        ..lenient()
+        ..ImportOptions::default()
     };
-    let imported = load_lenient("kuka_iiwa/model.urdf", options);
+    let imported = load("kuka_iiwa/model.urdf", options);
     let scene = &imported.scene;
     let movable = scene
         .joints()

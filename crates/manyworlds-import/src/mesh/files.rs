@@ -26,8 +26,8 @@ pub enum MeshSource<'a> {
 /// The mesh files one load has read.
 pub struct MeshFiles<'a> {
     access: &'a mut FileAccess,
-    /// Unscaled vertices, by the path the file was found at.
-    read: HashMap<PathBuf, Rc<Vec<Vec3>>>,
+    /// Unscaled vertices of each object, by the path the file was found at.
+    read: HashMap<PathBuf, Rc<Vec<Vec<Vec3>>>>,
 }
 
 impl<'a> MeshFiles<'a> {
@@ -43,13 +43,13 @@ impl<'a> MeshFiles<'a> {
         self.access.model_folder()
     }
 
-    /// The vertices of the mesh at `source`, scaled, and the path it was found at; the
-    /// problem names the file as the model wrote it.
+    /// The vertices of each object of the mesh at `source`, scaled, and the path it was
+    /// found at; the problem names the file as the model wrote it.
     pub fn vertices(
         &mut self,
         source: &MeshSource,
         scale: Vec3,
-    ) -> Result<(PathBuf, Vec<Vec3>), Problem> {
+    ) -> Result<(PathBuf, Vec<Vec<Vec3>>), Problem> {
         let written = match source {
             MeshSource::Path { written, .. } | MeshSource::Package { written, .. } => *written,
         };
@@ -85,7 +85,11 @@ impl<'a> MeshFiles<'a> {
                 points
             }
         };
-        let points = scaled(&points, scale).map_err(|m| garbled(&shown, m))?;
+        let points = points
+            .iter()
+            .map(|object| scaled(object, scale))
+            .collect::<Result<_, _>>()
+            .map_err(|m| garbled(&shown, m))?;
         Ok((shown, points))
     }
 }

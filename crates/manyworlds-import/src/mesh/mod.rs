@@ -3,14 +3,14 @@
 //! normals, faces, materials or textures); visual meshes are never read.
 //!
 //! `MeshFiles` reads each file once per load through the load's file access (confined,
-//! within budget); [`mesh_collider`] turns the points into a collision shape.
+//! within budget); [`MeshHulls`] turns the points into convex hulls, each built once.
 
 mod collider;
 mod files;
 mod obj;
 mod stl;
 
-pub use collider::{mesh_collider, NO_HULLS};
+pub use collider::MeshHulls;
 pub(crate) use files::{MeshFiles, MeshSource};
 
 use glam::Vec3;
@@ -40,19 +40,23 @@ impl MeshFormat {
     }
 }
 
-/// The vertices of a mesh file's bytes, as written (before scaling): non-empty and finite.
-pub fn read_vertices(bytes: &[u8], format: MeshFormat) -> Result<Vec<Vec3>, String> {
-    let points = match format {
-        MeshFormat::Stl => stl::vertices(bytes)?,
+/// The vertices of a mesh file's bytes, as written (before scaling), one list per object
+/// (an STL file is one object; an OBJ file has one per `o` or `g`, as V-HACD writes the
+/// convex pieces of a decomposition). Objects without vertices are left out; the rest are
+/// non-empty and finite.
+pub fn read_vertices(bytes: &[u8], format: MeshFormat) -> Result<Vec<Vec<Vec3>>, String> {
+    let mut objects = match format {
+        MeshFormat::Stl => vec![stl::vertices(bytes)?],
         MeshFormat::Obj => obj::vertices(bytes)?,
     };
-    if points.is_empty() {
+    objects.retain(|points| !points.is_empty());
+    if objects.is_empty() {
         return Err("the mesh has no vertices".into());
     }
-    if let Some(p) = points.iter().find(|p| !p.is_finite()) {
+    if let Some(p) = objects.iter().flatten().find(|p| !p.is_finite()) {
         return Err(format!("a vertex is not finite ({p})"));
     }
-    Ok(points)
+    Ok(objects)
 }
 
 /// `points` scaled by `scale` (per axis; negative mirrors), refused when a point overflows.

@@ -1,12 +1,11 @@
-//! Wavefront OBJ files through the `tobj` crate: the positions of every object's faces
-//! (materials are not read; several objects, as in V-HACD's convex decompositions, are
-//! taken together).
+//! Wavefront OBJ files through the `tobj` crate: the positions of each object's faces
+//! (materials are not read), object by object, as V-HACD writes a convex decomposition.
 
 use std::io::Cursor;
 
 use glam::Vec3;
 
-pub fn vertices(bytes: &[u8]) -> Result<Vec<Vec3>, String> {
+pub fn vertices(bytes: &[u8]) -> Result<Vec<Vec<Vec3>>, String> {
     let mut reader = Cursor::new(bytes);
     let options = tobj::LoadOptions {
         ignore_points: true,
@@ -20,7 +19,12 @@ pub fn vertices(bytes: &[u8]) -> Result<Vec<Vec3>, String> {
     .map_err(|e| format!("not a valid OBJ file: {e}"))?;
     Ok(models
         .iter()
-        .flat_map(|m| m.mesh.positions.chunks_exact(3))
-        .map(|p| Vec3::new(p[0], p[1], p[2]))
+        .map(|m| {
+            m.mesh
+                .positions
+                .chunks_exact(3)
+                .map(|p| Vec3::new(p[0], p[1], p[2]))
+                .collect()
+        })
         .collect())
 }

@@ -8,7 +8,6 @@ use super::meshes::MeshAssets;
 use super::orientation::AngleConvention;
 use crate::attributes::{to_vec3, Attributes};
 use crate::error::{ImportError, Problem};
-use crate::mesh::mesh_collider;
 use crate::{ImportOptions, Warnings};
 
 /// MuJoCo's default geom density, kg/m³.
@@ -104,10 +103,10 @@ pub fn read_geom(
             return Ok(None);
         }
         "mesh" => {
-            let (file, points) = meshes.vertices(a.required("mesh")?, a.element)?;
+            let (file, scale, points) = meshes.vertices(a.required("mesh")?, a.element)?;
             let what = format!("geom \"{name}\" of type mesh");
-            match mesh_collider(&points, &file) {
-                Ok(shape) => ColliderDesc::new(shape).at(pose),
+            match meshes.hulls.of(&file, scale, &[points], warnings) {
+                Ok(ids) => ColliderDesc::new(Shape::hull(ids[0], Vec3::ONE)).at(pose),
                 Err(reason) if options.lenient => {
                     warnings.add(format!("dropped {what}: {reason}"));
                     return Ok(None);
@@ -165,10 +164,10 @@ pub fn read_geom(
                     value: m,
                 }))
             }
-            Some(m) => m / f64::from(collider.shape.volume()),
+            Some(m) => m / f64::from(collider.shape.volume_in(meshes.hulls.hulls())),
             None => a.non_negative("density", DEFAULT_DENSITY)?,
         };
-        MassProperties::of_shape(&collider.shape, density as f32)
+        MassProperties::of_shape_in(&collider.shape, density as f32, meshes.hulls.hulls())
             .map(|m| m.transformed(&collider.pose))
     };
     Ok(Some(Geom {

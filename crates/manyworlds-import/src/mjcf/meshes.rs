@@ -1,7 +1,8 @@
 //! MJCF mesh assets: `<asset><mesh name file scale>`, their files found in
 //! `<compiler meshdir>` (else `assetdir`, else the model's folder) and read when a collision
 //! geom uses them, or `<mesh name vertex scale>` given in the model; a mesh takes its
-//! class's `<default><mesh scale>`.
+//! class's `<default><mesh scale>`. A mesh is one object, as in MuJoCo: the objects of an
+//! OBJ file are taken together, and the geom collides as the convex hull of them all.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use super::defaults::{Defaults, MAIN};
 use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
-use crate::mesh::{scaled, MeshFiles, MeshSource};
+use crate::mesh::{scaled, MeshFiles, MeshHulls, MeshSource};
 
 /// Where a declared mesh's vertices are.
 enum Points {
@@ -34,6 +35,8 @@ pub struct MeshAssets<'a> {
     /// The folder relative mesh files are in (absolute).
     folder: PathBuf,
     assets: HashMap<String, MeshAsset>,
+    /// The hulls of the meshes collision geoms use.
+    pub hulls: MeshHulls,
 }
 
 impl<'a> MeshAssets<'a> {
@@ -109,16 +112,17 @@ impl<'a> MeshAssets<'a> {
             files,
             folder,
             assets,
+            hulls: MeshHulls::default(),
         })
     }
 
-    /// The vertices (metres, scaled) of mesh `name` and the path its file was found at; a
-    /// missing asset is an error at `geom`, an unreadable file at the asset.
+    /// The vertices (metres, scaled) of mesh `name`, the path its file was found at and its
+    /// scale; a missing asset is an error at `geom`, an unreadable file at the asset.
     pub fn vertices(
         &mut self,
         name: &str,
         geom: &Element,
-    ) -> Result<(PathBuf, Vec<Vec3>), ImportError> {
+    ) -> Result<(PathBuf, Vec3, Vec<Vec3>), ImportError> {
         let asset = self.assets.get(name).ok_or_else(|| {
             geom.error(Problem::MissingReference {
                 what: "mesh",
@@ -135,15 +139,17 @@ impl<'a> MeshAssets<'a> {
                     })
                 })?;
                 let shown = PathBuf::from(format!("<mesh name=\"{name}\">"));
-                return Ok((shown, scaled));
+                return Ok((shown, asset.scale, scaled));
             }
         };
         let source = MeshSource::Path {
             written: file,
             folder: &self.folder,
         };
-        self.files
+        let (shown, objects) = self
+            .files
             .vertices(&source, asset.scale)
-            .map_err(|problem| asset.element.error(problem))
+            .map_err(|problem| asset.element.error(problem))?;
+        Ok((shown, asset.scale, objects.concat()))
     }
 }

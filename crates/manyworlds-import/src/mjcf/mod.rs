@@ -3,9 +3,9 @@
 //! Read: `compiler` (angle, eulerseq, inertiafromgeom, autolimits, settotalmass), `option`
 //! (timestep, gravity), nested `default` classes with `class` and `childclass`,
 //! `include`, `worldbody` and `body` frames (pos, quat, axisangle, euler, xyaxes, zaxis),
-//! `inertial`, `geom` (plane, sphere, capsule with size or fromto, box), `joint` (hinge,
-//! slide, ball, free), `freejoint`, `actuator` (motor, position, velocity, general where it
-//! is one of those), `contact/exclude`. Elements that do not affect physics are skipped, and
+//! `inertial`, `geom` (plane, sphere, capsule with size or fromto, box, cylinder, and mesh
+//! as its convex hull), `joint` (hinge, slide, ball, free), `freejoint`, `actuator` (motor,
+//! position, velocity, general where it is one of those), `contact/exclude`. Elements that do not affect physics are skipped, and
 //! options and attributes we do not model are listed once, in the returned warnings.
 
 mod actuators;
@@ -246,6 +246,7 @@ fn from_root(
         reader.read_world(worldbody)?;
     }
     let mut tree = reader.tree;
+    let hulls = reader.meshes.hulls;
     if let Some(total) = compiler.total_mass {
         let current: f32 = tree
             .bodies
@@ -276,6 +277,7 @@ fn from_root(
     }
     let bodies = finish_bodies(&tree, &filters);
     let mut builder = SceneBuilder::new();
+    hulls.add_to(&mut builder);
     let mut joint_kinds = Vec::new();
     for body in bodies {
         builder.add_body(body);

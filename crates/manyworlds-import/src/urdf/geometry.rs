@@ -7,7 +7,7 @@ use manyworlds_core::{ColliderDesc, MassProperties, Pose, Shape};
 use crate::attributes::Attributes;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
-use crate::mesh::{mesh_collider, MeshFiles, MeshSource};
+use crate::mesh::{MeshFiles, MeshHulls, MeshSource};
 use crate::package_path::{find_package, parse_reference, FileReference};
 use crate::{ImportOptions, Warnings};
 
@@ -86,11 +86,13 @@ pub fn read_inertial(link: &Element) -> Result<MassProperties, ImportError> {
 }
 
 /// A link's collision shapes, in the link frame (shapes we cannot simulate are an error, or
-/// dropped with a warning when lenient). Collision meshes are read from `meshes` first.
+/// dropped with a warning when lenient). A collision mesh is read from `meshes` and
+/// collides as the convex hulls of its objects (one per V-HACD piece), from `hulls`.
 pub fn read_collisions(
     link: &Element,
     options: &ImportOptions,
     meshes: &mut MeshFiles,
+    hulls: &mut MeshHulls,
     warnings: &mut Warnings,
 ) -> Result<Vec<ColliderDesc>, ImportError> {
     let mut colliders = Vec::new();
@@ -134,9 +136,15 @@ pub fn read_collisions(
                     "a mesh collision shape of link \"{}\"",
                     link.attribute("name").unwrap_or("?")
                 );
-                let (file, points) = read_mesh(shape, options, meshes)?;
-                match mesh_collider(&points, &file) {
-                    Ok(mesh) => ColliderDesc::new(mesh),
+                let (file, scale, objects) = read_mesh(shape, options, meshes)?;
+                match hulls.of(&file, scale, &objects, warnings) {
+                    Ok(ids) => {
+                        colliders.extend(
+                            ids.into_iter()
+                                .map(|id| ColliderDesc::new(Shape::hull(id, Vec3::ONE)).at(pose)),
+                        );
+                        continue;
+                    }
                     Err(reason) if options.lenient => {
                         warnings.add(format!("dropped {what}: {reason}"));
                         continue;
@@ -159,13 +167,13 @@ pub fn read_collisions(
     Ok(colliders)
 }
 
-/// The vertices (metres, scaled) of the file a `<mesh filename scale>` names, and the path
-/// it was found at.
+/// The vertices (metres, scaled) of each object of the file a `<mesh filename scale>`
+/// names, the path it was found at, and the scale.
 fn read_mesh(
     mesh: &Element,
     options: &ImportOptions,
     meshes: &mut MeshFiles,
-) -> Result<(std::path::PathBuf, Vec<Vec3>), ImportError> {
+) -> Result<(std::path::PathBuf, Vec3, Vec<Vec<Vec3>>), ImportError> {
     let a = Attributes::new(mesh, &[]);
     let written = a.required("filename")?;
     let scale = a.vec3("scale")?.unwrap_or(Vec3::ONE);
@@ -188,7 +196,8 @@ fn read_mesh(
             folder: &folder,
         },
     };
-    meshes
+    let (file, objects) = meshes
         .vertices(&source, scale)
-        .map_err(|problem| mesh.error(problem))
+        .map_err(|problem| mesh.error(problem))?;
+    Ok((file, scale, objects))
 }

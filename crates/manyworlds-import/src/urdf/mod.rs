@@ -22,7 +22,7 @@ use crate::document::{self, Element};
 use crate::error::{ImportError, Problem};
 use crate::file_access::FileAccess;
 use crate::mass_repair::repaired;
-use crate::mesh::MeshFiles;
+use crate::mesh::{MeshFiles, MeshHulls};
 use crate::scene_error::located;
 use crate::step_range;
 use crate::{ImportOptions, Imported, Warnings};
@@ -160,6 +160,7 @@ fn from_root(
         urdf_joint: None,
     }];
     let mut meshes = MeshFiles::new(access);
+    let mut hulls = MeshHulls::default();
     let mut placed: Vec<(&str, Pose, usize)> = vec![(root_link, Pose::IDENTITY, 0)];
     let mut next = 0;
     while next < placed.len() {
@@ -167,7 +168,7 @@ fn from_root(
         next += 1;
         let element = links[link];
         let in_target = bodies[target].pose.inverse().compose(&pose);
-        for collider in read_collisions(element, options, &mut meshes, &mut warnings)? {
+        for collider in read_collisions(element, options, &mut meshes, &mut hulls, &mut warnings)? {
             let pose = in_target.compose(&collider.pose);
             bodies[target].colliders.push(collider.at(pose));
         }
@@ -238,6 +239,7 @@ fn from_root(
     }
 
     let mut builder = SceneBuilder::new();
+    hulls.add_to(&mut builder);
     for pending in &bodies {
         let body = assembled_body(
             &pending.name,
