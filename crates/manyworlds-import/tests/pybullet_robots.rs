@@ -101,6 +101,10 @@ fn kuka_iiwa_reads_its_binary_stls_and_fixes_its_massless_base() {
     let scene = &imported.scene;
     // The base link has mass 0: fixed to the world as pybullet does, no free joint.
     assert_eq!(scene.joints().len(), 7);
+    // Its first link hangs from the world now, and still does not collide with the base.
+    let base = scene.body_index("lbr_iiwa_link_0").unwrap();
+    let link1 = scene.body_index("lbr_iiwa_link_1").unwrap();
+    assert!(scene.collision_excluded(base, link1));
     assert!(imported
         .warnings
         .mentions("has no mass: fixed to the world"));

@@ -59,6 +59,8 @@ struct Pending {
     joint: Option<(Option<usize>, JointDesc)>,
     /// The URDF joint (index in the file's joints) that moves it.
     urdf_joint: Option<usize>,
+    /// The body its joint hangs from, static or not.
+    hangs_from: Option<usize>,
 }
 
 fn from_root(
@@ -158,6 +160,7 @@ fn from_root(
         mass: MassProperties::ZERO,
         joint: (!root_static).then(|| (None, JointDesc::free("floating_base"))),
         urdf_joint: None,
+        hangs_from: None,
     }];
     let mut meshes = MeshFiles::new(access);
     let mut hulls = MeshHulls::default();
@@ -198,6 +201,7 @@ fn from_root(
                         // A joint to a static body is a joint to the world.
                         joint: Some(((!bodies[target].is_static).then_some(target), desc.clone())),
                         urdf_joint: Some(k),
+                        hangs_from: Some(target),
                     });
                     bodies.len() - 1
                 }
@@ -255,6 +259,13 @@ fn from_root(
     for (index, pending) in bodies.iter().enumerate() {
         if let Some((parent, desc)) = &pending.joint {
             builder.add_joint(*parent, index, desc.clone());
+            // A joint to a static body is one to the world: the two stay apart all the same
+            // (a floating joint holds nothing together).
+            if let (None, Some(base)) = (parent, pending.hangs_from) {
+                if desc.kind != manyworlds_core::JointKind::Free {
+                    builder.exclude_collision(base, index);
+                }
+            }
             joint_elements.push(pending.urdf_joint);
             if let (Some(drives), Some(k)) = (&options.drives, pending.urdf_joint) {
                 let index = joint_elements.len() - 1;
