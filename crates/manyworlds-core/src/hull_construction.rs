@@ -8,7 +8,7 @@
 //! across edges), and closes the horizon with a cone of new triangles to it. Points within a
 //! tolerance of the hull count as on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use glam::{DVec3, Vec3};
 
@@ -192,9 +192,10 @@ fn highest_face(
     best
 }
 
-/// Directed edge → the live triangle holding it.
-fn edge_map(faces: &[Triangle]) -> BTreeMap<(usize, usize), usize> {
-    let mut map = BTreeMap::new();
+/// Directed edge → the live triangle holding it. Only looked up, never walked, so a hash
+/// map: it is rebuilt for every point added, most of a hull's cost.
+fn edge_map(faces: &[Triangle]) -> HashMap<(usize, usize), usize> {
+    let mut map = HashMap::with_capacity(3 * faces.len());
     for (f, t) in faces.iter().enumerate() {
         if t.alive {
             for e in t.edges() {
