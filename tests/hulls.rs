@@ -5,11 +5,9 @@
 
 mod common;
 use common::*;
-use manyworlds::narrowphase::collide;
 use manyworlds::rng::unit_f64;
 use manyworlds::{
-    Backend, BodyDesc, ColliderDesc, ConvexHull, Pose, Quat, SceneBuilder, Shape, Sim, StepParams,
-    Vec3,
+    Backend, BodyDesc, ColliderDesc, ConvexHull, Quat, SceneBuilder, Shape, Sim, StepParams, Vec3,
 };
 
 fn corners(half: Vec3) -> Vec<Vec3> {
@@ -141,35 +139,6 @@ fn pile_scene() -> manyworlds::Scene {
         );
     }
     builder.build().expect("valid pile")
-}
-
-/// The deepest overlap between any two colliders of world 0, measured with the CPU's
-/// narrow phase on the final poses, and the deepest below the ground.
-fn deepest_overlap(sim: &mut Sim) -> f32 {
-    let scene = sim.scene().clone();
-    let poses: Vec<Pose> = (0..scene.body_count()).map(|i| pose(sim, 0, i)).collect();
-    let collider_pose = |c: usize| {
-        let collider = &scene.colliders()[c];
-        poses[collider.body].compose(&collider.pose)
-    };
-    let mut deepest = 0.0f32;
-    for i in 0..scene.colliders().len() {
-        for j in i + 1..scene.colliders().len() {
-            let (a, b) = (&scene.colliders()[i], &scene.colliders()[j]);
-            let m = collide(
-                &a.shape,
-                &collider_pose(i),
-                &b.shape,
-                &collider_pose(j),
-                0.0,
-                scene.hulls(),
-            );
-            for p in m.points() {
-                deepest = deepest.max(-p.separation);
-            }
-        }
-    }
-    deepest
 }
 
 #[test]

@@ -173,3 +173,39 @@ pub fn swing_period(sim: &mut Sim, swings: usize, expected_period: f64) -> f64 {
     assert!(crossings.len() >= 2, "too few swings: {crossings:?}");
     (crossings[crossings.len() - 1] - crossings[0]) / (crossings.len() - 1) as f64
 }
+
+/// The deepest overlap between any two colliders of world 0 that may collide (of two
+/// bodies, one of them moving, not kept apart), measured with the CPU's narrow phase.
+pub fn deepest_overlap(sim: &mut Sim) -> f32 {
+    let scene = sim.scene().clone();
+    let poses: Vec<Pose> = (0..scene.body_count()).map(|i| pose(sim, 0, i)).collect();
+    let collider_pose = |c: usize| {
+        let collider = &scene.colliders()[c];
+        poses[collider.body].compose(&collider.pose)
+    };
+    let mut deepest = 0.0f32;
+    for i in 0..scene.colliders().len() {
+        for j in i + 1..scene.colliders().len() {
+            let (a, b) = (&scene.colliders()[i], &scene.colliders()[j]);
+            let moving = |c: &manyworlds::Collider| scene.bodies()[c.body].is_dynamic();
+            if a.body == b.body
+                || scene.collision_excluded(a.body, b.body)
+                || !(moving(a) || moving(b))
+            {
+                continue;
+            }
+            let m = manyworlds::narrowphase::collide(
+                &a.shape,
+                &collider_pose(i),
+                &b.shape,
+                &collider_pose(j),
+                0.0,
+                scene.hulls(),
+            );
+            for p in m.points() {
+                deepest = deepest.max(-p.separation);
+            }
+        }
+    }
+    deepest
+}
