@@ -1,0 +1,263 @@
+//! `DatasetWriter`: episodes in, a LeRobot v3.0 dataset out. Frames of the data file being
+//! filled are kept in memory and the file rewritten whole at each flush (so its bytes depend
+//! only on its rows); a file is closed once it would pass `data_files_size_in_mb` (counted
+//! uncompressed) and the next one started. A flush writes, each replaced whole: the data
+//! file, the episodes file, `tasks.parquet`, `stats.json`, `manyworlds.json`, and last
+//! `info.json`, whose totals say what the dataset holds.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use serde_json::{json, Map, Value};
+
+use super::episodes::{self, EpisodeOrigin, EpisodeRecord};
+use super::features::{self, Feature};
+use super::files::{replace, replace_parquet, DatasetError};
+use super::frames::{EpisodeFrames, FileRows, Placement};
+use super::layout::{self, FileId};
+use super::stats::FeatureStats;
+
+/// What every episode of a dataset shares.
+#[derive(Clone, Debug)]
+pub struct DatasetSpec {
+    pub features: Vec<Feature>,
+    pub fps: u32,
+    pub robot_type: String,
+    /// The one task's sentence.
+    pub task: String,
+    pub data_file_size_in_mb: u32,
+    /// `meta/manyworlds.json`, to which the writer adds `"segments"`.
+    pub recording: Map<String, Value>,
+}
+
+pub struct DatasetWriter {
+    pub(super) root: PathBuf,
+    pub(super) spec: DatasetSpec,
+    pub(super) schema: Arc<Schema>,
+    /// Every episode's statistics, by episode index.
+    pub(super) stats: Vec<Vec<FeatureStats>>,
+    pub(super) total_frames: i64,
+    /// The data file being filled and its rows; whether they changed since written.
+    pub(super) data: FileId,
+    pub(super) rows: FileRows,
+    pub(super) rows_dirty: bool,
+    /// The episodes file of this run and its rows.
+    pub(super) meta: FileId,
+    pub(super) records: Vec<EpisodeRecord>,
+    /// `{seed, first_episode}` of each run that added episodes (the first, then each resume).
+    pub(super) segments: Vec<Value>,
+    /// Episodes that `info.json` holds.
+    pub(super) committed: usize,
+}
+
+impl DatasetWriter {
+    /// A new dataset in `root`, which must be absent or empty.
+    pub fn create(root: &Path, spec: DatasetSpec) -> Result<DatasetWriter, DatasetError> {
+        if let Ok(mut entries) = std::fs::read_dir(root) {
+            if entries.next().is_some() {
+                return Err(DatasetError::new(
+                    root,
+                    "exists and is not empty (--resume continues a dataset there)",
+                ));
+            }
+        }
+        Ok(DatasetWriter::empty(root, spec))
+    }
+
+    pub(super) fn empty(root: &Path, spec: DatasetSpec) -> DatasetWriter {
+        DatasetWriter {
+            root: root.to_path_buf(),
+            schema: features::data_schema(&spec.features),
+            spec,
+            stats: Vec::new(),
+            total_frames: 0,
+            data: FileId::default(),
+            rows: FileRows::default(),
+            rows_dirty: false,
+            meta: FileId::default(),
+            records: Vec::new(),
+            segments: Vec::new(),
+            committed: 0,
+        }
+    }
+
+    /// Starts this run's episodes, drawn with `seed`.
+    pub fn begin_segment(&mut self, seed: u64) {
+        self.segments
+            .push(json!({ "seed": seed, "first_episode": self.stats.len() }));
+    }
+
+    /// Runs before this one (each resume starts one).
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    pub fn total_episodes(&self) -> usize {
+        self.stats.len()
+    }
+
+    /// Episodes added since the last flush.
+    pub fn pending(&self) -> usize {
+        self.stats.len() - self.committed
+    }
+
+    pub fn total_frames(&self) -> i64 {
+        self.total_frames
+    }
+
+    /// Bytes of one frame, uncompressed.
+    fn frame_bytes(&self) -> usize {
+        let widths: usize = self.spec.features[..2].iter().map(|f| f.width).sum();
+        4 * widths + 4 + 1 + 4 + 4 * 8
+    }
+
+    /// Adds a finished episode (at least one frame); returns its episode index. It is on
+    /// disk after the next [`DatasetWriter::flush`].
+    pub fn add(
+        &mut self,
+        frames: &EpisodeFrames,
+        origin: EpisodeOrigin,
+    ) -> Result<i64, DatasetError> {
+        let limit = self.spec.data_file_size_in_mb as usize * 1024 * 1024;
+        if !self.rows.is_empty() && (self.rows.len() + frames.len()) * self.frame_bytes() > limit {
+            self.write_data()?;
+            self.data = self.data.next();
+            self.rows = FileRows::default();
+        }
+        let index = self.stats.len() as i64;
+        let rows = self.rows.append(
+            frames,
+            Placement {
+                episode_index: index,
+                first_index: self.total_frames,
+                task_index: 0,
+                fps: self.spec.fps,
+            },
+        );
+        self.rows_dirty = true;
+        let stats = self
+            .spec
+            .features
+            .iter()
+            .enumerate()
+            .map(|(k, f)| FeatureStats::of(&self.rows.values(k, f.width, rows.clone()), f.width))
+            .collect::<Vec<_>>();
+        self.records.push(EpisodeRecord {
+            index,
+            length: frames.len() as i64,
+            data: self.data,
+            meta: self.meta,
+            from: self.total_frames,
+            stats: stats.clone(),
+            origin,
+        });
+        self.stats.push(stats);
+        self.total_frames += frames.len() as i64;
+        Ok(index)
+    }
+
+    /// Writes the data file being filled if it changed.
+    fn write_data(&mut self) -> Result<(), DatasetError> {
+        if !self.rows_dirty {
+            return Ok(());
+        }
+        let path = self.data.data(&self.root);
+        let batch = self
+            .rows
+            .to_batch(&self.spec.features, &self.schema)
+            .map_err(|e| DatasetError::new(&path, e))?;
+        replace_parquet(&path, &batch)?;
+        self.rows_dirty = false;
+        Ok(())
+    }
+
+    /// Puts every episode added so far on disk, `info.json` last.
+    pub fn flush(&mut self) -> Result<(), DatasetError> {
+        if self.committed == self.stats.len() {
+            return Ok(());
+        }
+        self.write_data()?;
+        let path = self.meta.episodes(&self.root);
+        let batch = episodes::to_batch(&self.records, &self.spec.features, &self.spec.task)
+            .map_err(|e| DatasetError::new(&path, e))?;
+        replace_parquet(&path, &batch)?;
+        self.write_tasks()?;
+        self.write_json(layout::STATS, &self.stats_json())?;
+        let mut recording = self.spec.recording.clone();
+        recording.insert("segments".into(), Value::Array(self.segments.clone()));
+        self.write_json(layout::RECORDING, &Value::Object(recording))?;
+        self.write_json(layout::INFO, &self.info_json())?;
+        self.committed = self.stats.len();
+        Ok(())
+    }
+
+    fn write_json(&self, relative: &str, value: &Value) -> Result<(), DatasetError> {
+        let path = self.root.join(relative);
+        let text = serde_json::to_string_pretty(value).map_err(|e| DatasetError::new(&path, e))?;
+        replace(&path, format!("{text}\n").as_bytes())
+    }
+
+    /// `tasks.parquet`: `task_index` and the sentence, the sentence as the pandas index
+    /// LeRobot reads it as.
+    fn write_tasks(&self) -> Result<(), DatasetError> {
+        let path = self.root.join(layout::TASKS);
+        let pandas = json!({
+            "index_columns": ["task"],
+            "column_indexes": [],
+            "columns": [
+                { "name": "task_index", "field_name": "task_index", "pandas_type": "int64",
+                  "numpy_type": "int64", "metadata": null },
+                { "name": "task", "field_name": "task", "pandas_type": "unicode",
+                  "numpy_type": "object", "metadata": null },
+            ],
+            "creator": { "library": "manyworlds", "version": env!("CARGO_PKG_VERSION") },
+            "pandas_version": "2.2.0",
+        });
+        let schema = Schema::new_with_metadata(
+            vec![
+                Field::new("task_index", DataType::Int64, true),
+                Field::new("task", DataType::Utf8, true),
+            ],
+            HashMap::from([("pandas".to_string(), pandas.to_string())]),
+        );
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![0])),
+            Arc::new(StringArray::from(vec![self.spec.task.as_str()])),
+        ];
+        let batch = RecordBatch::try_new(Arc::new(schema), columns)
+            .map_err(|e| DatasetError::new(&path, e))?;
+        replace_parquet(&path, &batch)
+    }
+
+    fn stats_json(&self) -> Value {
+        let mut out = Map::new();
+        for (k, feature) in self.spec.features.iter().enumerate() {
+            let parts: Vec<&FeatureStats> = self.stats.iter().map(|s| &s[k]).collect();
+            if let Some(all) = FeatureStats::aggregate(&parts) {
+                out.insert(feature.key.to_string(), all.to_json(feature.dtype));
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn info_json(&self) -> Value {
+        let episodes = self.stats.len();
+        json!({
+            "codebase_version": layout::CODEBASE_VERSION,
+            "fps": self.spec.fps,
+            "features": features::features_json(&self.spec.features),
+            "total_episodes": episodes,
+            "total_frames": self.total_frames,
+            "total_tasks": 1,
+            "chunks_size": layout::CHUNKS_SIZE,
+            "data_files_size_in_mb": self.spec.data_file_size_in_mb,
+            "data_path": layout::DATA_PATH,
+            "video_path": null,
+            "robot_type": self.spec.robot_type,
+            "splits": { "train": format!("0:{episodes}") },
+        })
+    }
+}
