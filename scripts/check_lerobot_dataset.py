@@ -43,7 +43,7 @@ def check_with_pyarrow(root: Path):
         if shape != [1]:
             if not pa.types.is_fixed_size_list(column.type) or column.type.list_size != shape[0]:
                 fail(f"{key}: {column.type}, expected a fixed-size list of {shape[0]}")
-        elif pa.types.is_list_like(column.type):
+        elif pa.types.is_list(column.type) or pa.types.is_fixed_size_list(column.type):
             fail(f"{key}: {column.type}, expected a scalar column")
     index = frames.column("index").to_pylist()
     if index != list(range(frames_total)):

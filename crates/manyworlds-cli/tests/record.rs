@@ -338,10 +338,10 @@ fn cartpole_dataset_has_the_lerobot_layout_and_the_envs_numbers() {
         }
         env.step(&actions, &mut out).unwrap();
         step += 1;
-        for w in 0..worlds {
-            running[w].2.push(out.reward[w]);
+        for (w, episode) in running.iter_mut().enumerate() {
+            episode.2.push(out.reward[w]);
             if out.done(w) {
-                finished.push((w, std::mem::take(&mut running[w])));
+                finished.push((w, std::mem::take(episode)));
             }
         }
     }
@@ -562,7 +562,7 @@ fn a_killed_recording_leaves_a_valid_dataset_and_resumes_without_gaps() {
     child.wait().unwrap();
     let killed = check(&dir);
     let before = killed.info["total_episodes"].as_u64().unwrap();
-    assert!(before >= 9 && before < 100_000);
+    assert!((9..100_000).contains(&before));
 
     let target = (before + 5).to_string();
     let out = record(

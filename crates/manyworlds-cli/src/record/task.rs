@@ -142,3 +142,53 @@ impl RecordTask {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use manyworlds::tasks::{AntForward, EnvOptions};
+    use manyworlds::{Backend, SimOptions, StepOutput, VecEnv};
+
+    /// The torso x travel recovered from the rewards against the torso read back.
+    #[test]
+    fn ant_forward_travel_from_rewards_matches_the_torso() {
+        let task = RecordTask::Ant(AntSpec::default());
+        let options = EnvOptions {
+            sim: SimOptions {
+                backend: Backend::Cpu,
+                ..SimOptions::default()
+            },
+            ..EnvOptions::default()
+        };
+        let mut env = AntForward::new(AntSpec::default(), 2, &options).unwrap();
+        let mut out = StepOutput::new(&env);
+        env.reset(0, &mut out.obs).unwrap();
+        let torso_x = |env: &mut AntForward| {
+            let mut q = vec![0.0; 2 * 15];
+            env.sim_mut().joint_positions(&mut q).unwrap();
+            [q[0], q[15]]
+        };
+        let start = torso_x(&mut env);
+        let mut progress = [EpisodeProgress::default(); 2];
+        let mut actions = vec![0.0; 16];
+        for step in 0..40 {
+            for (k, a) in actions.iter_mut().enumerate() {
+                *a = ((step * 16 + k) as f32 * 0.37).sin();
+            }
+            env.step(&actions, &mut out).unwrap();
+            assert!(!out.done(0) && !out.done(1), "the ant stays up for 2 s");
+            for (w, p) in progress.iter_mut().enumerate() {
+                let action = &actions[w * 8..][..8];
+                task.track(p, out.reward[w], action, out.terminated[w], env.dt());
+            }
+        }
+        let end = torso_x(&mut env);
+        for w in 0..2 {
+            let moved = f64::from(end[w] - start[w]);
+            assert!(
+                (progress[w].forward - moved).abs() < 1e-4,
+                "{progress:?} against {moved}"
+            );
+        }
+    }
+}
