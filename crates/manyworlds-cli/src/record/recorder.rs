@@ -1,7 +1,9 @@
 //! The recording loop: N envs of a task stepped in lockstep by a policy; each world's frames
 //! are kept until its episode ends (the env resets it in the same step and it starts the
 //! next), then handed to the dataset in (step, world) order, so the episode indices depend
-//! on the seed only, not on the thread count.
+//! on the seed only, not on the thread count. Without `--only-success` each world records a
+//! fixed share of the episodes (its first ones, whatever their lengths: stopping at the first
+//! E episodes to end would favour short ones); with it, the first successes to end are kept.
 
 use std::time::{Duration, Instant};
 
@@ -65,6 +67,17 @@ pub fn record_env<T: Task>(
         .map(|w| origin(env, seed, w))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::Env)?;
+    // Episodes each world may still add (without --only-success).
+    let remaining = episodes.saturating_sub(writer.total_episodes());
+    let mut share: Vec<usize> = (0..n)
+        .map(|w| {
+            if only_success {
+                usize::MAX
+            } else {
+                remaining / n + usize::from(w < remaining % n)
+            }
+        })
+        .collect();
     let mut outcome = Outcome::default();
     let started = Instant::now();
     let mut flushed = Instant::now();
@@ -107,7 +120,8 @@ pub fn record_env<T: Task>(
             let success = task.success(&progress[w]);
             outcome.finished += 1;
             outcome.successes += u64::from(success);
-            if writer.total_episodes() < episodes && (success || !only_success) {
+            if writer.total_episodes() < episodes && share[w] > 0 && (success || !only_success) {
+                share[w] -= 1;
                 let mut finished = origin(env, seed, w).map_err(CliError::Env)?;
                 std::mem::swap(&mut finished, &mut origins[w]);
                 finished.success = success;
