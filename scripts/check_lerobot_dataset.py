@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Checks a dataset written by `manyworlds record` with pyarrow (and pandas), and, when the
-`lerobot` package is installed, loads it with LeRobot's own `LeRobotDataset`.
+"""Checks a dataset written by `manyworlds record` with pyarrow (and pandas); when they are
+installed, loads it through Hugging Face `datasets` as LeRobot does, and with LeRobot's own
+`LeRobotDataset`.
 
     python3 scripts/check_lerobot_dataset.py DIR
 
@@ -73,6 +74,40 @@ def check_with_pyarrow(root: Path):
     )
 
 
+def check_with_datasets(root: Path):
+    """Loads the data as LeRobot does, through Hugging Face `datasets` with the features of
+    info.json: shape [1] a scalar `Value`, shape [n] a `Sequence` of length n."""
+    try:
+        import datasets
+    except ImportError as error:
+        print(f"datasets: not installed ({error}); skipped")
+        return
+    info = json.loads((root / "meta/info.json").read_text())
+    features = datasets.Features(
+        {
+            key: datasets.Value(ft["dtype"])
+            if ft["shape"] == [1]
+            else datasets.Sequence(length=ft["shape"][0], feature=datasets.Value(ft["dtype"]))
+            for key, ft in info["features"].items()
+        }
+    )
+    paths = [str(p) for p in sorted((root / "data").glob("*/*.parquet"))]
+    frames = datasets.Dataset.from_parquet(paths, features=features)
+    episodes = datasets.Dataset.from_parquet(
+        [str(p) for p in sorted((root / "meta/episodes").glob("*/*.parquet"))]
+    )
+    last = episodes[info["total_episodes"] - 1]
+    row = frames[last["dataset_to_index"] - 1]
+    if row["episode_index"] != last["episode_index"] or not row["next.done"]:
+        fail(f"the last episode's last frame: {row}")
+    if len(row["observation.state"]) != info["features"]["observation.state"]["shape"][0]:
+        fail("observation.state's length")
+    print(
+        f"datasets: {len(frames)} frames loaded with info.json's features, "
+        f"{len(episodes)} episode rows; the last episode ends at index {row['index']}"
+    )
+
+
 def check_with_lerobot(root: Path):
     try:
         from lerobot.datasets.lerobot_dataset import LeRobotDataset
@@ -93,4 +128,5 @@ if __name__ == "__main__":
         sys.exit(__doc__)
     directory = Path(sys.argv[1])
     check_with_pyarrow(directory)
+    check_with_datasets(directory)
     check_with_lerobot(directory)

@@ -623,6 +623,46 @@ fn a_killed_recording_leaves_a_valid_dataset_and_resumes_without_gaps() {
 }
 
 #[test]
+fn a_recording_killed_before_its_first_flush_resumes_from_nothing() {
+    let dir = scratch("early");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_manyworlds"))
+        .args([
+            "record",
+            "cartpole",
+            "--worlds",
+            "2",
+            "--episodes",
+            "100000",
+            "--flush-every",
+            "100000",
+            "--backend",
+            "cpu",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!dir.join("meta/info.json").exists());
+    record(
+        &dir,
+        &["cartpole", "--worlds", "2", "--episodes", "3", "--resume"],
+    );
+    let d = check(&dir);
+    assert_eq!(d.info["total_episodes"], 3);
+    let segments = json(&dir.join("meta/manyworlds.json"))["segments"].clone();
+    assert_eq!(
+        segments,
+        serde_json::json!([{ "seed": 0, "first_episode": 0 }])
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_arguments_are_refused_naming_them() {
     let dir = scratch("refused");
     fs::create_dir_all(&dir).unwrap();

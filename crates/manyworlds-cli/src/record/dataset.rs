@@ -1,9 +1,10 @@
 //! `DatasetWriter`: episodes in, a LeRobot v3.0 dataset out. Frames of the data file being
 //! filled are kept in memory and the file rewritten whole at each flush (so its bytes depend
 //! only on its rows); a file is closed once it would pass `data_files_size_in_mb` (counted
-//! uncompressed) and the next one started. A flush writes, each replaced whole: the data
-//! file, the episodes file, `tasks.parquet`, `stats.json`, `manyworlds.json`, and last
-//! `info.json`, whose totals say what the dataset holds.
+//! uncompressed) and the next one started. A flush writes, each replaced whole (all written
+//! first, then renamed in this order): the data file, the episodes file, `tasks.parquet` (the
+//! first time), `stats.json`, `manyworlds.json`, and last `info.json`, whose totals say what
+//! the dataset holds.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::episodes::{self, EpisodeOrigin, EpisodeRecord};
 use super::features::{self, Feature};
-use super::files::{replace, replace_parquet, DatasetError};
+use super::files::{commit, stage, stage_parquet, DatasetError, Staged};
 use super::frames::{EpisodeFrames, FileRows, Placement};
 use super::layout::{self, FileId};
 use super::stats::FeatureStats;
@@ -123,7 +124,9 @@ impl DatasetWriter {
     ) -> Result<i64, DatasetError> {
         let limit = self.spec.data_file_size_in_mb as usize * 1024 * 1024;
         if !self.rows.is_empty() && (self.rows.len() + frames.len()) * self.frame_bytes() > limit {
-            self.write_data()?;
+            if let Some(staged) = self.stage_data()? {
+                commit(vec![staged])?;
+            }
             self.data = self.data.next();
             self.rows = FileRows::default();
         }
@@ -159,51 +162,55 @@ impl DatasetWriter {
         Ok(index)
     }
 
-    /// Writes the data file being filled if it changed.
-    fn write_data(&mut self) -> Result<(), DatasetError> {
+    /// The data file being filled, staged if it changed since written.
+    fn stage_data(&mut self) -> Result<Option<Staged>, DatasetError> {
         if !self.rows_dirty {
-            return Ok(());
+            return Ok(None);
         }
         let path = self.data.data(&self.root);
         let batch = self
             .rows
             .to_batch(&self.spec.features, &self.schema)
             .map_err(|e| DatasetError::new(&path, e))?;
-        replace_parquet(&path, &batch)?;
+        let staged = stage_parquet(&path, &batch)?;
         self.rows_dirty = false;
-        Ok(())
+        Ok(Some(staged))
     }
 
-    /// Puts every episode added so far on disk, `info.json` last.
+    /// Puts every episode added so far on disk: each file staged, then renamed in order,
+    /// `info.json` last.
     pub fn flush(&mut self) -> Result<(), DatasetError> {
         if self.committed == self.stats.len() {
             return Ok(());
         }
-        self.write_data()?;
+        let mut staged: Vec<Staged> = self.stage_data()?.into_iter().collect();
         let path = self.meta.episodes(&self.root);
         let batch = episodes::to_batch(&self.records, &self.spec.features, &self.spec.task)
             .map_err(|e| DatasetError::new(&path, e))?;
-        replace_parquet(&path, &batch)?;
-        self.write_tasks()?;
-        self.write_json(layout::STATS, &self.stats_json())?;
+        staged.push(stage_parquet(&path, &batch)?);
+        let tasks = self.root.join(layout::TASKS);
+        if !tasks.exists() {
+            staged.push(stage_parquet(&tasks, &self.tasks_batch(&tasks)?)?);
+        }
+        staged.push(self.stage_json(layout::STATS, &self.stats_json())?);
         let mut recording = self.spec.recording.clone();
         recording.insert("segments".into(), Value::Array(self.segments.clone()));
-        self.write_json(layout::RECORDING, &Value::Object(recording))?;
-        self.write_json(layout::INFO, &self.info_json())?;
+        staged.push(self.stage_json(layout::RECORDING, &Value::Object(recording))?);
+        staged.push(self.stage_json(layout::INFO, &self.info_json())?);
+        commit(staged)?;
         self.committed = self.stats.len();
         Ok(())
     }
 
-    fn write_json(&self, relative: &str, value: &Value) -> Result<(), DatasetError> {
+    fn stage_json(&self, relative: &str, value: &Value) -> Result<Staged, DatasetError> {
         let path = self.root.join(relative);
         let text = serde_json::to_string_pretty(value).map_err(|e| DatasetError::new(&path, e))?;
-        replace(&path, format!("{text}\n").as_bytes())
+        stage(&path, format!("{text}\n").as_bytes())
     }
 
     /// `tasks.parquet`: `task_index` and the sentence, the sentence as the pandas index
     /// LeRobot reads it as.
-    fn write_tasks(&self) -> Result<(), DatasetError> {
-        let path = self.root.join(layout::TASKS);
+    fn tasks_batch(&self, path: &Path) -> Result<RecordBatch, DatasetError> {
         let pandas = json!({
             "index_columns": ["task"],
             "column_indexes": [],
@@ -227,9 +234,7 @@ impl DatasetWriter {
             Arc::new(Int64Array::from(vec![0])),
             Arc::new(StringArray::from(vec![self.spec.task.as_str()])),
         ];
-        let batch = RecordBatch::try_new(Arc::new(schema), columns)
-            .map_err(|e| DatasetError::new(&path, e))?;
-        replace_parquet(&path, &batch)
+        RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| DatasetError::new(path, e))
     }
 
     fn stats_json(&self) -> Value {

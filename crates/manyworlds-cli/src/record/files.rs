@@ -1,6 +1,6 @@
 //! Files of a dataset, each replaced whole or not at all: written under a temporary name
-//! (`NAME.tmp`, which no reader globs), flushed to disk, then renamed over `NAME`. Every error
-//! names its path.
+//! (`NAME.tmp`, which no reader globs), flushed to disk, then renamed over `NAME`; the files
+//! of one flush are all written before the first rename. Every error names its path.
 
 use std::fmt;
 use std::fs;
@@ -40,11 +40,15 @@ impl fmt::Display for DatasetError {
 
 impl std::error::Error for DatasetError {}
 
-/// Replaces `path` with `bytes` (creating its folder).
-pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
-    let folder = path
-        .parent()
-        .ok_or_else(|| DatasetError::new(path, "has no folder"))?;
+/// A file written under its temporary name and flushed to disk, not yet in place.
+pub struct Staged {
+    temporary: PathBuf,
+    path: PathBuf,
+}
+
+/// Writes `bytes` for `path` under the temporary name (creating the folder).
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, DatasetError> {
+    let folder = folder(path)?;
     fs::create_dir_all(folder).map_err(|e| DatasetError::new(folder, e))?;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(TEMPORARY_SUFFIX);
@@ -55,15 +59,14 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
             file.sync_all()
         })
         .map_err(|e| DatasetError::new(&temporary, e))?;
-    fs::rename(&temporary, path).map_err(|e| DatasetError::new(path, e))?;
-    // The rename itself reaches the disk with the folder.
-    fs::File::open(folder)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|e| DatasetError::new(folder, e))
+    Ok(Staged {
+        temporary,
+        path: path.to_path_buf(),
+    })
 }
 
-/// Replaces `path` with a Parquet file of `batch` (Snappy, as LeRobot writes).
-pub fn replace_parquet(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
+/// A Parquet file of `batch` (Snappy, as LeRobot writes) for `path`.
+pub fn stage_parquet(path: &Path, batch: &RecordBatch) -> Result<Staged, DatasetError> {
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
@@ -74,7 +77,34 @@ pub fn replace_parquet(path: &Path, batch: &RecordBatch) -> Result<(), DatasetEr
         .write(batch)
         .map_err(|e| DatasetError::new(path, e))?;
     writer.close().map_err(|e| DatasetError::new(path, e))?;
-    replace(path, &bytes)
+    stage(path, &bytes)
+}
+
+/// Renames the staged files into place in order (renames only: the files are already on
+/// disk, so a kill between two of them is a matter of microseconds), then flushes their
+/// folders so the renames are on disk too.
+pub fn commit(staged: Vec<Staged>) -> Result<(), DatasetError> {
+    for s in &staged {
+        fs::rename(&s.temporary, &s.path).map_err(|e| DatasetError::new(&s.path, e))?;
+    }
+    let mut folders: Vec<&Path> = staged.iter().filter_map(|s| s.path.parent()).collect();
+    folders.dedup();
+    for folder in folders {
+        fs::File::open(folder)
+            .and_then(|dir| dir.sync_all())
+            .map_err(|e| DatasetError::new(folder, e))?;
+    }
+    Ok(())
+}
+
+/// Replaces `path` with a Parquet file of `batch`.
+pub fn replace_parquet(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
+    commit(vec![stage_parquet(path, batch)?])
+}
+
+fn folder(path: &Path) -> Result<&Path, DatasetError> {
+    path.parent()
+        .ok_or_else(|| DatasetError::new(path, "has no folder"))
 }
 
 /// Every row of the Parquet file at `path`, as one batch.

@@ -123,6 +123,12 @@ fn start_over(root: &Path, spec: DatasetSpec) -> Result<DatasetWriter, DatasetEr
             std::fs::remove_file(&path).map_err(|e| DatasetError::new(&path, e))?;
         }
     }
+    for file in [layout::TASKS, layout::STATS, layout::RECORDING] {
+        let path = root.join(file);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| DatasetError::new(&path, e))?;
+        }
+    }
     remove_partial(&root.join("data"))?;
     remove_partial(&root.join("meta"))?;
     Ok(DatasetWriter::empty(root, spec))
