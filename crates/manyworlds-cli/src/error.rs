@@ -16,6 +16,8 @@ pub enum CliError {
         path: std::path::PathBuf,
         message: String,
     },
+    /// `record`: the task cannot be recorded as asked (the message names the argument).
+    Unrecordable(String),
     /// `record`: the environment refused to step.
     Env(manyworlds::EnvError),
     /// `record`: a dataset file could not be read or written (the error names it).
@@ -66,6 +68,7 @@ impl fmt::Display for CliError {
             CliError::Randomize { path, message } => {
                 write!(f, "--randomize {}: {message}", path.display())
             }
+            CliError::Unrecordable(message) => write!(f, "{message}"),
             CliError::Env(manyworlds::EnvError::Sim(e)) => CliError::Sim(e.clone()).fmt(f),
             CliError::Env(e) => write!(f, "{e}"),
             CliError::Dataset(e) => write!(f, "{e}"),
@@ -106,6 +109,7 @@ impl std::error::Error for CliError {
             CliError::UnknownScene(_)
             | CliError::UnknownTask(_)
             | CliError::Randomize { .. }
+            | CliError::Unrecordable(_)
             | CliError::OutputName(_)
             | CliError::NonFinite { .. } => None,
             CliError::Env(e) => Some(e),

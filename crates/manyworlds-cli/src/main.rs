@@ -138,9 +138,22 @@ pub struct ConvertArgs {
 /// Arguments of `manyworlds record`.
 #[derive(Debug, clap::Args)]
 pub struct RecordArgs {
-    /// The task: `cartpole` (CartPoleBalance) or `ant` (AntForward).
-    #[arg(value_name = "TASK")]
+    /// The task: `cartpole` (CartPoleBalance), `ant` (AntForward), or a model file (MJCF
+    /// `.xml`, URDF `.urdf`, scene file `.json`) whose actuators the policy drives.
+    #[arg(value_name = "TASK|FILE")]
     pub task: String,
+
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
+
+    /// A model file's episode length, in steps of its dt.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 1000,
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=u64::from(u32::MAX))
+    )]
+    pub episode_steps: u32,
 
     /// Envs stepped together (one world each).
     #[arg(

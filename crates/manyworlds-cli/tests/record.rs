@@ -495,6 +495,53 @@ fn only_success_keeps_the_episodes_that_held_the_pole_up() {
 }
 
 #[test]
+fn a_model_file_is_recorded_with_random_controls() {
+    let dir = scratch("hopper");
+    let hopper = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/assets/gymnasium/hopper.xml"
+    );
+    record(
+        &dir,
+        &[
+            hopper,
+            "--worlds",
+            "3",
+            "--episodes",
+            "4",
+            "--episode-steps",
+            "50",
+        ],
+    );
+    let d = check(&dir);
+    assert_eq!(d.info["fps"], 500, "MuJoCo's hopper steps 0.002 s");
+    assert_eq!(d.info["robot_type"], "hopper");
+    let state = &d.info["features"]["observation.state"];
+    assert_eq!(
+        state["shape"],
+        serde_json::json!([12]),
+        "q and q̇ of 6 joints"
+    );
+    assert_eq!(state["names"][3], "thigh_joint");
+    assert_eq!(state["names"][9], "thigh_joint_dot");
+    assert_eq!(
+        d.info["features"]["action"]["shape"],
+        serde_json::json!([3])
+    );
+    assert_eq!(ints(&d.episodes, "length"), [50, 50, 50, 50]);
+    assert_eq!(
+        bools(&d.episodes, "manyworlds/success"),
+        [true; 4],
+        "the physics held"
+    );
+    assert!(floats(&d.frames, "next.reward").iter().all(|&r| r == 0.0));
+    let actions = floats(&d.frames, "action");
+    assert!(actions.iter().all(|a| (-1.0..=1.0).contains(a)) && actions.iter().any(|&a| a != 0.0));
+    check_stats(&dir, &d, "observation.state", 12);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn data_files_roll_over_at_the_size_limit() {
     let dir = scratch("rollover");
     // 61 bytes a cart-pole frame: 1 MiB holds 34 episodes of 500 frames.
@@ -713,6 +760,24 @@ fn bad_arguments_are_refused_naming_them() {
         dir.join("new").to_str().unwrap(),
     ]);
     assert!(e.contains("--randomize") && e.contains("bad.json"), "{e}");
+    let hopper = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/assets/gymnasium/hopper.xml"
+    );
+    let e = stderr(&[
+        "record",
+        hopper,
+        "--episodes",
+        "1",
+        "--policy",
+        "scripted",
+        "--out",
+        out_arg,
+    ]);
+    assert!(
+        e.contains("--policy scripted") && e.contains("hopper.xml"),
+        "{e}"
+    );
     let e = stderr(&["record", "cartpole", "--episodes", "0", "--out", out_arg]);
     assert!(e.contains("--episodes"), "{e}");
     fs::remove_dir_all(&dir).unwrap();

@@ -7,6 +7,7 @@ mod features;
 mod files;
 mod frames;
 mod layout;
+mod model;
 mod recorder;
 mod resume;
 mod stats;
@@ -27,19 +28,55 @@ use serde_json::{json, Map, Value};
 
 use crate::controls::RandomControls;
 use crate::error::CliError;
+use crate::model_file::{is_model_file, load_model};
 use crate::{PolicyChoice, RecordArgs};
 use dataset::{DatasetSpec, DatasetWriter};
+use model::ModelTask;
 use recorder::{record_env, Outcome, Policy};
 use task::RecordTask;
 
 /// Runs `manyworlds record` with `args`: a progress bar on stderr, a summary on stdout.
 pub fn record(args: &RecordArgs) -> Result<(), CliError> {
-    let task =
-        RecordTask::parse(&args.task).ok_or_else(|| CliError::UnknownTask(args.task.clone()))?;
-    let randomization = match &args.randomize {
+    let mut randomization = match &args.randomize {
         Some(path) => load_randomization(path)?,
         None => Randomization::default(),
     };
+    let task = match RecordTask::parse(&args.task) {
+        Some(task) => task,
+        None if is_model_file(&args.task) => {
+            let imported = load_model(args.task.as_ref(), args.model.import_options())?;
+            for (warning, _) in imported.warnings.iter() {
+                eprintln!("warning: {warning}");
+            }
+            if imported.scene.actuators().is_empty() {
+                return Err(CliError::Unrecordable(format!(
+                    "TASK: {} has no actuators for a policy to drive",
+                    args.task
+                )));
+            }
+            // The file's own randomization first, then --randomize's.
+            let mut rules = imported.randomization.rules;
+            rules.append(&mut randomization.rules);
+            randomization.rules = rules;
+            randomization.pushes = randomization.pushes.or(imported.randomization.pushes);
+            RecordTask::Model(Box::new(ModelTask {
+                file: args.task.clone(),
+                name: Path::new(&args.task)
+                    .file_stem()
+                    .map_or_else(|| args.task.clone(), |s| s.to_string_lossy().into_owned()),
+                scene: imported.scene,
+                params: imported.params,
+                episode_steps: args.episode_steps,
+            }))
+        }
+        None => return Err(CliError::UnknownTask(args.task.clone())),
+    };
+    if args.policy == PolicyChoice::Scripted && !task.has_scripted_policy() {
+        return Err(CliError::Unrecordable(format!(
+            "--policy scripted: there is no scripted policy for {}; use --policy random",
+            args.task
+        )));
+    }
     let options = EnvOptions {
         sim: SimOptions {
             backend: args.backend.to_backend(),
@@ -50,19 +87,28 @@ pub fn record(args: &RecordArgs) -> Result<(), CliError> {
         ..EnvOptions::default()
     };
     let pool = crate::pool::thread_pool(args.threads)?;
-    pool.install(|| match &task {
-        RecordTask::CartPole(spec) => run(
-            TaskEnv::new(spec.clone(), args.worlds, &options),
-            &task,
-            args,
-            &randomization,
-        ),
-        RecordTask::Ant(spec) => run(
-            TaskEnv::new(spec.clone(), args.worlds, &options),
-            &task,
-            args,
-            &randomization,
-        ),
+    pool.install(|| {
+        let worlds = args.worlds;
+        match &task {
+            RecordTask::CartPole(spec) => run(
+                TaskEnv::new(spec.clone(), worlds, &options),
+                &task,
+                args,
+                &randomization,
+            ),
+            RecordTask::Ant(spec) => run(
+                TaskEnv::new(spec.clone(), worlds, &options),
+                &task,
+                args,
+                &randomization,
+            ),
+            RecordTask::Model(model) => run(
+                TaskEnv::new((**model).clone(), worlds, &options),
+                &task,
+                args,
+                &randomization,
+            ),
+        }
     })
 }
 
@@ -96,6 +142,13 @@ fn run<T: Task>(
 ) -> Result<(), CliError> {
     let mut env = env.map_err(CliError::Env)?;
     let scene = env.sim().scene().clone();
+    let fps = (1.0 / env.dt()).round() as u32;
+    if fps == 0 || (fps as f32 * env.dt() - 1.0).abs() > 1e-4 {
+        return Err(CliError::Unrecordable(format!(
+            "TASK: an env step of {} s is not 1/fps for a whole fps, which LeRobot's timestamps need",
+            env.dt()
+        )));
+    }
     let features =
         features::frame_features(task.state_names(&scene), RecordTask::action_names(&scene));
     let labels = env.sim().draw_labels();
@@ -103,6 +156,9 @@ fn run<T: Task>(
     recording.insert("format".into(), json!("manyworlds-record"));
     recording.insert("version".into(), json!(1));
     recording.insert("task".into(), json!(task.key()));
+    if let RecordTask::Model(model) = task {
+        recording.insert("file".into(), json!(model.file));
+    }
     recording.insert("policy".into(), json!(args.policy.name()));
     recording.insert("dt".into(), json!(env.dt()));
     recording.insert("only_success".into(), json!(args.only_success));
@@ -114,9 +170,9 @@ fn run<T: Task>(
     recording.insert("randomization_labels".into(), json!(labels));
     let spec = DatasetSpec {
         features,
-        fps: (1.0 / env.dt()).round() as u32,
-        robot_type: task.key().to_string(),
-        task: task.sentence().to_string(),
+        fps,
+        robot_type: task.key(),
+        task: task.sentence(),
         data_file_size_in_mb: args.data_file_size_mb,
         recording,
     };

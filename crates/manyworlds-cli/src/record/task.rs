@@ -6,6 +6,8 @@ use std::f32::consts::PI;
 use manyworlds::tasks::{AntSpec, CartPoleSpec};
 use manyworlds::Scene;
 
+use super::model::ModelTask;
+
 /// Forward distance (torso x, m) an ant episode must cover to count as a success.
 pub const ANT_SUCCESS_DISTANCE: f64 = 1.0;
 
@@ -22,6 +24,7 @@ pub const TASK_NAMES: [(&str, &[&str]); 2] = [
 pub enum RecordTask {
     CartPole(CartPoleSpec),
     Ant(AntSpec),
+    Model(Box<ModelTask>),
 }
 
 /// What an episode did, gathered step by step.
@@ -44,18 +47,20 @@ impl RecordTask {
     }
 
     /// The name written in the dataset (`robot_type` and `meta/manyworlds.json`).
-    pub fn key(&self) -> &'static str {
+    pub fn key(&self) -> String {
         match self {
-            RecordTask::CartPole(_) => "cartpole",
-            RecordTask::Ant(_) => "ant",
+            RecordTask::CartPole(_) => "cartpole".into(),
+            RecordTask::Ant(_) => "ant".into(),
+            RecordTask::Model(model) => model.name.clone(),
         }
     }
 
     /// The sentence of `meta/tasks.parquet`.
-    pub fn sentence(&self) -> &'static str {
+    pub fn sentence(&self) -> String {
         match self {
-            RecordTask::CartPole(_) => "Balance the pole upright by pushing the cart.",
-            RecordTask::Ant(_) => "Walk forward along +x with the four-legged ant.",
+            RecordTask::CartPole(_) => "Balance the pole upright by pushing the cart.".into(),
+            RecordTask::Ant(_) => "Walk forward along +x with the four-legged ant.".into(),
+            RecordTask::Model(model) => format!("Drive {} with the policy's controls.", model.name),
         }
     }
 
@@ -68,6 +73,10 @@ impl RecordTask {
             ),
             RecordTask::Ant(_) => format!(
                 "the torso moved at least {ANT_SUCCESS_DISTANCE} m along +x over the episode"
+            ),
+            RecordTask::Model(model) => format!(
+                "the physics stayed finite for all {} steps",
+                model.episode_steps
             ),
         }
     }
@@ -88,6 +97,7 @@ impl RecordTask {
                 names.extend(hinges.iter().map(|h| format!("{h}_dot")));
                 names
             }
+            RecordTask::Model(model) => model.state_names(),
         }
     }
 
@@ -96,10 +106,17 @@ impl RecordTask {
         scene.actuators().iter().map(|a| a.name.clone()).collect()
     }
 
+    /// Whether [`RecordTask::scripted`] has a policy for this task (model files have none).
+    pub fn has_scripted_policy(&self) -> bool {
+        !matches!(self, RecordTask::Model(_))
+    }
+
     /// The scripted policy's action for one env: state feedback that balances the cart-pole,
-    /// an open-loop trot (each motor a sine of the episode's time) for the ant.
+    /// an open-loop trot (each motor a sine of the episode's time) for the ant; zero controls
+    /// for a model file.
     pub fn scripted(&self, obs: &[f32], time: f32, action: &mut [f32]) {
         match self {
+            RecordTask::Model(_) => action.fill(0.0),
             RecordTask::CartPole(_) => {
                 let force = obs[0] + 2.0 * obs[1] + 30.0 * obs[2] + 6.0 * obs[3];
                 action[0] = (force / 10.0).clamp(-1.0, 1.0);
@@ -137,7 +154,8 @@ impl RecordTask {
     /// Whether a finished episode met [`RecordTask::success_condition`].
     pub fn success(&self, progress: &EpisodeProgress) -> bool {
         match self {
-            RecordTask::CartPole(_) => !progress.terminated,
+            // A model's episodes end terminated only when the physics failed.
+            RecordTask::CartPole(_) | RecordTask::Model(_) => !progress.terminated,
             RecordTask::Ant(_) => progress.forward >= ANT_SUCCESS_DISTANCE,
         }
     }
