@@ -268,6 +268,53 @@ fn check_stats(dir: &Path, d: &Dataset, key: &str, width: usize) {
         let count = list(&d.episodes, &format!("stats/{key}/count"), e);
         assert_eq!(count, [(to[e] - from[e]) as f64]);
     }
+    // Quantiles: exact per episode (numpy's linear interpolation); over the dataset the
+    // envelope LeRobot's aggregation gives (least of the episodes' up to q50, greatest above).
+    for (q, name) in [
+        (0.01, "q01"),
+        (0.10, "q10"),
+        (0.50, "q50"),
+        (0.90, "q90"),
+        (0.99, "q99"),
+    ] {
+        let mut envelope = vec![
+            if q <= 0.5 {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            };
+            width
+        ];
+        for e in 0..d.episodes.num_rows() {
+            let part = &values[from[e] as usize * width..to[e] as usize * width];
+            let want: Vec<f64> = (0..width)
+                .map(|j| {
+                    let mut c: Vec<f64> = part
+                        .iter()
+                        .skip(j)
+                        .step_by(width)
+                        .map(|&v| f64::from(v))
+                        .collect();
+                    c.sort_by(f64::total_cmp);
+                    let at = q * (c.len() - 1) as f64;
+                    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+                    c[lo] + (c[hi] - c[lo]) * (at - lo as f64)
+                })
+                .collect();
+            let got = list(&d.episodes, &format!("stats/{key}/{name}"), e);
+            assert_close(&got, &want, &format!("episode {e} {key} {name}"));
+            for (o, &g) in envelope.iter_mut().zip(&got) {
+                *o = if q <= 0.5 { o.min(g) } else { o.max(g) };
+            }
+        }
+        let got: Vec<f64> = stats[key][name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(got, envelope, "stats.json {key} {name}");
+    }
 }
 
 /// The CLI's random policy: uniform in [-1, 1], keyed by (seed, world, step, actuator).

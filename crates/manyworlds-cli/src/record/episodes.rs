@@ -16,7 +16,7 @@ use arrow_schema::{ArrowError, DataType};
 use super::features::{Dtype, Feature};
 use super::files::DatasetError;
 use super::layout::FileId;
-use super::stats::FeatureStats;
+use super::stats::{FeatureStats, QUANTILES};
 
 /// How an episode came about.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,8 +42,6 @@ pub struct EpisodeRecord {
     pub stats: Vec<FeatureStats>,
     pub origin: EpisodeOrigin,
 }
-
-const STATS: [&str; 5] = ["min", "max", "mean", "std", "count"];
 
 /// The episodes file of `records`, all of `task`.
 pub fn to_batch(
@@ -77,24 +75,19 @@ pub fn to_batch(
         ),
     ];
     for (k, feature) in features.iter().enumerate() {
-        for stat in STATS {
-            let name = format!("stats/{}/{stat}", feature.key);
-            let pick = |r: &EpisodeRecord| -> Vec<f64> {
-                let s = &r.stats[k];
-                match stat {
-                    "min" => s.min.clone(),
-                    "max" => s.max.clone(),
-                    "mean" => s.mean.clone(),
-                    "std" => s.std.clone(),
-                    _ => vec![s.count as f64],
-                }
-            };
-            let dtype = match stat {
-                "min" | "max" => feature.dtype,
-                "count" => Dtype::Int64,
-                _ => Dtype::Float32,
-            };
-            columns.push((name, list_column(records.iter().map(pick), dtype)));
+        let stat = |name: &str, dtype: Dtype, pick: &dyn Fn(&FeatureStats) -> Vec<f64>| {
+            (
+                format!("stats/{}/{name}", feature.key),
+                list_column(records.iter().map(|r| pick(&r.stats[k])), dtype),
+            )
+        };
+        columns.push(stat("min", feature.dtype, &|s| s.min.clone()));
+        columns.push(stat("max", feature.dtype, &|s| s.max.clone()));
+        columns.push(stat("mean", Dtype::Float32, &|s| s.mean.clone()));
+        columns.push(stat("std", Dtype::Float32, &|s| s.std.clone()));
+        columns.push(stat("count", Dtype::Int64, &|s| vec![s.count as f64]));
+        for (q, (_, name)) in QUANTILES.iter().enumerate() {
+            columns.push(stat(name, Dtype::Float32, &|s| s.quantiles[q].clone()));
         }
     }
     let origin = |f: &dyn Fn(&EpisodeOrigin) -> u64| -> ArrayRef {
@@ -225,6 +218,10 @@ pub fn read_stats(
                 mean: get("mean")?,
                 std: get("std")?,
                 count: get("count")?.first().copied().unwrap_or(0.0) as u64,
+                quantiles: QUANTILES
+                    .iter()
+                    .map(|(_, name)| get(name))
+                    .collect::<Result<_, _>>()?,
             })
         })
         .collect()

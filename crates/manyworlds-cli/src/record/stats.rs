@@ -1,6 +1,10 @@
 //! Feature statistics as LeRobot keeps them: min, max, mean, standard deviation (of the
-//! population) and count per value of a feature, per episode and over the dataset, the
-//! dataset's aggregated from the episodes' (weighted means, the parallel variance formula).
+//! population), count and the quantiles q01, q10, q50, q90, q99 per value of a feature, per
+//! episode and over the dataset. The dataset's are aggregated from the episodes' as LeRobot's
+//! `aggregate_stats` does: weighted means, the parallel variance formula, and for quantiles
+//! the envelope (the least of the episodes' for q ≤ 50, the greatest above). An episode's
+//! quantiles are exact (linear interpolation between order statistics) where LeRobot's are
+//! estimated from a histogram.
 
 use serde_json::{json, Value};
 
@@ -13,7 +17,18 @@ pub struct FeatureStats {
     pub mean: Vec<f64>,
     pub std: Vec<f64>,
     pub count: u64,
+    /// One per [`QUANTILES`], each per value.
+    pub quantiles: Vec<Vec<f64>>,
 }
+
+/// The quantiles LeRobot keeps, and their keys.
+pub const QUANTILES: [(f64, &str); 5] = [
+    (0.01, "q01"),
+    (0.10, "q10"),
+    (0.50, "q50"),
+    (0.90, "q90"),
+    (0.99, "q99"),
+];
 
 impl FeatureStats {
     /// Of `values` (`[rows × width]`, at least one row).
@@ -26,6 +41,7 @@ impl FeatureStats {
             mean: vec![0.0; width],
             std: vec![0.0; width],
             count: rows as u64,
+            quantiles: Vec::new(),
         };
         for row in values.chunks_exact(width) {
             for (j, &x) in row.iter().enumerate() {
@@ -41,6 +57,17 @@ impl FeatureStats {
             }
         }
         stats.std.iter_mut().for_each(|s| *s = (*s / n).sqrt());
+        let columns: Vec<Vec<f64>> = (0..width)
+            .map(|j| {
+                let mut column: Vec<f64> = values.iter().skip(j).step_by(width).copied().collect();
+                column.sort_by(f64::total_cmp);
+                column
+            })
+            .collect();
+        stats.quantiles = QUANTILES
+            .iter()
+            .map(|&(q, _)| columns.iter().map(|c| quantile(c, q)).collect())
+            .collect();
         stats
     }
 
@@ -56,6 +83,7 @@ impl FeatureStats {
             mean: vec![0.0; width],
             std: vec![0.0; width],
             count: total,
+            quantiles: first.quantiles.clone(),
         };
         for p in parts {
             for j in 0..width {
@@ -72,19 +100,37 @@ impl FeatureStats {
             }
         }
         out.std.iter_mut().for_each(|s| *s = (*s / n).sqrt());
+        for (k, &(q, _)) in QUANTILES.iter().enumerate() {
+            for p in parts {
+                for (o, &v) in out.quantiles[k].iter_mut().zip(&p.quantiles[k]) {
+                    *o = if q <= 0.5 { o.min(v) } else { o.max(v) };
+                }
+            }
+        }
         Some(out)
     }
 
     /// As `stats.json` holds it: min and max in the feature's own type.
     pub fn to_json(&self, dtype: Dtype) -> Value {
-        json!({
+        let mut out = json!({
             "min": typed(&self.min, dtype),
             "max": typed(&self.max, dtype),
             "mean": self.mean,
             "std": self.std,
             "count": [self.count],
-        })
+        });
+        for (values, (_, key)) in self.quantiles.iter().zip(QUANTILES) {
+            out[key] = json!(values);
+        }
+        out
     }
+}
+
+/// The `q` quantile of `sorted` (non-empty), interpolated linearly between order statistics.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let at = q * (sorted.len() - 1) as f64;
+    let (low, high) = (at.floor() as usize, at.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
 }
 
 /// Extremes in the feature's type (integers and booleans are held exactly in f64).
