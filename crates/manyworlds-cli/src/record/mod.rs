@@ -32,7 +32,7 @@ use crate::model_file::{is_model_file, load_model};
 use crate::{PolicyChoice, RecordArgs};
 use dataset::{DatasetSpec, DatasetWriter};
 use model::ModelTask;
-use recorder::{record_env, Outcome, Policy};
+use recorder::{record_env, Outcome, Policy, Target};
 use task::RecordTask;
 
 /// Runs `manyworlds record` with `args`: a progress bar on stderr, a summary on stdout.
@@ -199,17 +199,12 @@ fn run<T: Task>(
     };
     let bar = progress_bar(args.episodes, before);
     let started = Instant::now();
-    let outcome = record_env(
-        &mut env,
-        task,
-        seed,
-        policy,
-        args.episodes,
-        args.only_success,
-        args.flush_every,
-        &mut writer,
-        &bar,
-    )?;
+    let target = Target {
+        episodes: args.episodes,
+        only_success: args.only_success,
+        flush_every: args.flush_every,
+    };
+    let outcome = record_env(&mut env, task, seed, policy, target, &mut writer, &bar)?;
     bar.finish_and_clear();
     print_summary(
         args,

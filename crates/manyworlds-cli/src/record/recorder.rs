@@ -41,21 +41,32 @@ pub struct Outcome {
     pub env_steps: u64,
 }
 
-/// Runs `env` (seeded with `seed`) under `policy` until the dataset holds `episodes`
-/// episodes, keeping only successes if `only_success`. Flushes every `flush_every` episodes
-/// (or every few seconds) and at the end.
-#[allow(clippy::too_many_arguments)]
+/// What a run is to add to the dataset.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    /// Episodes the dataset holds when done.
+    pub episodes: usize,
+    pub only_success: bool,
+    /// Flush every this many kept episodes; `None`: every [`FLUSH_INTERVAL`].
+    pub flush_every: Option<usize>,
+}
+
+/// Runs `env` (seeded with `seed`) under `policy` until the dataset holds `target.episodes`
+/// episodes; flushes as `target` says and at the end.
 pub fn record_env<T: Task>(
     env: &mut TaskEnv<T>,
     task: &RecordTask,
     seed: u64,
     mut policy: Policy,
-    episodes: usize,
-    only_success: bool,
-    flush_every: Option<usize>,
+    target: Target,
     writer: &mut DatasetWriter,
     bar: &ProgressBar,
 ) -> Result<Outcome, CliError> {
+    let Target {
+        episodes,
+        only_success,
+        flush_every,
+    } = target;
     let (n, no, na) = (env.num_envs(), env.observation_size(), env.action_size());
     let dt = env.dt();
     let mut out = StepOutput::new(env);
