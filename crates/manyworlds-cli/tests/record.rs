@@ -621,6 +621,10 @@ fn data_files_roll_over_at_the_size_limit() {
         read(&dir.join("data/chunk-000/file-001.parquet")).num_rows(),
         1000
     );
+    // The episodes file closes with its data file.
+    assert_eq!(ints(&d.episodes, "meta/episodes/file_index"), files);
+    let second = read(&dir.join("meta/episodes/chunk-000/file-001.parquet"));
+    assert_eq!(second.num_rows(), 2);
     fs::remove_dir_all(&dir).unwrap();
 }
 

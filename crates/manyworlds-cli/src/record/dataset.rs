@@ -38,14 +38,17 @@ pub struct DatasetWriter {
     pub(super) root: PathBuf,
     pub(super) spec: DatasetSpec,
     pub(super) schema: Arc<Schema>,
-    /// Every episode's statistics, by episode index.
-    pub(super) stats: Vec<Vec<FeatureStats>>,
+    /// Episodes in the dataset, and their statistics aggregated episode by episode (as
+    /// LeRobot's running `aggregate_stats`), per feature.
+    pub(super) episodes: usize,
+    pub(super) stats: Option<Vec<FeatureStats>>,
     pub(super) total_frames: i64,
     /// The data file being filled and its rows; whether they changed since written.
     pub(super) data: FileId,
     pub(super) rows: FileRows,
     pub(super) rows_dirty: bool,
-    /// The episodes file of this run and its rows.
+    /// The episodes file being filled (one per data file, and a new one per run) and its
+    /// rows.
     pub(super) meta: FileId,
     pub(super) records: Vec<EpisodeRecord>,
     /// `{seed, first_episode}` of each run that added episodes (the first, then each resume).
@@ -73,7 +76,8 @@ impl DatasetWriter {
             root: root.to_path_buf(),
             schema: features::data_schema(&spec.features),
             spec,
-            stats: Vec::new(),
+            episodes: 0,
+            stats: None,
             total_frames: 0,
             data: FileId::default(),
             rows: FileRows::default(),
@@ -88,7 +92,7 @@ impl DatasetWriter {
     /// Starts this run's episodes, drawn with `seed`.
     pub fn begin_segment(&mut self, seed: u64) {
         self.segments
-            .push(json!({ "seed": seed, "first_episode": self.stats.len() }));
+            .push(json!({ "seed": seed, "first_episode": self.episodes }));
     }
 
     /// Runs before this one (each resume starts one).
@@ -97,16 +101,25 @@ impl DatasetWriter {
     }
 
     pub fn total_episodes(&self) -> usize {
-        self.stats.len()
+        self.episodes
     }
 
     /// Episodes added since the last flush.
     pub fn pending(&self) -> usize {
-        self.stats.len() - self.committed
+        self.episodes - self.committed
     }
 
     pub fn total_frames(&self) -> i64 {
         self.total_frames
+    }
+
+    /// Adds one more episode of `stats` to the dataset's.
+    pub(super) fn count(&mut self, stats: &[FeatureStats]) {
+        self.episodes += 1;
+        self.stats = Some(match self.stats.take() {
+            None => stats.to_vec(),
+            Some(all) => all.iter().zip(stats).map(|(a, b)| a.merge(b)).collect(),
+        });
     }
 
     /// Bytes of one frame, uncompressed.
@@ -124,13 +137,16 @@ impl DatasetWriter {
     ) -> Result<i64, DatasetError> {
         let limit = self.spec.data_file_size_in_mb as usize * 1024 * 1024;
         if !self.rows.is_empty() && (self.rows.len() + frames.len()) * self.frame_bytes() > limit {
-            if let Some(staged) = self.stage_data()? {
-                commit(vec![staged])?;
-            }
+            // The episodes file closes with its data file.
+            let mut staged: Vec<Staged> = self.stage_data()?.into_iter().collect();
+            staged.push(self.stage_episodes()?);
+            commit(staged)?;
             self.data = self.data.next();
             self.rows = FileRows::default();
+            self.meta = self.meta.next();
+            self.records.clear();
         }
-        let index = self.stats.len() as i64;
+        let index = self.episodes as i64;
         let rows = self.rows.append(
             frames,
             Placement {
@@ -157,7 +173,7 @@ impl DatasetWriter {
             stats: stats.clone(),
             origin,
         });
-        self.stats.push(stats);
+        self.count(&stats);
         self.total_frames += frames.len() as i64;
         Ok(index)
     }
@@ -180,14 +196,11 @@ impl DatasetWriter {
     /// Puts every episode added so far on disk: each file staged, then renamed in order,
     /// `info.json` last.
     pub fn flush(&mut self) -> Result<(), DatasetError> {
-        if self.committed == self.stats.len() {
+        if self.committed == self.episodes {
             return Ok(());
         }
         let mut staged: Vec<Staged> = self.stage_data()?.into_iter().collect();
-        let path = self.meta.episodes(&self.root);
-        let batch = episodes::to_batch(&self.records, &self.spec.features, &self.spec.task)
-            .map_err(|e| DatasetError::new(&path, e))?;
-        staged.push(stage_parquet(&path, &batch)?);
+        staged.push(self.stage_episodes()?);
         let tasks = self.root.join(layout::TASKS);
         if !tasks.exists() {
             staged.push(stage_parquet(&tasks, &self.tasks_batch(&tasks)?)?);
@@ -198,8 +211,16 @@ impl DatasetWriter {
         staged.push(self.stage_json(layout::RECORDING, &Value::Object(recording))?);
         staged.push(self.stage_json(layout::INFO, &self.info_json())?);
         commit(staged)?;
-        self.committed = self.stats.len();
+        self.committed = self.episodes;
         Ok(())
+    }
+
+    /// The episodes file being filled.
+    fn stage_episodes(&self) -> Result<Staged, DatasetError> {
+        let path = self.meta.episodes(&self.root);
+        let batch = episodes::to_batch(&self.records, &self.spec.features, &self.spec.task)
+            .map_err(|e| DatasetError::new(&path, e))?;
+        stage_parquet(&path, &batch)
     }
 
     fn stage_json(&self, relative: &str, value: &Value) -> Result<Staged, DatasetError> {
@@ -239,17 +260,14 @@ impl DatasetWriter {
 
     fn stats_json(&self) -> Value {
         let mut out = Map::new();
-        for (k, feature) in self.spec.features.iter().enumerate() {
-            let parts: Vec<&FeatureStats> = self.stats.iter().map(|s| &s[k]).collect();
-            if let Some(all) = FeatureStats::aggregate(&parts) {
-                out.insert(feature.key.to_string(), all.to_json(feature.dtype));
-            }
+        for (feature, stats) in self.spec.features.iter().zip(self.stats.iter().flatten()) {
+            out.insert(feature.key.to_string(), stats.to_json(feature.dtype));
         }
         Value::Object(out)
     }
 
     fn info_json(&self) -> Value {
-        let episodes = self.stats.len();
+        let episodes = self.episodes;
         json!({
             "codebase_version": layout::CODEBASE_VERSION,
             "fps": self.spec.fps,

@@ -62,7 +62,7 @@ impl DatasetWriter {
             let chunks = int_column(&batch, "data/chunk_index", &path)?;
             let files = int_column(&batch, "data/file_index", &path)?;
             for row in 0..batch.num_rows() {
-                if indices.value(row) != writer.stats.len() as i64 {
+                if indices.value(row) != writer.episodes as i64 {
                     return Err(DatasetError::new(
                         &path,
                         format!("episode {} out of order", indices.value(row)),
@@ -74,15 +74,15 @@ impl DatasetWriter {
                 };
                 last = (last.0.max(data), id);
                 let stats = read_stats(&batch, row, &writer.spec.features, &path)?;
-                writer.stats.push(stats);
+                writer.count(&stats);
             }
         }
-        if writer.stats.len() as i64 != episodes {
+        if writer.episodes as i64 != episodes {
             return Err(DatasetError::new(
                 &root.join("meta/episodes"),
                 format!(
                     "holds {} of the {episodes} episodes info.json counts",
-                    writer.stats.len()
+                    writer.episodes
                 ),
             ));
         }
@@ -97,7 +97,7 @@ impl DatasetWriter {
             ));
         }
         writer.total_frames = frames;
-        writer.committed = writer.stats.len();
+        writer.committed = writer.episodes;
         if episodes > 0 {
             writer.data = last.0.next();
             writer.meta = last.1.next();

@@ -110,6 +110,11 @@ impl FeatureStats {
         Some(out)
     }
 
+    /// The aggregate of `self` and `other`.
+    pub fn merge(&self, other: &FeatureStats) -> FeatureStats {
+        FeatureStats::aggregate(&[self, other]).unwrap_or_else(|| other.clone())
+    }
+
     /// As `stats.json` holds it: min and max in the feature's own type.
     pub fn to_json(&self, dtype: Dtype) -> Value {
         let mut out = json!({
