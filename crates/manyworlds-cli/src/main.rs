@@ -143,18 +143,6 @@ pub struct RecordArgs {
     #[arg(value_name = "TASK|FILE")]
     pub task: String,
 
-    #[command(flatten)]
-    pub model: model_options::ModelOptions,
-
-    /// A model file's episode length, in steps of its dt.
-    #[arg(
-        long,
-        value_name = "S",
-        default_value_t = 1000,
-        value_parser = RangedU64ValueParser::<u32>::new().range(1..=u64::from(u32::MAX))
-    )]
-    pub episode_steps: u32,
-
     /// Envs stepped together (one world each).
     #[arg(
         long,
@@ -222,6 +210,18 @@ pub struct RecordArgs {
     /// Backend that steps the worlds (see `run --backend`).
     #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
     pub backend: BackendChoice,
+
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
+
+    /// A model file's episode length, in steps of its dt.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 1000,
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=u64::from(u32::MAX))
+    )]
+    pub episode_steps: u32,
 }
 
 /// `record --policy`.
