@@ -21,7 +21,7 @@ pub enum CliError {
     /// `record`: the environment refused to step.
     Env(manyworlds::EnvError),
     /// `record`: a dataset file could not be read or written (the error names it).
-    Dataset(crate::record::DatasetError),
+    Dataset(manyworlds_dataset::DatasetError),
     /// The model file could not be loaded (the error names file, line and element).
     Import(manyworlds::import::ImportError),
     /// The scene file could not be written.

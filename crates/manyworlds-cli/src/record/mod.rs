@@ -1,19 +1,10 @@
 //! `manyworlds record`: rollouts of a task's envs, with domain randomization, written as a
 //! LeRobot v3.0 dataset (see the README's "Recording datasets").
 
-mod dataset;
-mod episodes;
-mod features;
-mod files;
-mod frames;
-mod layout;
 mod model;
 mod recorder;
-mod resume;
-mod stats;
 mod task;
 
-pub use files::DatasetError;
 pub use task::TASK_NAMES;
 
 use std::io::IsTerminal;
@@ -24,13 +15,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use manyworlds::rng::splitmix64;
 use manyworlds::tasks::{EnvOptions, Task, TaskEnv};
 use manyworlds::{Randomization, SimOptions, VecEnv};
+use manyworlds_dataset::{DatasetSpec, DatasetWriter};
 use serde_json::{json, Map, Value};
 
 use crate::controls::RandomControls;
 use crate::error::CliError;
 use crate::model_file::{is_model_file, load_model};
 use crate::{PolicyChoice, RecordArgs};
-use dataset::{DatasetSpec, DatasetWriter};
 use model::ModelTask;
 use recorder::{record_env, Outcome, Policy, Target};
 use task::RecordTask;
@@ -149,8 +140,6 @@ fn run<T: Task>(
             env.dt()
         )));
     }
-    let features =
-        features::frame_features(task.state_names(&scene), RecordTask::action_names(&scene));
     let labels = env.sim().draw_labels();
     let mut recording = Map::new();
     recording.insert("format".into(), json!("manyworlds-record"));
@@ -169,7 +158,8 @@ fn run<T: Task>(
     );
     recording.insert("randomization_labels".into(), json!(labels));
     let spec = DatasetSpec {
-        features,
+        state_names: task.state_names(&scene),
+        action_names: RecordTask::action_names(&scene),
         fps,
         robot_type: task.key(),
         task: task.sentence(),

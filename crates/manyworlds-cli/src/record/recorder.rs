@@ -10,10 +10,8 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use manyworlds::tasks::{Task, TaskEnv};
 use manyworlds::{EnvError, StepOutput, VecEnv};
+use manyworlds_dataset::{DatasetWriter, EpisodeFrames, EpisodeOrigin};
 
-use super::dataset::DatasetWriter;
-use super::episodes::EpisodeOrigin;
-use super::frames::EpisodeFrames;
 use super::task::{EpisodeProgress, RecordTask};
 use crate::controls::RandomControls;
 use crate::error::CliError;

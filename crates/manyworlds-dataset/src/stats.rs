@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::features::Dtype;
+use crate::features::Dtype;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureStats {

@@ -8,9 +8,9 @@ use arrow_array::{
 };
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 
-use super::features::Feature;
+use crate::features::Feature;
 
-/// One episode of one world while it runs.
+/// One episode's frames, column by column.
 #[derive(Clone, Debug, Default)]
 pub struct EpisodeFrames {
     /// `[frames × state]`, `[frames × action]`: the observation a frame's action was chosen
@@ -24,6 +24,10 @@ pub struct EpisodeFrames {
 impl EpisodeFrames {
     pub fn len(&self) -> usize {
         self.reward.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reward.is_empty()
     }
 
     pub fn clear(&mut self) {
@@ -44,7 +48,7 @@ pub struct Placement {
     pub fps: u32,
 }
 
-/// The rows of one data file, in the column order of [`super::features::frame_features`].
+/// The rows of one data file, in the column order of [`crate::frame_features`].
 #[derive(Clone, Debug, Default)]
 pub struct FileRows {
     state: Vec<f32>,

@@ -13,10 +13,10 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, UInt64Array};
 use arrow_schema::{ArrowError, DataType};
 
-use super::features::{Dtype, Feature};
-use super::files::DatasetError;
-use super::layout::FileId;
-use super::stats::{FeatureStats, QUANTILES};
+use crate::features::{Dtype, Feature};
+use crate::files::DatasetError;
+use crate::layout::FileId;
+use crate::stats::{FeatureStats, QUANTILES};
 
 /// How an episode came about.
 #[derive(Clone, Debug, PartialEq)]

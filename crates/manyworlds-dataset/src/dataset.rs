@@ -14,17 +14,19 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use serde_json::{json, Map, Value};
 
-use super::episodes::{self, EpisodeOrigin, EpisodeRecord};
-use super::features::{self, Feature};
-use super::files::{commit, stage, stage_parquet, DatasetError, Staged};
-use super::frames::{EpisodeFrames, FileRows, Placement};
-use super::layout::{self, FileId};
-use super::stats::FeatureStats;
+use crate::episodes::{self, EpisodeOrigin, EpisodeRecord};
+use crate::features::{self, Feature};
+use crate::files::{commit, stage, stage_parquet, DatasetError, Staged};
+use crate::frames::{EpisodeFrames, FileRows, Placement};
+use crate::layout::{self, FileId};
+use crate::stats::FeatureStats;
 
 /// What every episode of a dataset shares.
 #[derive(Clone, Debug)]
 pub struct DatasetSpec {
-    pub features: Vec<Feature>,
+    /// The names of `observation.state`'s and `action`'s values (their widths).
+    pub state_names: Vec<String>,
+    pub action_names: Vec<String>,
     pub fps: u32,
     pub robot_type: String,
     /// The one task's sentence.
@@ -35,31 +37,34 @@ pub struct DatasetSpec {
 }
 
 pub struct DatasetWriter {
-    pub(super) root: PathBuf,
-    pub(super) spec: DatasetSpec,
-    pub(super) schema: Arc<Schema>,
+    pub(crate) root: PathBuf,
+    pub(crate) spec: DatasetSpec,
+    /// The frame columns, from the spec's names.
+    pub(crate) features: Vec<Feature>,
+    pub(crate) schema: Arc<Schema>,
     /// Episodes in the dataset, and their statistics aggregated episode by episode (as
     /// LeRobot's running `aggregate_stats`), per feature.
-    pub(super) episodes: usize,
-    pub(super) stats: Option<Vec<FeatureStats>>,
-    pub(super) total_frames: i64,
+    pub(crate) episodes: usize,
+    pub(crate) stats: Option<Vec<FeatureStats>>,
+    pub(crate) total_frames: i64,
     /// The data file being filled and its rows; whether they changed since written.
-    pub(super) data: FileId,
-    pub(super) rows: FileRows,
-    pub(super) rows_dirty: bool,
+    pub(crate) data: FileId,
+    pub(crate) rows: FileRows,
+    pub(crate) rows_dirty: bool,
     /// The episodes file being filled (one per data file, and a new one per run) and its
     /// rows.
-    pub(super) meta: FileId,
-    pub(super) records: Vec<EpisodeRecord>,
+    pub(crate) meta: FileId,
+    pub(crate) records: Vec<EpisodeRecord>,
     /// `{seed, first_episode}` of each run that added episodes (the first, then each resume).
-    pub(super) segments: Vec<Value>,
+    pub(crate) segments: Vec<Value>,
     /// Episodes that `info.json` holds.
-    pub(super) committed: usize,
+    pub(crate) committed: usize,
 }
 
 impl DatasetWriter {
     /// A new dataset in `root`, which must be absent or empty.
     pub fn create(root: &Path, spec: DatasetSpec) -> Result<DatasetWriter, DatasetError> {
+        check(root, &spec)?;
         if let Ok(mut entries) = std::fs::read_dir(root) {
             if entries.next().is_some() {
                 return Err(DatasetError::new(
@@ -71,10 +76,13 @@ impl DatasetWriter {
         Ok(DatasetWriter::empty(root, spec))
     }
 
-    pub(super) fn empty(root: &Path, spec: DatasetSpec) -> DatasetWriter {
+    pub(crate) fn empty(root: &Path, spec: DatasetSpec) -> DatasetWriter {
+        let features =
+            features::frame_features(spec.state_names.clone(), spec.action_names.clone());
         DatasetWriter {
             root: root.to_path_buf(),
-            schema: features::data_schema(&spec.features),
+            schema: features::data_schema(&features),
+            features,
             spec,
             episodes: 0,
             stats: None,
@@ -114,7 +122,7 @@ impl DatasetWriter {
     }
 
     /// Adds one more episode of `stats` to the dataset's.
-    pub(super) fn count(&mut self, stats: &[FeatureStats]) {
+    pub(crate) fn count(&mut self, stats: &[FeatureStats]) {
         self.episodes += 1;
         self.stats = Some(match self.stats.take() {
             None => stats.to_vec(),
@@ -124,17 +132,35 @@ impl DatasetWriter {
 
     /// Bytes of one frame, uncompressed.
     fn frame_bytes(&self) -> usize {
-        let widths: usize = self.spec.features[..2].iter().map(|f| f.width).sum();
+        let widths: usize = self.features[..2].iter().map(|f| f.width).sum();
         4 * widths + 4 + 1 + 4 + 4 * 8
     }
 
-    /// Adds a finished episode (at least one frame); returns its episode index. It is on
-    /// disk after the next [`DatasetWriter::flush`].
+    /// Adds a finished episode (at least one frame, columns of the spec's widths; refused
+    /// otherwise); returns its episode index. It is on disk after the next
+    /// [`DatasetWriter::flush`].
     pub fn add(
         &mut self,
         frames: &EpisodeFrames,
         origin: EpisodeOrigin,
     ) -> Result<i64, DatasetError> {
+        let n = frames.len();
+        let (state, action) = (self.features[0].width, self.features[1].width);
+        if n == 0
+            || frames.done.len() != n
+            || frames.state.len() != n * state
+            || frames.action.len() != n * action
+        {
+            return Err(DatasetError::new(
+                &self.root,
+                format!(
+                    "an episode needs at least one frame and {state} state and {action} action values a frame; got {n} rewards, {} done flags, {} state and {} action values",
+                    frames.done.len(),
+                    frames.state.len(),
+                    frames.action.len()
+                ),
+            ));
+        }
         let limit = self.spec.data_file_size_in_mb as usize * 1024 * 1024;
         if !self.rows.is_empty() && (self.rows.len() + frames.len()) * self.frame_bytes() > limit {
             // The episodes file closes with its data file.
@@ -158,7 +184,6 @@ impl DatasetWriter {
         );
         self.rows_dirty = true;
         let stats = self
-            .spec
             .features
             .iter()
             .enumerate()
@@ -186,7 +211,7 @@ impl DatasetWriter {
         let path = self.data.data(&self.root);
         let batch = self
             .rows
-            .to_batch(&self.spec.features, &self.schema)
+            .to_batch(&self.features, &self.schema)
             .map_err(|e| DatasetError::new(&path, e))?;
         let staged = stage_parquet(&path, &batch)?;
         self.rows_dirty = false;
@@ -218,7 +243,7 @@ impl DatasetWriter {
     /// The episodes file being filled.
     fn stage_episodes(&self) -> Result<Staged, DatasetError> {
         let path = self.meta.episodes(&self.root);
-        let batch = episodes::to_batch(&self.records, &self.spec.features, &self.spec.task)
+        let batch = episodes::to_batch(&self.records, &self.features, &self.spec.task)
             .map_err(|e| DatasetError::new(&path, e))?;
         stage_parquet(&path, &batch)
     }
@@ -260,7 +285,7 @@ impl DatasetWriter {
 
     fn stats_json(&self) -> Value {
         let mut out = Map::new();
-        for (feature, stats) in self.spec.features.iter().zip(self.stats.iter().flatten()) {
+        for (feature, stats) in self.features.iter().zip(self.stats.iter().flatten()) {
             out.insert(feature.key.to_string(), stats.to_json(feature.dtype));
         }
         Value::Object(out)
@@ -271,7 +296,7 @@ impl DatasetWriter {
         json!({
             "codebase_version": layout::CODEBASE_VERSION,
             "fps": self.spec.fps,
-            "features": features::features_json(&self.spec.features),
+            "features": features::features_json(&self.features),
             "total_episodes": episodes,
             "total_frames": self.total_frames,
             "total_tasks": 1,
@@ -283,4 +308,20 @@ impl DatasetWriter {
             "splits": { "train": format!("0:{episodes}") },
         })
     }
+}
+
+/// What LeRobot needs of a spec: frames per second, and values in the state and the action.
+pub(crate) fn check(root: &Path, spec: &DatasetSpec) -> Result<(), DatasetError> {
+    if spec.fps == 0 || spec.state_names.is_empty() || spec.action_names.is_empty() {
+        return Err(DatasetError::new(
+            root,
+            format!(
+                "a dataset needs fps ≥ 1 (got {}) and named state and action values (got {} and {})",
+                spec.fps,
+                spec.state_names.len(),
+                spec.action_names.len()
+            ),
+        ));
+    }
+    Ok(())
 }

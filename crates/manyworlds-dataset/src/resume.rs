@@ -7,22 +7,25 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::dataset::{DatasetSpec, DatasetWriter};
-use super::episodes::{int_column, read_stats};
-use super::features::features_json;
-use super::files::{read_parquet, read_text, replace_parquet, DatasetError, TEMPORARY_SUFFIX};
-use super::layout::{self, FileId};
+use crate::dataset::check;
+use crate::dataset::{DatasetSpec, DatasetWriter};
+use crate::episodes::{int_column, read_stats};
+use crate::features::{features_json, frame_features};
+use crate::files::{read_parquet, read_text, replace_parquet, DatasetError, TEMPORARY_SUFFIX};
+use crate::layout::{self, FileId};
 
 impl DatasetWriter {
     /// Continues the dataset in `root` (or starts one there if no run got as far as its first
     /// flush). Refuses a dataset of other features or another task or policy.
     pub fn resume(root: &Path, spec: DatasetSpec) -> Result<DatasetWriter, DatasetError> {
+        check(root, &spec)?;
         let info_path = root.join(layout::INFO);
         if !info_path.exists() {
             return start_over(root, spec);
         }
         let info = read_json(&info_path)?;
-        if info["features"] != features_json(&spec.features) {
+        let features = frame_features(spec.state_names.clone(), spec.action_names.clone());
+        if info["features"] != features_json(&features) {
             return Err(DatasetError::new(
                 &info_path,
                 "recorded with other features (another task, policy or randomization): cannot resume",
@@ -31,12 +34,13 @@ impl DatasetWriter {
         let recording_path = root.join(layout::RECORDING);
         let recording = read_json(&recording_path)?;
         for key in ["task", "policy", "randomization_labels"] {
-            if recording[key] != spec.recording[key] {
+            let ours = spec.recording.get(key).unwrap_or(&Value::Null);
+            if &recording[key] != ours {
                 return Err(DatasetError::new(
                     &recording_path,
                     format!(
-                        "recorded with {key} {}, this run has {}: cannot resume",
-                        recording[key], spec.recording[key]
+                        "recorded with {key} {}, this run has {ours}: cannot resume",
+                        recording[key]
                     ),
                 ));
             }
@@ -73,7 +77,7 @@ impl DatasetWriter {
                     file: files.value(row) as u32,
                 };
                 last = (last.0.max(data), id);
-                let stats = read_stats(&batch, row, &writer.spec.features, &path)?;
+                let stats = read_stats(&batch, row, &writer.features, &path)?;
                 writer.count(&stats);
             }
         }
