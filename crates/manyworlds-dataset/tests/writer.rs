@@ -1,4 +1,4 @@
-//! `DatasetWriter` used directly: malformed episodes refused naming the dataset, and a
+//! `DatasetWriter` used directly: malformed episodes and specs refused naming the dataset, and a
 //! dataset reopened with `resume` numbering on.
 
 use manyworlds_dataset::{DatasetSpec, DatasetWriter, EpisodeFrames, EpisodeOrigin};
@@ -51,6 +51,12 @@ fn malformed_episodes_are_refused_and_resume_numbers_on() {
     writer.flush().unwrap();
     drop(writer);
 
+    let no_fps = DatasetSpec { fps: 0, ..spec() };
+    let error = DatasetWriter::create(&root.join("other"), no_fps)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("fps"), "{error}");
     let error = DatasetWriter::create(&root, spec())
         .err()
         .unwrap()
