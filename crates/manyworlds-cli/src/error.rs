@@ -9,6 +9,19 @@ use manyworlds::{BatchError, SimError};
 pub enum CliError {
     /// No built-in scene has this name, and it is not a model file.
     UnknownScene(String),
+    /// `record`: no task has this name.
+    UnknownTask(String),
+    /// `record --randomize`: the file could not be read or parsed.
+    Randomize {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    /// `record`: the task cannot be recorded as asked (the message names the argument).
+    Unrecordable(String),
+    /// `record`: the environment refused to step.
+    Env(manyworlds::EnvError),
+    /// `record`: a dataset file could not be read or written (the error names it).
+    Dataset(manyworlds_dataset::DatasetError),
     /// The model file could not be loaded (the error names file, line and element).
     Import(manyworlds::import::ImportError),
     /// The scene file could not be written.
@@ -43,6 +56,22 @@ impl fmt::Display for CliError {
                 "SCENE: unknown scene '{name}'; valid scenes are: {}, or a model file (.xml MJCF, .urdf URDF, .json scene file)",
                 BUILTIN_NAMES.join(", ")
             ),
+            CliError::UnknownTask(name) => write!(
+                f,
+                "TASK: unknown task '{name}'; valid tasks are: {}",
+                crate::record::TASK_NAMES
+                    .iter()
+                    .flat_map(|(_, names)| names.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            CliError::Randomize { path, message } => {
+                write!(f, "--randomize {}: {message}", path.display())
+            }
+            CliError::Unrecordable(message) => write!(f, "{message}"),
+            CliError::Env(manyworlds::EnvError::Sim(e)) => CliError::Sim(e.clone()).fmt(f),
+            CliError::Env(e) => write!(f, "{e}"),
+            CliError::Dataset(e) => write!(f, "{e}"),
             CliError::Import(e) => write!(f, "{e}"),
             CliError::Save(e) => write!(f, "{e}"),
             CliError::OutputName(path) => write!(
@@ -77,9 +106,14 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CliError::UnknownScene(_) | CliError::OutputName(_) | CliError::NonFinite { .. } => {
-                None
-            }
+            CliError::UnknownScene(_)
+            | CliError::UnknownTask(_)
+            | CliError::Randomize { .. }
+            | CliError::Unrecordable(_)
+            | CliError::OutputName(_)
+            | CliError::NonFinite { .. } => None,
+            CliError::Env(e) => Some(e),
+            CliError::Dataset(e) => Some(e),
             CliError::Import(e) => Some(e),
             CliError::Save(e) => Some(e),
             CliError::Batch(e) => Some(e),

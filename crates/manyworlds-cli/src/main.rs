@@ -11,6 +11,8 @@ mod error;
 mod inspect;
 mod model_file;
 mod model_options;
+mod pool;
+mod record;
 mod run;
 mod scenes;
 mod summary;
@@ -46,6 +48,9 @@ enum Command {
     /// Write a built-in scene or a model file as a manyworlds scene file (JSON), which `run`
     /// and `inspect` read back exactly.
     Convert(ConvertArgs),
+    /// Record rollouts of a task's environments (with domain randomization) as a LeRobot
+    /// v3.0 dataset.
+    Record(RecordArgs),
     /// List the built-in scenes.
     Scenes,
     /// List the GPU adapters the GPU backend can use.
@@ -130,6 +135,114 @@ pub struct ConvertArgs {
     pub model: model_options::ModelOptions,
 }
 
+/// Arguments of `manyworlds record`.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// The task: `cartpole` (CartPoleBalance), `ant` (AntForward), or a model file (MJCF
+    /// `.xml`, URDF `.urdf`, scene file `.json`) whose actuators the policy drives.
+    #[arg(value_name = "TASK|FILE")]
+    pub task: String,
+
+    /// Envs stepped together (one world each).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 64,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_WORLDS as u64)
+    )]
+    pub worlds: usize,
+
+    /// Episodes the dataset holds when done (with --resume, counting those already there).
+    #[arg(
+        long,
+        value_name = "E",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=u64::from(u32::MAX))
+    )]
+    pub episodes: usize,
+
+    /// What chooses the actions.
+    #[arg(long, value_enum, default_value_t = PolicyChoice::Random)]
+    pub policy: PolicyChoice,
+
+    /// Domain randomization rules, JSON (a scene file's `"randomization"` object:
+    /// `{"rules": [...], "pushes": ...}`), drawn per world and episode after the task's start
+    /// noise.
+    #[arg(long, value_name = "FILE")]
+    pub randomize: Option<std::path::PathBuf>,
+
+    /// Seed of the start states, the randomization and the random policy.
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Keep only the episodes that meet the task's success condition.
+    #[arg(long)]
+    pub only_success: bool,
+
+    /// The dataset's folder (absent or empty, unless --resume).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+
+    /// Continue the dataset in --out (after a stop or kill) up to --episodes.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Flush the dataset to disk every K kept episodes [default: every 5 seconds].
+    #[arg(
+        long,
+        value_name = "K",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub flush_every: Option<usize>,
+
+    /// Start a new data file once one would pass this size (MB, uncompressed).
+    #[arg(
+        long,
+        value_name = "MB",
+        default_value_t = 100,
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=100_000)
+    )]
+    pub data_file_size_mb: u32,
+
+    /// Size of the worker thread pool, 1 to 1024 [default: one thread per core].
+    #[arg(long, value_name = "T", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+
+    /// Backend that steps the worlds (see `run --backend`).
+    #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
+    pub backend: BackendChoice,
+
+    #[command(flatten)]
+    pub model: model_options::ModelOptions,
+
+    /// A model file's episode length, in steps of its dt.
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 1000,
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=u64::from(u32::MAX))
+    )]
+    pub episode_steps: u32,
+}
+
+/// `record --policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyChoice {
+    /// Uniform random controls in each actuator's range, fresh every step.
+    Random,
+    /// The task's scripted controller: state feedback for the cart-pole, an open-loop trot
+    /// for the ant.
+    Scripted,
+}
+
+impl PolicyChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyChoice::Random => "random",
+            PolicyChoice::Scripted => "scripted",
+        }
+    }
+}
+
 /// The largest `--threads`: far more threads than cores only makes rayon's idle workers spin
 /// against each other (20 000 threads on 2 cores take minutes to step two worlds twice).
 const MAX_THREADS: usize = 1024;
@@ -150,6 +263,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Inspect(args) => inspect::inspect(&args),
         Command::Convert(args) => convert::convert(&args),
+        Command::Record(args) => record::record(&args),
         Command::Scenes => {
             scenes::list();
             Ok(())

@@ -18,14 +18,7 @@ use crate::RunArgs;
 /// Runs `manyworlds run` with `args`, printing the summary on stdout.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let target = RunTarget::resolve(args)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = args.threads {
-        pool = pool.num_threads(threads);
-    }
-    let pool = pool.build().map_err(|source| CliError::ThreadPool {
-        threads: args.threads,
-        source,
-    })?;
+    let pool = crate::pool::thread_pool(args.threads)?;
     let summary = pool.install(|| run_in_pool(args, &target))?;
     if args.json {
         let json = serde_json::to_string(&summary).map_err(CliError::Json)?;
