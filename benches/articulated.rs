@@ -466,8 +466,8 @@ impl Figures {
                 *h = h.max(z);
                 figures.thrown_worlds += usize::from(z > THROWN_HEIGHT);
             }
-            for joint in scene.joints() {
-                let d = joint_separation(joint, &world);
+            for j in 0..scene.joints().len() {
+                let d = joint_separation(scene, j, &world);
                 figures.max_joint_separation = figures.max_joint_separation.max(d);
             }
             joint_positions(scene, &world, &mut q);

@@ -85,18 +85,17 @@ fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
     (*w).subtree_is_b = select(0u, 1u, on_b);
     // The other side: the free response of the body the drive pushes against.
     let row = joint_axial_row(j);
-    let near = select(t.ids.y, t.ids.x, on_b);
-    var end = near;
-    if (t.ids.w & JOINT_DRIVE_CHAIN) != 0u {
-        end = t.chain[select(1u, 0u, on_b)];
-    }
-    let angular = chain_angular(row, !on_b, near, end);
-    (*w).counterpart_response = body_inverse_mass[end] * dot(row.linear, row.linear)
-        + dot(angular, body_inverse_inertia[end] * angular);
+    let other = select(t.ids.y, t.ids.x, on_b);
+    let angular = select(row.angular_b, row.angular_a, on_b);
+    (*w).counterpart_response = body_inverse_mass[other] * dot(row.linear, row.linear)
+        + dot(angular, body_inverse_inertia[other] * angular);
     let axis = (*w).current_axis;
     let arm = select((*w).current_arm_a, (*w).current_arm_b, on_b);
     var motion = Vec6(axis, vec3f(0.0));
-    if t.ids.z == JOINT_REVOLUTE {
+    if (t.ids.w & JOINT_COMPOUND) != 0u {
+        // The axis' twist at the reference point, carried to the body's centre.
+        motion = Vec6((*w).twist_linear - cross(axis, arm), axis);
+    } else if t.ids.z == JOINT_REVOLUTE {
         motion = Vec6(cross(arm, axis), axis);
     }
     if is_leaf_body(ids) {

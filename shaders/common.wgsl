@@ -238,7 +238,7 @@ const JOINT_FREE: u32 = 4u;
 // The joint is a node of a joint tree (solved exactly with it), else it is solved on its own.
 const JOINT_IN_TREE: u32 = 1u;
 const JOINT_LIMITED: u32 = 2u;
-const JOINT_DRIVE_CHAIN: u32 = 4u;
+const JOINT_COMPOUND: u32 = 4u;
 
 // A joint of the scene template. The world, for a joint without parent, is the static body
 // slot WORLD_BODY after the scene's bodies.
@@ -251,7 +251,7 @@ struct SceneJoint {
     anchor_a: vec4f,
     anchor_b: vec4f,
     // Parent body (A), child body (B), JOINT_* kind, JOINT_IN_TREE | JOINT_LIMITED |
-    // JOINT_DRIVE_CHAIN.
+    // JOINT_COMPOUND (a member of a compound joint, compound_rows.wgsl).
     ids: vec4u,
     // Lower and upper limit, damping (revolute, prismatic, spherical), armature (single-axis
     // joints; 0 otherwise).
@@ -259,11 +259,11 @@ struct SceneJoint {
     // Spring stiffness and the q where it is relaxed (xy); the limits' own softness: natural
     // frequency, Hz (0: none), and damping ratio (zw).
     spring: vec4f,
-    // With JOINT_DRIVE_CHAIN (drive_chain.wgsl): the bodies the drive pushes on sides A and B
-    // (WORLD_BODY for the static world), how many carriers move with each (zw), and those
-    // carriers, A's then B's.
-    chain: vec4u,
-    carriers: array<vec4u, 2>,
+    // A compound joint's first member: how many members (x; 0 for any other joint), and the
+    // child's rest frame in the parent's, both with origins at the centres of mass (position
+    // xyz, orientation).
+    compound: vec4u,
+    rest: array<vec4f, 2>,
 }
 
 // Actuator kinds (ActuatorKind).

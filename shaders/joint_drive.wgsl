@@ -4,7 +4,6 @@
 // articulation on one side (Featherstone's Sᵀ Iᴬ S, from the factorisation), the other body's
 // own response, and the armature rotor, which moves with the bodies as one degree of freedom.
 //!include joint_scratch.wgsl
-//!include drive_chain.wgsl
 
 fn drive_needs_position(j: u32) -> bool {
     let t = world_scenes[scene_world].joints[j];
@@ -48,6 +47,9 @@ fn continue_angle(reference: f32, angle: f32) -> f32 {
 // refreshed.
 fn joint_position(j: u32) -> f32 {
     let t = world_scenes[scene_world].joints[j];
+    if (t.ids.w & JOINT_COMPOUND) != 0u {
+        return joint_scratch[joint_world].joints[j].angle;
+    }
     if t.ids.z == JOINT_REVOLUTE {
         return continue_angle(
             joint_scratch[joint_world].joints[j].angle,
@@ -74,18 +76,12 @@ fn apply_axial(j: u32, v: ptr<function, BodyPair>, row: JointRow, body_mass: f32
         (*w).rotor_velocity += lambda / total;
         share = body_mass / total;
     }
-    if (world_scenes[scene_world].joints[j].ids.w & JOINT_DRIVE_CHAIN) != 0u {
-        store_joint_pair(j, *v);
-        push_through_chain(j, row, lambda * share);
-        *v = load_joint_pair(j);
-    } else {
-        joint_row_apply(row, v, lambda * share);
-    }
+    joint_row_apply(row, v, lambda * share);
 }
 
 // How fast q̇ answers an axial impulse: the articulated response of the subtree on one side
-// plus the free response of the body it pushes against on the other (past carriers), or the
-// two bodies' free responses when the joint is not in a tree.
+// plus the free response of the body it pushes against on the other, or the two bodies' free
+// responses when the joint is not in a tree.
 fn drive_response(j: u32, row: JointRow, v: BodyPair) -> f32 {
     let w = &joint_scratch[joint_world].joints[j];
     let subtree_mass = (*w).subtree_mass;

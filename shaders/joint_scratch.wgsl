@@ -69,11 +69,15 @@ struct JointWork {
     // Each structural row's position error, where the biased pass found it.
     row_errors: array<f32, 6>,
     // With a subtree mass: how fast the other side answers the axial row, the free response of
-    // the body a drive pushes against there (past carriers; zero for the static world).
+    // the body a drive pushes against there (zero for the static world).
     counterpart_response: f32,
     // A revolute joint's q where the rows were last refreshed, turns counted (joint_solver.rs
-    // `current_position`).
+    // `current_position`); a compound member's tracked q.
     angle: f32,
+    // A compound member's axis: its dual row, and the linear part of its relative twist at
+    // the reference point (the angular part is `current_axis`), where last refreshed.
+    axial: StoredRow,
+    twist_linear: vec3f,
 }
 
 // One node of the joint trees' factorisation (a body's 6 degrees of freedom, or a joint's
@@ -220,9 +224,14 @@ fn joint_anchor_offset(j: u32, ra: vec3f, rb: vec3f) -> vec3f {
         - (body_delta_position[ids.x] + ra - (*w).arm_a);
 }
 
-// A single-axis joint's degree of freedom as a row, where the bodies are now.
+// A single-axis joint's degree of freedom as a row, where the bodies are now (a compound
+// member's: its dual row, where the rows were last refreshed).
 fn joint_axial_row(j: u32) -> JointRow {
     let ids = world_scenes[scene_world].joints[j].ids;
+    if (ids.w & JOINT_COMPOUND) != 0u {
+        let r = joint_scratch[joint_world].joints[j].axial;
+        return JointRow(r.linear, r.angular_a, r.angular_b, 0.0, true);
+    }
     let axis = body_delta_rotation[ids.x] * joint_scratch[joint_world].joints[j].axis_a;
     if ids.z == JOINT_REVOLUTE {
         return angular_row(axis);

@@ -12,6 +12,7 @@
 //!include step_bindings.wgsl
 //!include joint_scratch.wgsl
 //!include joint_drive.wgsl
+//!include compound_rows.wgsl
 
 // The drive of single-axis joint j this step, from the joint and what the actuators make of
 // this step's controls: a motor adds gear × control, a servo is a spring–damper with gear²
@@ -89,7 +90,7 @@ fn prepare_joint(world: u32, j: u32) {
     (*w).impulse_lower = drive.y;
     (*w).impulse_upper = drive.z;
     (*w).angle = drive.w;
-    if is_single_axis(t.ids.z) {
+    if is_single_axis(t.ids.z) && (t.ids.w & JOINT_COMPOUND) == 0u {
         (*w).rotor_velocity = joint_row_velocity(joint_axial_row(j), load_joint_pair(j), 0.0);
     }
 }
@@ -167,6 +168,12 @@ fn compute_row_errors(j: u32) {
     let n = (*w).row_count;
     for (var k = 0u; k < n; k++) {
         (*errors)[k] = 0.0;
+    }
+    if (t.ids.w & JOINT_COMPOUND) != 0u {
+        if t.compound.x > 0u {
+            compute_compound_errors(j);
+        }
+        return;
     }
     var first = 0u;
     if n > 0u && (*w).rows[0].rotor != 0.0 {
@@ -314,9 +321,15 @@ fn store_joint_impulses(world: u32, j: u32) {
             angular += row.angular_b * lambda;
         }
     }
-    // A ball joint's angular impulse is its damper's, kept as it is.
+    // A ball joint's angular impulse is its damper's, kept as it is; a compound's is the
+    // wrench of its structural rows.
     if world_scenes[scene_world].joints[j].ids.z == JOINT_SPHERICAL {
         angular = (*w).impulse_angular;
+    }
+    if world_scenes[scene_world].joints[j].compound.x > 0u {
+        let wrench = compound_wrench(j);
+        linear = wrench[0];
+        angular = wrench[1];
     }
     body_state[joint_impulse_index(world, j, 0u)] = vec4f(linear, coupling);
     body_state[joint_impulse_index(world, j, 1u)] = vec4f(angular, (*w).impulse_spring);

@@ -176,6 +176,13 @@ fn solve_joints(use_bias: bool, spring_kick: f32) {
 // they also take their warm-start impulses) and factors the trees' system (lane 0).
 fn refresh_joints(lane: u32, world: u32, step_start: bool) {
     for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+        // A compound's first member rebuilds every member's rows.
+        if (world_scenes[scene_world].joints[j].ids.w & JOINT_COMPOUND) != 0u {
+            if is_compound_leader(j) {
+                refresh_compound(world, j, step_start);
+            }
+            continue;
+        }
         refresh_joint_rows(j);
         if step_start {
             project_warm_start(world, j);

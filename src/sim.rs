@@ -569,8 +569,8 @@ impl Sim {
         let mut worst: f32 = 0.0;
         for w in 0..bodies.world_count() {
             let world = bodies.world(w);
-            for joint in scene.joints() {
-                worst = worst.max(joint_separation(joint, &world));
+            for j in 0..scene.joints().len() {
+                worst = worst.max(joint_separation(scene, j, &world));
             }
         }
         Ok(worst)

@@ -5,6 +5,7 @@
 use glam::{Quat, Vec3};
 
 use crate::actuator::{Actuator, ActuatorKind};
+use crate::compound_joint::{compound_joints, MAX_COMPOUND_AXES};
 use crate::error::SceneError;
 use crate::joint::{Joint, JointDesc, JointKind};
 use crate::pose::Pose;
@@ -50,6 +51,21 @@ pub(crate) fn resolve_joints(
         joints.push(joint);
     }
     assign_joint_offsets(&mut joints);
+    for compound in compound_joints(&joints) {
+        if !compound.axes_independent() {
+            let names: Vec<&str> = compound
+                .members()
+                .iter()
+                .map(|&j| joints[j].name.as_str())
+                .collect();
+            return Err(invalid(
+                &format!("joint {} \"{}\"", compound.joints[0], names[0]),
+                format!(
+                    "joints {names:?} between the same two bodies move them the same way (parallel axes through one line, or parallel slides)"
+                ),
+            ));
+        }
+    }
     Ok(joints)
 }
 
@@ -155,6 +171,42 @@ pub(crate) fn check_joint_bodies(
                     "body {child} already has joint \"{}\"; a free joint must be its body's only parent joint",
                     other.name
                 ),
+            ));
+        }
+    }
+    // Joints between the same two bodies form one compound joint (compound_joint.rs).
+    let siblings: Vec<&Joint> = earlier
+        .iter()
+        .filter(|o| o.child == child && o.parent == parent)
+        .collect();
+    if let Some(other) = siblings.first() {
+        if !kind.is_single_axis() || !other.kind.is_single_axis() {
+            return Err(invalid(
+                element,
+                format!(
+                    "joins the same bodies as joint \"{}\": several joints between two bodies must all be revolute or prismatic (a {} and a {} joint here)",
+                    other.name,
+                    other.kind.name(),
+                    kind.name()
+                ),
+            ));
+        }
+        let follows = earlier
+            .last()
+            .is_some_and(|o| o.child == child && o.parent == parent);
+        if !follows {
+            return Err(invalid(
+                element,
+                format!(
+                    "joins the same bodies as joint \"{}\" but does not follow it: add a body's joints to one parent one after another",
+                    other.name
+                ),
+            ));
+        }
+        if siblings.len() >= MAX_COMPOUND_AXES {
+            return Err(invalid(
+                element,
+                format!("more than {MAX_COMPOUND_AXES} joints between the same two bodies"),
             ));
         }
     }

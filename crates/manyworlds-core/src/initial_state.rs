@@ -5,8 +5,11 @@ use glam::{Quat, Vec3};
 
 use crate::batch_error::BatchError;
 use crate::body_states::WorldBodies;
+use crate::compound_joint::CompoundJoint;
 use crate::joint::JointKind;
-use crate::joint_space::{forward_kinematics, joint_frames, joint_positions, joint_velocities};
+use crate::joint_space::{
+    compound_state, forward_kinematics, joint_frames, joint_positions, joint_velocities,
+};
 use crate::pose::Pose;
 use crate::randomization::WorldDraw;
 use crate::scene::{joint_angles_of, Scene};
@@ -169,8 +172,14 @@ fn add_root_velocity(scene: &Scene, root: usize, draw: &WorldDraw, state: &mut B
 pub fn velocities_from_joints(scene: &Scene, qd: &[f32], state: &mut BodyStates) {
     let mut placed = vec![false; scene.body_count()];
     let centers = scene.centers_of_mass();
-    for joint in scene.joints() {
+    for (index, joint) in scene.joints().iter().enumerate() {
         if std::mem::replace(&mut placed[joint.child], true) {
+            continue;
+        }
+        if let Some(compound) = scene.compound_of(index) {
+            let (linear, angular) = compound_velocity(scene, compound, qd, &state.view(&centers));
+            state.linear_velocities[joint.child] = linear;
+            state.angular_velocities[joint.child] = angular;
             continue;
         }
         let qd = &qd[joint.velocity_offset..][..joint.kind.velocity_count()];
@@ -208,6 +217,32 @@ pub fn velocities_from_joints(scene: &Scene, qd: &[f32], state: &mut BodyStates)
         state.linear_velocities[joint.child] = linear;
         state.angular_velocities[joint.child] = angular;
     }
+}
+
+/// A compound joint's child velocities (centre of mass, angular) for joint velocities `qd`:
+/// the parent's, plus each axis' twist times its rate.
+fn compound_velocity(
+    scene: &Scene,
+    compound: &CompoundJoint,
+    qd: &[f32],
+    bodies: &WorldBodies,
+) -> (Vec3, Vec3) {
+    let first = &scene.joints()[compound.joints[0]];
+    let (relative, q) = compound_state(compound, scene, bodies);
+    let jacobian = compound.jacobian(&relative, &q);
+    let parent = bodies.pose(first.parent);
+    let point = parent.transform_point(relative.transform_point(compound.reference_point));
+    let (mut linear, mut angular) = (
+        bodies.point_velocity(first.parent, point),
+        bodies.angular_velocity(first.parent),
+    );
+    for (column, &j) in jacobian.columns.iter().zip(compound.members()) {
+        let rate = qd[scene.joints()[j].velocity_offset];
+        linear += parent.orientation * Vec3::new(column[0], column[1], column[2]) * rate;
+        angular += parent.orientation * Vec3::new(column[3], column[4], column[5]) * rate;
+    }
+    let center = bodies.center(Some(first.child));
+    (linear + angular.cross(center - point), angular)
 }
 
 #[cfg(test)]
@@ -289,9 +324,9 @@ mod tests {
             "hinges {:?}",
             &qd[6..]
         );
-        for joint in ant.joints() {
+        for (j, joint) in ant.joints().iter().enumerate() {
             assert!(
-                joint_separation(joint, &state.view(&centers)) < 1e-5,
+                joint_separation(&ant, j, &state.view(&centers)) < 1e-5,
                 "{}",
                 joint.name
             );

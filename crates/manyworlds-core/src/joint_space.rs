@@ -5,6 +5,7 @@
 use glam::{Quat, Vec3};
 
 use crate::body_states::WorldBodies;
+use crate::compound_joint::CompoundJoint;
 use crate::joint::{Joint, JointKind};
 use crate::pose::Pose;
 use crate::scene::Scene;
@@ -19,10 +20,16 @@ pub fn joint_frames(joint: &Joint, bodies: &WorldBodies) -> (Pose, Pose) {
     )
 }
 
-/// How far the child's anchor is from where the joint allows it (zero when the joint holds):
-/// from the parent's anchor, or for a prismatic joint from the parent's slide line. Always
-/// zero for a free joint.
-pub fn joint_separation(joint: &Joint, bodies: &WorldBodies) -> f32 {
+/// How far joint `j`'s child anchor is from where the joint allows it (zero when the joint
+/// holds): from the parent's anchor, or for a prismatic joint from the parent's slide line,
+/// or for a compound joint from where its q puts it. Always zero for a free joint.
+pub fn joint_separation(scene: &Scene, j: usize, bodies: &WorldBodies) -> f32 {
+    let joint = &scene.joints()[j];
+    if let Some(compound) = scene.compound_of(j) {
+        let (relative, q) = compound_state(compound, scene, bodies);
+        let e = compound.jacobian(&relative, &q).error;
+        return Vec3::new(e[0], e[1], e[2]).length();
+    }
     let (parent, child) = joint_frames(joint, bodies);
     let offset = child.position - parent.position;
     match joint.kind {
@@ -51,12 +58,23 @@ fn joint_motion(kind: JointKind, q: &[f32]) -> Pose {
 
 /// Body poses of the configuration `q` (one world's joint positions), by forward kinematics
 /// through the joints in order, starting from `poses` (usually the scene's initial poses).
-/// Each body is placed by the first joint that has it as child; a joint whose parent is placed
-/// by a later joint sees that parent where `poses` has it.
+/// Each body is placed by the first joint that has it as child (a compound joint's members all
+/// together); a joint whose parent is placed by a later joint sees that parent where `poses`
+/// has it.
 pub fn forward_kinematics(scene: &Scene, q: &[f32], poses: &mut [Pose]) {
     let mut placed = vec![false; poses.len()];
-    for joint in scene.joints() {
+    for (index, joint) in scene.joints().iter().enumerate() {
         if std::mem::replace(&mut placed[joint.child], true) {
+            continue;
+        }
+        let parent = joint.parent.map_or(Pose::IDENTITY, |p| poses[p]);
+        if let Some(compound) = scene.compound_of(index) {
+            let members: Vec<f32> = compound
+                .members()
+                .iter()
+                .map(|&m| q[scene.joints()[m].position_offset])
+                .collect();
+            poses[joint.child] = parent.compose(&compound.relative_pose(&members));
             continue;
         }
         let q = &q[joint.position_offset..][..joint.kind.position_count()];
@@ -66,7 +84,6 @@ pub fn forward_kinematics(scene: &Scene, q: &[f32], poses: &mut [Pose]) {
                 Quat::from_xyzw(q[4], q[5], q[6], q[3]).normalize(),
             )
         } else {
-            let parent = joint.parent.map_or(Pose::IDENTITY, |p| poses[p]);
             parent
                 .compose(&joint.frame_in_parent)
                 .compose(&joint_motion(joint.kind, q))
@@ -103,10 +120,40 @@ pub fn prismatic_displacement(parent_frame: &Pose, child_frame: &Pose) -> f32 {
     (child_frame.position - parent_frame.position).dot(parent_frame.orientation * Vec3::X)
 }
 
+/// A compound joint's child frame in its parent's, and its q: tracked on from
+/// `bodies.joint_angles` when known, else found from zero.
+pub fn compound_state(
+    compound: &CompoundJoint,
+    scene: &Scene,
+    bodies: &WorldBodies,
+) -> (Pose, Vec<f32>) {
+    let first = &scene.joints()[compound.joints[0]];
+    let relative = bodies
+        .pose(first.parent)
+        .inverse()
+        .compose(&bodies.pose(Some(first.child)));
+    let start: Vec<f32> = compound
+        .joints
+        .iter()
+        .map(|&j| bodies.joint_angles.get(j).copied().unwrap_or(0.0))
+        .collect();
+    let q = compound.solve(&relative, &start);
+    (relative, q)
+}
+
 /// Writes every joint's q for one world into `q` (`scene.joint_position_count()` entries); a
 /// revolute joint's counts turns from `bodies.joint_angles` when known.
 pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
+    for compound in scene.compounds() {
+        let (_, members) = compound_state(compound, scene, bodies);
+        for (&j, value) in compound.members().iter().zip(members) {
+            q[scene.joints()[j].position_offset] = value;
+        }
+    }
     for (j, joint) in scene.joints().iter().enumerate() {
+        if scene.compound_of(j).is_some() {
+            continue;
+        }
         let out = &mut q[joint.position_offset..][..joint.kind.position_count()];
         let (parent, child) = joint_frames(joint, bodies);
         match joint.kind {
@@ -136,7 +183,7 @@ pub fn joint_positions(scene: &Scene, bodies: &WorldBodies, q: &mut [f32]) {
 /// revolute joint's q, counting turns from `bodies.joint_angles` when known (else read in
 /// (−π, π]); zero for the other kinds.
 pub fn joint_angles_now(scene: &Scene, bodies: &WorldBodies) -> Vec<f32> {
-    scene
+    let mut angles: Vec<f32> = scene
         .joints()
         .iter()
         .enumerate()
@@ -151,12 +198,46 @@ pub fn joint_angles_now(scene: &Scene, bodies: &WorldBodies) -> Vec<f32> {
             }
             _ => 0.0,
         })
-        .collect()
+        .collect();
+    for compound in scene.compounds() {
+        let (_, members) = compound_state(compound, scene, bodies);
+        for (&j, value) in compound.members().iter().zip(members) {
+            angles[j] = value;
+        }
+    }
+    angles
+}
+
+/// The relative twist of joint `joint`'s child (velocity of its material point at world
+/// `point`, angular velocity), less its parent's, in the parent's frame.
+fn relative_twist(joint: &Joint, bodies: &WorldBodies, point: Vec3) -> [f32; 6] {
+    let into_parent = bodies.pose(joint.parent).orientation.conjugate();
+    let linear = bodies.point_velocity(Some(joint.child), point)
+        - bodies.point_velocity(joint.parent, point);
+    let angular =
+        bodies.angular_velocity(Some(joint.child)) - bodies.angular_velocity(joint.parent);
+    let (l, w) = (into_parent * linear, into_parent * angular);
+    [l.x, l.y, l.z, w.x, w.y, w.z]
 }
 
 /// Writes every joint's q̇ for one world into `qd` (`scene.joint_velocity_count()` entries).
 pub fn joint_velocities(scene: &Scene, bodies: &WorldBodies, qd: &mut [f32]) {
-    for joint in scene.joints() {
+    for compound in scene.compounds() {
+        let first = &scene.joints()[compound.joints[0]];
+        let (relative, q) = compound_state(compound, scene, bodies);
+        let point = bodies
+            .pose(first.parent)
+            .transform_point(relative.transform_point(compound.reference_point));
+        let twist = relative_twist(first, bodies, point);
+        let rates = compound.jacobian(&relative, &q).least_squares(&twist);
+        for (&j, rate) in compound.members().iter().zip(rates) {
+            qd[scene.joints()[j].velocity_offset] = rate;
+        }
+    }
+    for (j, joint) in scene.joints().iter().enumerate() {
+        if scene.compound_of(j).is_some() {
+            continue;
+        }
         let out = &mut qd[joint.velocity_offset..][..joint.kind.velocity_count()];
         let (parent, child) = joint_frames(joint, bodies);
         let relative_spin =

@@ -7,6 +7,7 @@ mod articulation;
 pub mod batch_error;
 pub mod body;
 pub mod body_states;
+pub mod compound_joint;
 pub mod contact_report;
 pub mod convex_hull;
 pub mod error;

@@ -3,6 +3,7 @@
 use crate::actuator::Actuator;
 use crate::articulation::{excluded_pairs, resolve_joints, validate_actuators, JointEntry};
 use crate::body::{BodyDesc, BodyKind, ColliderDesc, MassSpec};
+use crate::compound_joint::{compound_joints, CompoundJoint};
 use crate::convex_hull::{ConvexHull, HullId};
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
@@ -72,6 +73,10 @@ pub struct Scene {
     /// Convex hulls the colliders' [`Shape::Hull`]s refer to: one copy, shared by every
     /// clone of the scene (every world).
     hulls: Arc<[ConvexHull]>,
+    /// The joints between the same two bodies, each set as one joint (compound_joint.rs),
+    /// and for each joint the compound it belongs to.
+    compounds: Vec<CompoundJoint>,
+    compound_of: Vec<Option<usize>>,
 }
 
 impl Scene {
@@ -117,6 +122,32 @@ impl Scene {
 
     pub fn actuators(&self) -> &[Actuator] {
         &self.actuators
+    }
+
+    /// The scene's compound joints: the sets of two or more joints between the same two
+    /// bodies (a hip's hinges, a planar root), in joint order.
+    pub fn compounds(&self) -> &[CompoundJoint] {
+        &self.compounds
+    }
+
+    /// The compound joint `joint` belongs to, if any.
+    pub fn compound_of(&self, joint: usize) -> Option<&CompoundJoint> {
+        self.compound_of
+            .get(joint)
+            .copied()
+            .flatten()
+            .map(|c| &self.compounds[c])
+    }
+
+    /// Finds the compounds among the joints (after the joints change).
+    fn find_compounds(&mut self) {
+        self.compounds = compound_joints(&self.joints);
+        self.compound_of = vec![None; self.joints.len()];
+        for (c, compound) in self.compounds.iter().enumerate() {
+            for &j in compound.members() {
+                self.compound_of[j] = Some(c);
+            }
+        }
     }
 
     /// Entries of one world's joint positions q (all joints, in order).
@@ -210,7 +241,7 @@ impl Scene {
         hulls: Vec<ConvexHull>,
     ) -> Scene {
         let initial_joint_angles = vec![0.0; joints.len()];
-        Scene {
+        let mut scene = Scene {
             bodies,
             colliders,
             joints,
@@ -218,18 +249,23 @@ impl Scene {
             excluded_pairs,
             initial_joint_angles,
             hulls: hulls.into(),
-        }
+            ..Scene::default()
+        };
+        scene.find_compounds();
+        scene
     }
 }
 
-/// Each joint's accumulated angle at joint positions `q`: a revolute joint's q, zero for the
-/// other kinds.
+/// Each joint's accumulated angle at joint positions `q`: a revolute joint's q, and every
+/// compound member's (a compound's q is tracked, slides' too); zero for the other kinds.
 pub fn joint_angles_of(scene: &Scene, q: &[f32]) -> Vec<f32> {
     scene
         .joints()
         .iter()
-        .map(|j| match j.kind {
+        .enumerate()
+        .map(|(k, j)| match j.kind {
             JointKind::Revolute => q[j.position_offset],
+            JointKind::Prismatic if scene.compound_of(k).is_some() => q[j.position_offset],
             _ => 0.0,
         })
         .collect()
@@ -353,6 +389,7 @@ impl SceneBuilder {
             scene.bodies.push(body);
         }
         scene.joints = resolve_joints(self.joints, &scene.bodies)?;
+        scene.find_compounds();
         scene.initial_joint_angles = vec![0.0; scene.joints.len()];
         validate_actuators(&self.actuators, &scene.joints)?;
         scene.actuators = self.actuators;

@@ -20,7 +20,6 @@ use glam::{Mat3A, Vec3A};
 use manyworlds_core::joint_tree::{JointTree, NodeKind};
 
 use crate::contact_solver::BodyPair;
-use crate::drive_chain::angular_from;
 use crate::joint_rows::{jacobian_of, MAX_ROWS};
 use crate::joint_solver::{JointConstraint, RowValues};
 use crate::small_matrix::{DefiniteFactor, SmallMatrix, SmallVector, MAX_DIM};
@@ -275,30 +274,15 @@ impl TreeFactor {
                     + angular.dot(body.inverse_inertia.inverse() * angular)
             };
             joint.subtree_mass = mass;
-            // The other side: the free response of the body the drive pushes against (past
-            // carriers, drive_chain.rs).
+            // The other side: the free response of the body the drive pushes against.
             let Some(row) = joint.current_axial else {
                 continue;
             };
             let b_side = !joint.subtree_is_b;
-            let near = &bodies[if b_side { joint.body_b } else { joint.body_a } as usize];
-            let (end, angular) = match &tree.drive_chains[j] {
-                None => (
-                    Some(near),
-                    if b_side { row.angular_b } else { row.angular_a },
-                ),
-                Some(chain) => match chain.ends[b_side as usize] {
-                    Some(e) => (
-                        Some(&bodies[e]),
-                        angular_from(&row, b_side, near, &bodies[e]),
-                    ),
-                    None => (None, Vec3A::ZERO),
-                },
-            };
-            joint.counterpart_response = end.map_or(0.0, |body| {
-                body.inverse_mass * row.linear.length_squared()
-                    + angular.dot(body.inverse_inertia * angular)
-            });
+            let other = &bodies[if b_side { joint.body_b } else { joint.body_a } as usize];
+            let angular = if b_side { row.angular_b } else { row.angular_a };
+            joint.counterpart_response = other.inverse_mass * row.linear.length_squared()
+                + angular.dot(other.inverse_inertia * angular);
         }
     }
 

@@ -9,7 +9,6 @@ use manyworlds_core::joint_space::{continue_angle, revolute_angle};
 use manyworlds_core::{Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
-use crate::drive_chain::AxialPush;
 use crate::joint_rows::JointRow;
 use crate::joint_solver::{JointConstraint, JointPass};
 
@@ -78,6 +77,9 @@ impl JointConstraint {
     /// q of a single-axis joint, now: a revolute joint's counted on from where it was last
     /// found (`current_position`).
     pub(crate) fn position(&self, pair: &BodyPair) -> f32 {
+        if self.in_compound() {
+            return self.current_position;
+        }
         match self.kind {
             Some(JointKind::Revolute) => continue_angle(
                 self.current_position,
@@ -107,7 +109,6 @@ impl JointConstraint {
     pub(crate) fn apply_axial(
         &mut self,
         pair: &mut BodyPair,
-        push: &mut AxialPush,
         row: &JointRow,
         body_mass: f32,
         lambda: f32,
@@ -119,7 +120,7 @@ impl JointConstraint {
         } else {
             1.0
         };
-        push.push(pair, row, lambda * share);
+        row.apply(pair.a, pair.b, &mut pair.va, &mut pair.vb, lambda * share);
     }
 
     /// How fast q̇ answers an axial impulse: the articulated response of the subtree on one
@@ -135,7 +136,7 @@ impl JointConstraint {
 
     /// The degree of freedom's drive: spring and damper, servo, limits (with the bodies where
     /// the rows were last refreshed).
-    pub fn solve_drive(&mut self, pair: &mut BodyPair, push: &mut AxialPush, pass: &JointPass) {
+    pub fn solve_drive(&mut self, pair: &mut BodyPair, pass: &JointPass) {
         let Some(drive) = self.drive else { return };
         let Some(row) = self.current_axial else {
             return;
@@ -164,14 +165,14 @@ impl JointConstraint {
             let explicit = explicit_spring(drive.stiffness, mass, h);
             if explicit && pass.spring_kick > 0.0 {
                 let impulse = -pass.spring_kick * drive.stiffness * c;
-                self.apply_axial(pair, push, &row, body_mass, impulse);
+                self.apply_axial(pair, &row, body_mass, impulse);
             }
             let implicit_stiffness = if explicit { 0.0 } else { drive.stiffness };
             let soft = Softness::spring(implicit_stiffness, drive.damping, mass, h);
             let impulse = -mass * soft.mass_scale * (velocity(self, pair) + soft.bias_rate * c)
                 - soft.impulse_scale * self.impulses.spring;
             self.impulses.spring += impulse;
-            self.apply_axial(pair, push, &row, body_mass, impulse);
+            self.apply_axial(pair, &row, body_mass, impulse);
         }
         if let Some(servo) = drive.servo {
             let soft = Softness::spring(servo.stiffness, servo.damping, mass, h);
@@ -183,7 +184,7 @@ impl JointConstraint {
             let limit = servo.max_force * h;
             let total = (old + impulse).clamp(-limit, limit);
             self.impulses.servo = total;
-            self.apply_axial(pair, push, &row, body_mass, total - old);
+            self.apply_axial(pair, &row, body_mass, total - old);
         }
         if let Some((lower, upper)) = drive.limits {
             // Like a contact: speculative while inside the range, soft when past it, as stiff
@@ -207,14 +208,14 @@ impl JointConstraint {
             let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
             let total = (old + impulse).max(0.0);
             self.impulses.lower = total;
-            self.apply_axial(pair, push, &row, body_mass, total - old);
+            self.apply_axial(pair, &row, body_mass, total - old);
 
             let (bias, ms, is) = coefficients(upper - q);
             let old = self.impulses.upper;
             let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
             let total = (old + impulse).max(0.0);
             self.impulses.upper = total;
-            self.apply_axial(pair, push, &row, body_mass, old - total);
+            self.apply_axial(pair, &row, body_mass, old - total);
         }
     }
 

@@ -20,8 +20,8 @@
 use glam::{Quat, Vec3, Vec3A};
 use manyworlds_core::{Joint, JointKind, Softness};
 
+use crate::compound_rows::CompoundRows;
 use crate::contact_solver::BodyPair;
-use crate::drive_chain::AxialPush;
 use crate::joint_drive::AxialDrive;
 use crate::joint_rows::{JointRow, MAX_ROWS};
 use crate::small_matrix::SmallMatrix;
@@ -104,7 +104,7 @@ pub struct JointConstraint {
     pub subtree_mass: f32,
     pub subtree_is_b: bool,
     /// With a subtree mass: how fast the other side answers the axial row, the free response
-    /// of the body a drive pushes against there (past carriers; zero for the static world).
+    /// of the body a drive pushes against there (zero for the static world).
     pub counterpart_response: f32,
     /// Arms and axis where `refresh_rows` last found them, with the axial row and q of a
     /// driven joint (the bodies do not move again before the passes that use them).
@@ -121,6 +121,11 @@ pub struct JointConstraint {
     pub row_count: usize,
     pub row_impulses: RowValues,
     pub impulses: JointImpulses,
+    /// The first member of a compound joint holds its geometry, tracked q and structural
+    /// rows (compound_rows.rs); the other members only drive their axes, along the rows the
+    /// first one hands them.
+    pub(crate) compound: Option<CompoundRows>,
+    pub(crate) compound_member: bool,
 }
 
 impl JointConstraint {
@@ -182,6 +187,8 @@ impl JointConstraint {
             row_count: 0,
             row_impulses: [0.0; MAX_ROWS],
             impulses,
+            compound: None,
+            compound_member: false,
         };
         if let Some(row) = self.axial_row(pair) {
             self.rotor_velocity = row.velocity(&pair.va, &pair.vb, 0.0);
@@ -191,12 +198,62 @@ impl JointConstraint {
     }
 
     /// The joint's accumulated angle where the rows were last refreshed: a revolute joint's
-    /// q, turns counted; zero for the other kinds.
+    /// q, turns counted, and a compound member's tracked q; zero for the other kinds.
     pub fn accumulated_angle(&self) -> f32 {
-        if self.kind == Some(JointKind::Revolute) {
+        if self.kind == Some(JointKind::Revolute) || self.in_compound() {
             self.current_position
         } else {
             0.0
+        }
+    }
+
+    /// Whether the joint is one of a compound's members.
+    #[inline(always)]
+    pub(crate) fn in_compound(&self) -> bool {
+        self.compound.is_some() || self.compound_member
+    }
+
+    /// Makes this prepared joint the first member of a compound (`rows` at the members'
+    /// tracked q), its structural rows the compound's.
+    pub fn lead_compound(&mut self, rows: CompoundRows, pair: &BodyPair) {
+        self.compound = Some(rows);
+        self.refresh_rows(pair);
+        if let Some(row) = self.current_axial {
+            self.rotor_velocity = row.velocity(&pair.va, &pair.vb, 0.0);
+        }
+        let compound = self.compound.as_ref().expect("just set");
+        let first = usize::from(self.armature > 0.0);
+        let lambdas = compound.lambdas_of((self.impulses.linear, self.impulses.angular));
+        self.row_impulses = [0.0; MAX_ROWS];
+        if first == 1 {
+            self.row_impulses[0] = self.impulses.coupling;
+        }
+        let n = self.row_count - first;
+        self.row_impulses[first..first + n].copy_from_slice(&lambdas[..n]);
+    }
+
+    /// Makes this prepared joint a compound's later member: no rows of its own but its
+    /// armature's coupling.
+    pub fn follow_compound(&mut self) {
+        self.compound_member = true;
+        self.row_count = 0;
+        self.row_impulses = [0.0; MAX_ROWS];
+    }
+
+    /// Hands a compound member its axis' row and q (from the first member's refresh); with
+    /// `pair`'s velocities at the start of a step, also its rotor's speed.
+    pub fn take_axis(&mut self, row: JointRow, q: f32, starting: Option<&BodyPair>) {
+        self.current_axial = Some(row);
+        self.current_position = q;
+        if let Some(pair) = starting {
+            self.rotor_velocity = row.velocity(&pair.va, &pair.vb, 0.0);
+        }
+        if self.armature > 0.0 {
+            self.rows[0] = JointRow::coupling(row);
+            if self.row_count == 0 {
+                self.row_count = 1;
+                self.row_impulses[0] = self.impulses.coupling;
+            }
         }
     }
 
@@ -219,6 +276,9 @@ impl JointConstraint {
     /// The joint's degree of freedom as a row, with arms and axis where the bodies are now;
     /// None for joints without one.
     pub(crate) fn axial_row(&self, pair: &BodyPair) -> Option<JointRow> {
+        if self.in_compound() {
+            return self.current_axial;
+        }
         let axis = pair.a.delta_rotation * self.axis_a;
         match self.kind? {
             JointKind::Revolute => Some(JointRow::angular(axis)),
@@ -240,6 +300,9 @@ impl JointConstraint {
             return None;
         }
         let on_b = self.body_b as usize == body;
+        if let Some(compound) = &self.compound {
+            return Some(compound.axis_motion(0, on_b));
+        }
         let axis = self.current_axis;
         let arm = if on_b {
             self.current_arms.1
@@ -258,6 +321,25 @@ impl JointConstraint {
     /// Rebuilds the structural rows where the bodies are now.
     pub fn refresh_rows(&mut self, pair: &BodyPair) {
         let Some(kind) = self.kind else { return };
+        if self.compound_member {
+            return;
+        }
+        if let Some(mut compound) = self.compound {
+            let mut structural = [JointRow::default(); MAX_ROWS];
+            let count = compound.refresh(pair, &mut structural);
+            let axial = compound.axis_rows[0];
+            self.current_axial = Some(axial);
+            self.current_position = compound.q[0];
+            let first = usize::from(self.armature > 0.0);
+            if first == 1 {
+                self.rows[0] = JointRow::coupling(axial);
+            }
+            let count = count.min(MAX_ROWS - first);
+            self.rows[first..first + count].copy_from_slice(&structural[..count]);
+            self.row_count = first + count;
+            self.compound = Some(compound);
+            return;
+        }
         let (ra, rb) = self.arms(pair);
         self.current_arms = (ra, rb);
         self.current_axis = pair.a.delta_rotation * self.axis_a;
@@ -309,6 +391,15 @@ impl JointConstraint {
             return errors;
         };
         let first = usize::from(self.row_count > 0 && self.rows[0].rotor != 0.0);
+        if self.compound_member {
+            return errors;
+        }
+        if let Some(compound) = &self.compound {
+            let structural = compound.errors(pair.a, pair.b);
+            let n = self.row_count - first;
+            errors[first..first + n].copy_from_slice(&structural[..n]);
+            return errors;
+        }
         let (ra, rb) = self.arms(pair);
         let offset = self.anchor_offset(pair, ra, rb);
         let (angular, angular_count) = match kind {
@@ -362,6 +453,22 @@ impl JointConstraint {
 
     /// This step's row impulses back as world vectors, for the next step.
     pub fn store_impulses(&mut self) {
+        if let Some(compound) = &self.compound {
+            let first = usize::from(self.armature > 0.0);
+            if first == 1 {
+                self.impulses.coupling = self.row_impulses[0];
+            }
+            let (force, torque) = compound.wrench_of(&self.row_impulses[first..self.row_count]);
+            self.impulses.linear = force;
+            self.impulses.angular = torque;
+            return;
+        }
+        if self.compound_member {
+            if self.row_count > 0 {
+                self.impulses.coupling = self.row_impulses[0];
+            }
+            return;
+        }
         let (mut linear, mut angular) = (Vec3A::ZERO, Vec3A::ZERO);
         let mut coupling = 0.0;
         for (row, &lambda) in self.rows[..self.row_count].iter().zip(&self.row_impulses) {
@@ -418,7 +525,7 @@ impl JointConstraint {
 
     /// Re-applies the impulses of the last substep, and a motor's impulse for this one (the
     /// bodies where the rows were last refreshed).
-    pub fn warm_start(&mut self, pair: &mut BodyPair, push: &mut AxialPush, h: f32) {
+    pub fn warm_start(&mut self, pair: &mut BodyPair, h: f32) {
         let impulses = self.row_impulses;
         self.apply_rows(pair, &impulses);
         if self.ball_damping > 0.0 {
@@ -432,7 +539,7 @@ impl JointConstraint {
             if response > 0.0 {
                 let i = &self.impulses;
                 let axial = i.spring + i.servo + i.lower - i.upper + drive.motor_force * h;
-                self.apply_axial(pair, push, &row, 1.0 / response, axial);
+                self.apply_axial(pair, &row, 1.0 / response, axial);
             }
         }
     }

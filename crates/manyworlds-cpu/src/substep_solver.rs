@@ -9,11 +9,11 @@ use glam::Vec3;
 
 use crate::articulation_solver::TreeFactor;
 use crate::coloring::MAX_COLORS;
+use crate::compound_rows::hand_out_axes;
 use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
-use crate::drive_chain::AxialPush;
 use crate::joint_solver::{JointConstraint, JointPass};
 use crate::solver_body::{SolverBody, Velocity};
-use manyworlds_core::joint_tree::{DriveChain, JointTree};
+use manyworlds_core::joint_tree::JointTree;
 
 /// The most sweeps of one impact pass.
 pub const MAX_IMPACT_SWEEPS: usize = 8;
@@ -69,14 +69,9 @@ impl SubstepSolver<'_> {
     /// substep `h`.
     pub fn warm_start(&mut self, h: f32) {
         self.for_each(|c, pair| c.warm_start(pair));
-        let chains = &self.tree.drive_chains;
-        for_each_joint_pushing(
-            self.joints,
-            chains,
-            self.bodies,
-            self.velocities,
-            |j, pair, push| j.warm_start(pair, push, h),
-        );
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.warm_start(pair, h)
+        });
     }
 
     /// Rebuilds the joints' rows where the bodies are now and factors the trees' system.
@@ -87,6 +82,7 @@ impl SubstepSolver<'_> {
         for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
             j.refresh_rows(pair)
         });
+        hand_out_axes(self.joints, None);
         self.tree_factored = self.factor.factor(self.tree, self.joints, self.bodies);
         if self.tree_factored {
             self.factor
@@ -106,17 +102,10 @@ impl SubstepSolver<'_> {
         if self.joints.is_empty() {
             return;
         }
-        let chains = &self.tree.drive_chains;
-        for_each_joint_pushing(
-            self.joints,
-            chains,
-            self.bodies,
-            self.velocities,
-            |j, pair, push| {
-                j.solve_drive(pair, push, pass);
-                j.solve_ball_damping(pair, pass.h);
-            },
-        );
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.solve_drive(pair, pass);
+            j.solve_ball_damping(pair, pass.h);
+        });
         let (bodies, velocities) = (&*self.bodies, &mut *self.velocities);
         let one_by_one: [&[usize]; 2] = if self.tree_factored {
             [&self.tree.loose_joints, &[]]
@@ -224,31 +213,6 @@ fn for_each_joint(
         let (ia, ib) = (j.body_a as usize, j.body_b as usize);
         let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
         f(j, &mut pair);
-        velocities[ia] = pair.va;
-        velocities[ib] = pair.vb;
-    }
-}
-
-/// Runs `f` on every joint in order, each with its two bodies (velocities copied in and
-/// written back) and where its axial impulses go (drive_chain.rs).
-fn for_each_joint_pushing(
-    joints: &mut [JointConstraint],
-    chains: &[Option<DriveChain>],
-    bodies: &[SolverBody],
-    velocities: &mut [Velocity],
-    mut f: impl FnMut(&mut JointConstraint, &mut BodyPair, &mut AxialPush),
-) {
-    for (j, chain) in joints.iter_mut().zip(chains) {
-        let (ia, ib) = (j.body_a as usize, j.body_b as usize);
-        let mut pair = BodyPair::new(&bodies[ia], &bodies[ib], velocities[ia], velocities[ib]);
-        let mut push = AxialPush {
-            chain: chain.as_ref(),
-            bodies,
-            velocities,
-            a: ia,
-            b: ib,
-        };
-        f(j, &mut pair, &mut push);
         velocities[ia] = pair.va;
         velocities[ib] = pair.vb;
     }

@@ -17,6 +17,7 @@ use manyworlds_core::{ActuatorKind, ConvexHull, Pose, Scene, Shape, StepParams};
 use crate::articulation_solver::TreeFactor;
 use crate::broadphase::{find_pairs, Aabb};
 use crate::coloring::Coloring;
+use crate::compound_rows::{hand_out_axes, CompoundRows};
 use crate::contact_cache::{pair_key, ContactCache};
 use crate::contact_solver::{BodyPair, ContactConstraint, SolvePass};
 use crate::joint_drive::{AxialDrive, Servo};
@@ -223,6 +224,32 @@ pub fn step_world(
             state.joint_angles[k],
         );
     }
+    // Compound joints: the first member takes the rows, the others their axes.
+    for compound in scene.compounds() {
+        let members = compound.members();
+        let q: Vec<f32> = members.iter().map(|&j| state.joint_angles[j]).collect();
+        let leader = members[0];
+        let (ia, ib) = (
+            scratch.joints[leader].body_a as usize,
+            scratch.joints[leader].body_b as usize,
+        );
+        let com = |b: usize| bodies.get(b).map_or(Vec3::ZERO, |b| b.mass.center_of_mass);
+        let rows = CompoundRows::new(compound, com(ia), com(ib), &q);
+        let pair = BodyPair::new(
+            &scratch.bodies[ia],
+            &scratch.bodies[ib],
+            scratch.velocities[ia],
+            scratch.velocities[ib],
+        );
+        scratch.joints[leader].lead_compound(rows, &pair);
+        for &member in &members[1..] {
+            scratch.joints[member].follow_compound();
+        }
+    }
+    hand_out_axes(
+        &mut scratch.joints[..joint_count],
+        Some((&scratch.bodies, &scratch.velocities)),
+    );
     // The trees' system, factored where the step starts.
     let tree_factored = joint_count > 0
         && scratch

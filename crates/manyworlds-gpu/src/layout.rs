@@ -183,11 +183,11 @@ pub struct GpuSceneJoint {
     /// Spring stiffness and reference; the limits' own softness (natural frequency, Hz,
     /// 0 for none; damping ratio).
     pub spring: [f32; 4],
-    /// With `JOINT_DRIVE_CHAIN`: the bodies the drive pushes on sides A and B (the world's
-    /// slot for the static world) and how many carriers move with each.
-    pub chain: [u32; 4],
-    /// Those carriers: A's, then B's.
-    pub carriers: [[u32; 4]; 2],
+    /// A compound joint's first member: how many members (x; 0 for any other joint).
+    pub compound: [u32; 4],
+    /// With `compound`: the child's rest frame in the parent's, origins at the centres of
+    /// mass (position xyz, orientation).
+    pub rest: [[f32; 4]; 2],
 }
 
 /// WGSL `SceneActuator`.
@@ -213,8 +213,8 @@ pub struct GpuTreeNode {
 pub const JOINT_IN_TREE: u32 = 1;
 /// `GpuSceneJoint::ids[3]`: the joint has limits.
 pub const JOINT_LIMITED: u32 = 2;
-/// `GpuSceneJoint::ids[3]`: the joint's drive pushes through carriers (`chain`).
-pub const JOINT_DRIVE_CHAIN: u32 = 4;
+/// `GpuSceneJoint::ids[3]`: the joint is a member of a compound joint (compound_rows.wgsl).
+pub const JOINT_COMPOUND: u32 = 4;
 /// `GpuTreeNode::ids[0]`: a body node, a joint node.
 pub const NODE_BODY: u32 = 0;
 pub const NODE_JOINT: u32 = 1;
@@ -400,8 +400,8 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 ids,
                 range_damping,
                 spring,
-                chain,
-                carriers
+                compound,
+                rest
             ]
         ),
         layout!(

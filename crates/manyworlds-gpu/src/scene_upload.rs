@@ -1,12 +1,12 @@
 //! The scene template and the step parameters in the form the kernels read them.
 
 use glam::Vec3;
-use manyworlds_core::joint_tree::{DriveChain, JointTree, NodeKind, MAX_CARRIERS};
+use manyworlds_core::joint_tree::{JointTree, NodeKind};
 use manyworlds_core::{ActuatorKind, ConvexHull, JointKind, Scene, Shape, Softness, StepParams};
 
 use crate::layout::{
     GpuSceneActuator, GpuSceneBody, GpuSceneCollider, GpuSceneJoint, GpuShape, GpuStepUniforms,
-    GpuTreeNode, JOINT_DRIVE_CHAIN, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED,
+    GpuTreeNode, JOINT_COMPOUND, JOINT_IMPULSE_VEC4S, JOINT_IN_TREE, JOINT_LIMITED,
     LOOP_CHECK_TRIPS, NODE_BODY, NODE_JOINT, NO_PARENT,
 };
 
@@ -117,10 +117,25 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
             if joint.limits.is_some() {
                 flags |= JOINT_LIMITED;
             }
-            let (chain, carriers) = drive_chain(tree.drive_chains[j].as_ref(), world_body);
-            if tree.drive_chains[j].is_some() {
-                flags |= JOINT_DRIVE_CHAIN;
+            let compound = scene.compound_of(j);
+            if compound.is_some() {
+                flags |= JOINT_COMPOUND;
             }
+            let (count, rest) = match compound {
+                Some(c) if c.joints[0] == j => {
+                    // The rest frame between the centres of mass: T(−com_A) · C₀ · T(com_B).
+                    let position =
+                        c.rest.transform_point(com(Some(joint.child))) - com(joint.parent);
+                    (
+                        c.count as u32,
+                        [
+                            position.extend(0.0).to_array(),
+                            c.rest.orientation.to_array(),
+                        ],
+                    )
+                }
+                _ => (0, [[0.0; 4]; 2]),
+            };
             let (lower, upper) = joint.limits.unwrap_or((0.0, 0.0));
             let armature = if joint.kind.is_single_axis() {
                 joint.armature
@@ -145,28 +160,11 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
                     joint.limit_softness.map_or(0.0, |s| s.0),
                     joint.limit_softness.map_or(0.0, |s| s.1),
                 ],
-                chain,
-                carriers,
+                compound: [count, 0, 0, 0],
+                rest,
             }
         })
         .collect()
-}
-
-/// A joint's drive chain as the kernel reads it: the two ends (`world_body` for the static
-/// world) and carrier counts, then the carriers, A's first (at most `MAX_CARRIERS`, 8).
-fn drive_chain(chain: Option<&DriveChain>, world_body: u32) -> ([u32; 4], [[u32; 4]; 2]) {
-    const _: () = assert!(MAX_CARRIERS <= 8, "GpuSceneJoint holds 8 carriers");
-    let mut slots = [[0; 4]; 2];
-    let Some(chain) = chain else {
-        return ([0; 4], slots);
-    };
-    let carriers = chain.carriers[0].iter().chain(&chain.carriers[1]);
-    for (k, &c) in carriers.enumerate() {
-        slots[k / 4][k % 4] = c as u32;
-    }
-    let end = |side: usize| chain.ends[side].map_or(world_body, |b| b as u32);
-    let count = |side: usize| chain.carriers[side].len() as u32;
-    ([end(0), end(1), count(0), count(1)], slots)
 }
 
 /// The scene's actuators: a servo's force limit as the largest joint force (× |gear|), and

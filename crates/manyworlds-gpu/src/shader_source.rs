@@ -74,8 +74,8 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
         include_str!("../../../shaders/joint_drive.wgsl"),
     ),
     (
-        "drive_chain.wgsl",
-        include_str!("../../../shaders/drive_chain.wgsl"),
+        "compound_rows.wgsl",
+        include_str!("../../../shaders/compound_rows.wgsl"),
     ),
     (
         "joint_solver.wgsl",

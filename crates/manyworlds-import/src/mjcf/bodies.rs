@@ -3,14 +3,14 @@
 //! - A body without joints is welded to its parent: its geoms and matter join the parent's
 //!   (a body welded to the world is static).
 //! - A body with several joints (a planar root's slide, slide, hinge; a hip's three hinges)
-//!   becomes a chain: MuJoCo applies a body's joints in order, each moving the ones after it,
-//!   so each joint but the last gets a small carrier body at the body's frame, of
-//!   [`CARRIER_MASS_FRACTION`] of the body's mass and inertia.
+//!   keeps them all, in order, between it and its parent: core makes them one compound joint
+//!   (MuJoCo applies a body's joints in order, each moving the ones after it).
 //! - Contacts between a body and its MJCF parent are excluded, as MuJoCo does (unless the
 //!   parent is the world).
 
 use std::collections::{HashMap, HashSet};
 
+use manyworlds_core::compound_joint::MAX_COMPOUND_AXES;
 use manyworlds_core::{BodyDesc, ColliderDesc, JointDesc, MassProperties, Pose};
 
 use super::defaults::Defaults;
@@ -24,11 +24,6 @@ use crate::body_assembly::assembled_body;
 use crate::document::Element;
 use crate::error::{ImportError, Problem};
 use crate::{ImportOptions, Warnings};
-
-/// The mass of a joint chain's carrier body, relative to the body it carries: small enough
-/// to leave the dynamics alone (the degrees of freedom see 0.1 % more inertia), large enough
-/// to keep the articulation's factorisation well conditioned in f32.
-pub const CARRIER_MASS_FRACTION: f32 = 1e-3;
 
 /// Elements inside a body that do not affect physics.
 const VISUAL: [&str; 4] = ["site", "camera", "light", "plugin"];
@@ -50,10 +45,9 @@ pub struct PendingBody {
     pub colliders: Vec<(ColliderDesc, (u32, u32))>,
     /// Matter of every MJCF body merged into this one, in its frame.
     pub mass: MassProperties,
-    /// For a carrier: the body (index) whose mass it takes a fraction of.
-    pub carries: Option<usize>,
-    /// The joint to its parent (None for the world and for free-floating bodies).
-    pub joint: Option<(Option<usize>, JointDesc)>,
+    /// Its joints to its parent (None: the world), in order: none for the world, several
+    /// for a compound joint.
+    pub joints: Vec<(Option<usize>, JointDesc)>,
 }
 
 /// The result of the walk.
@@ -119,8 +113,7 @@ impl<'a> TreeReader<'a> {
             is_static: true,
             colliders: Vec::new(),
             mass: MassProperties::ZERO,
-            carries: None,
-            joint: None,
+            joints: Vec::new(),
         };
         let mut body_names = HashMap::new();
         body_names.insert("world".to_string(), WORLD);
@@ -300,14 +293,14 @@ impl<'a> TreeReader<'a> {
         let target = if joints.is_empty() {
             parent_target
         } else {
-            self.add_joint_chain(&name, &joints, parent_target, frame, child_class)?
+            self.add_jointed_body(&name, &joints, parent_target, frame, child_class)?
         };
         if self.tree.body_names.insert(name.clone(), target).is_some() {
             return Err(element.error(Problem::Invalid(format!("a second body named \"{name}\""))));
         }
         if target != parent_target && parent_target != WORLD {
-            let carried = self.tree.bodies[target].joint.as_ref().and_then(|j| j.0);
-            if carried != Some(parent_target) {
+            let joined = self.tree.bodies[target].joints.first().and_then(|j| j.0);
+            if joined != Some(parent_target) {
                 self.tree.exclusions.push((parent_target, target));
             }
         }
@@ -329,8 +322,8 @@ impl<'a> TreeReader<'a> {
             .expect("some suffix is free")
     }
 
-    /// Adds the body and its joints' carriers; returns the body's index.
-    fn add_joint_chain(
+    /// Adds the body with its joints to `parent_target`; returns the body's index.
+    fn add_jointed_body(
         &mut self,
         name: &str,
         joints: &[&Element],
@@ -338,8 +331,9 @@ impl<'a> TreeReader<'a> {
         frame: Pose,
         class: &str,
     ) -> Result<usize, ImportError> {
-        let body_index = self.tree.bodies.len() + joints.len() - 1;
-        let mut parent = (parent_target != WORLD).then_some(parent_target);
+        let body_index = self.tree.bodies.len();
+        let parent = (parent_target != WORLD).then_some(parent_target);
+        let mut descs = Vec::with_capacity(joints.len());
         for (k, joint) in joints.iter().enumerate() {
             let joint_class = self.defaults.class_of(joint, class)?;
             let a = Attributes::new(joint, self.defaults.values(joint_class, "joint"));
@@ -356,22 +350,12 @@ impl<'a> TreeReader<'a> {
                     "a free joint must be the only joint of a body of the worldbody".into(),
                 )));
             }
-            let last = k + 1 == joints.len();
-            let index = self.tree.bodies.len();
+            if joints.len() > 1 && read.desc.kind == manyworlds_core::JointKind::Spherical {
+                return Err(joint.error(Problem::Invalid(
+                    "a ball joint must be its body's only joint (manyworlds combines hinges and slides only)".into(),
+                )));
+            }
             let joint_name = read.desc.name.clone();
-            self.tree.bodies.push(PendingBody {
-                name: if last {
-                    name.to_string()
-                } else {
-                    format!("{name}/{joint_name}")
-                },
-                pose: frame,
-                is_static: false,
-                colliders: Vec::new(),
-                mass: MassProperties::ZERO,
-                carries: (!last).then_some(body_index),
-                joint: Some((parent, read.desc)),
-            });
             if self
                 .tree
                 .joint_names
@@ -386,14 +370,27 @@ impl<'a> TreeReader<'a> {
             self.tree
                 .joint_elements
                 .push((joint.location.clone(), joint.name.clone()));
-            parent = Some(index);
+            descs.push((parent, read.desc));
         }
+        if joints.len() > MAX_COMPOUND_AXES {
+            return Err(joints[0].error(Problem::Invalid(format!(
+                "body \"{name}\" has {} joints; manyworlds combines at most {MAX_COMPOUND_AXES}",
+                joints.len()
+            ))));
+        }
+        self.tree.bodies.push(PendingBody {
+            name: name.to_string(),
+            pose: frame,
+            is_static: false,
+            colliders: Vec::new(),
+            mass: MassProperties::ZERO,
+            joints: descs,
+        });
         Ok(body_index)
     }
 }
 
-/// The manyworlds body descriptions: masses resolved (carriers take their fraction),
-/// colliders with their collision filters from `filters`.
+/// The manyworlds body descriptions: colliders with their collision filters from `filters`.
 pub fn finish_bodies(
     tree: &Tree,
     filters: &HashMap<(u32, u32), manyworlds_core::CollisionFilter>,
@@ -406,23 +403,12 @@ pub fn finish_bodies(
                 collider.filter = filters[bits];
                 collider
             });
-            let mass = match pending.carries {
-                Some(carried) => {
-                    let m = tree.bodies[carried].mass;
-                    MassProperties {
-                        mass: m.mass * CARRIER_MASS_FRACTION,
-                        center_of_mass: m.center_of_mass,
-                        inertia: m.inertia * CARRIER_MASS_FRACTION,
-                    }
-                }
-                None => pending.mass,
-            };
             assembled_body(
                 &pending.name,
                 pending.pose,
                 pending.is_static,
                 colliders,
-                mass,
+                pending.mass,
             )
         })
         .collect()

@@ -107,11 +107,6 @@ pub fn read_joint(
             desc = desc
                 .limits(value(lower) - reference, value(upper) - reference)
                 .soft_limits(hertz, ratio);
-            if a.element.attribute("solimplimit").is_some() {
-                warnings.add(
-                    "joint `solimplimit` ignored: soft limits act as at MuJoCo's full impedance",
-                );
-            }
         }
     }
     if a.number_or("frictionloss", 0.0)? != 0.0 {
@@ -134,21 +129,46 @@ pub fn read_joint(
 /// MuJoCo's default `solreflimit`: a 20 ms time constant, critically damped.
 const DEFAULT_SOLREF: [f64; 2] = [0.02, 1.0];
 
-/// The limits' softness (natural frequency, Hz; damping ratio) from `solreflimit`. MuJoCo
-/// drives a violated limit towards the reference acceleration −b v − k r, mass-normalised:
-/// with a time constant τ and damping ratio ζ (both positive), b = 2/τ and k = 1/(τ ζ)² at
-/// full impedance, so ω = 1/(τ ζ) and the damping ratio is ζ; τ is kept at least twice the
-/// time step (`refsafe`). Both negative: k = −solref[0], b = −solref[1] directly, so ω = √k
-/// and ζ = b / (2 ω). `solimplimit` (the impedance's rise with the violation) is not modelled.
+/// MuJoCo's default `solimplimit`: impedance 0.9 rising to 0.95 over 1 mm (midpoint, power).
+const DEFAULT_SOLIMP: [f64; 5] = [0.9, 0.95, 0.001, 0.5, 2.0];
+
+/// The limits' softness (natural frequency, Hz; damping ratio) from `solreflimit` and
+/// `solimplimit`. MuJoCo gives a violated limit the acceleration (1 − d) a₀ + d a_ref, with a₀
+/// what the other forces would do, d the impedance and a_ref = −b v − k r the reference
+/// acceleration: for a time constant τ and damping ratio ζ (both positive; τ at least twice the
+/// time step, `refsafe`) b = 2/(d τ) and k = 1/(d τ² ζ²); both negative, k = −solref[0]/d and
+/// b = −solref[1]/d directly. That is a spring–damper of stiffness and damping d/(1 − d) times
+/// k and b (per unit mass) against the full a₀: natural frequency ω = 1/(τ ζ √(1 − d)) and
+/// damping ratio ζ/√(1 − d), or ω = √(k₀/(1 − d)) and ζ = b₀ / (2 √(k₀ (1 − d))). The same
+/// penetration under a steady load, as stiff a limit as MuJoCo's. d is `solimplimit`'s second
+/// value (the impedance past its width, 1 mm by default); the rise below the width is not
+/// modelled.
 fn limit_softness(a: &Attributes, timestep: f32) -> Result<(f32, f32), ImportError> {
     let [first, second] = a.array::<2>("solreflimit")?.unwrap_or(DEFAULT_SOLREF);
     let bad = |expected: &str| a.bad("solreflimit", &format!("{first} {second}"), expected);
+    let impedance = match a.numbers("solimplimit")? {
+        None => DEFAULT_SOLIMP[1],
+        Some(values) if (3..=5).contains(&values.len()) => values[1],
+        Some(values) => {
+            return Err(a.bad(
+                "solimplimit",
+                &format!("{values:?}"),
+                "three to five numbers (dmin dmax width [midpoint power])",
+            ))
+        }
+    };
+    // MuJoCo's bounds on the impedance (mjMINIMP, mjMAXIMP).
+    let d = impedance.clamp(1e-4, 0.9999);
+    let softness = (1.0 - d).sqrt();
     let omega_zeta = if first > 0.0 && second > 0.0 {
         let time_constant = first.max(2.0 * f64::from(timestep));
-        (1.0 / (time_constant * second), second)
+        (1.0 / (time_constant * second * softness), second / softness)
     } else if first < 0.0 && second <= 0.0 {
-        let omega = (-first).sqrt();
-        (omega, -second / (2.0 * omega))
+        let (stiffness, damping) = (-first, -second);
+        (
+            (stiffness / (1.0 - d)).sqrt(),
+            damping / (2.0 * (stiffness * (1.0 - d)).sqrt()),
+        )
     } else {
         return Err(bad(
             "a positive time constant and damping ratio, or a negative stiffness and a \

@@ -45,8 +45,6 @@ use meshes::MeshAssets;
 use orientation::AngleConvention;
 use tendons::check_tendons;
 
-pub use bodies::CARRIER_MASS_FRACTION;
-
 /// Top-level sections that do not affect physics.
 const SKIPPED: [&str; 8] = [
     "asset",
@@ -264,7 +262,7 @@ fn from_root(
     }
 
     for body in tree.bodies.iter_mut() {
-        if !body.is_static && body.carries.is_none() {
+        if !body.is_static {
             body.mass = repaired(body.mass, &body.name, &mut warnings);
         }
     }
@@ -283,7 +281,7 @@ fn from_root(
         builder.add_body(body);
     }
     for (index, pending) in tree.bodies.iter().enumerate() {
-        if let Some((parent, joint)) = &pending.joint {
+        for (parent, joint) in &pending.joints {
             joint_kinds.push(joint.kind);
             let joint = joint.clone();
             let joint = if flags.filter_parent {
