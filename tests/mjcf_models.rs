@@ -200,8 +200,8 @@ fn mjcf_pendulum_swings_with_its_analytic_period() {
     }
 }
 
-/// A hip: three hinges at one point on one body (a chain through two carrier bodies), damped,
-/// with a little armature, under a free base.
+/// A hip: three hinges at one point on one body (one compound joint), damped, with a little
+/// armature, under a free base.
 const HIP: &str = r#"
 <mujoco>
   <option timestep="0.003"/>
@@ -220,12 +220,21 @@ const HIP: &str = r#"
 </mujoco>"#;
 
 #[test]
-fn a_damped_three_hinge_hip_on_carriers_holds_together() {
-    // The warm start once split a drive's impulse between bodies and rotor unlike the solve
-    // (free response against the subtree's): on a 0.1 % carrier that fed the rotor until the
-    // world blew up within 300 steps.
+fn a_damped_three_hinge_hip_holds_together() {
+    // With the hinges chained through light carrier bodies, the rotors' armature once fed a
+    // 0.1 % carrier until the world blew up within 300 steps.
     let imported = mjcf::parse(HIP, "hip.xml", ImportOptions::default()).unwrap();
-    for backend in backends("a_damped_three_hinge_hip_on_carriers_holds_together") {
+    assert_eq!(
+        imported.scene.compounds().len(),
+        1,
+        "the hip is one compound joint"
+    );
+    assert_eq!(
+        imported.scene.body_count(),
+        3,
+        "world, base, thigh: no carriers"
+    );
+    for backend in backends("a_damped_three_hinge_hip_holds_together") {
         let mut scene = imported.scene.clone();
         scene
             .set_initial_joint_positions(&[0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.3, -0.2, 0.4])
@@ -283,14 +292,12 @@ fn momentum_and_centre(sim: &mut manyworlds::Sim) -> (Vec3, Vec3) {
 
 #[test]
 fn motors_at_a_three_hinge_hip_conserve_momentum() {
-    // Motor impulses once reached the hip's 0.1 % carrier bodies alone, and the dampers
-    // next to them answered a thousand times too hard: the world blew up on its first step.
-    // Motors and dampers are internal: the momentum stays zero and the centre of mass put.
-    // CPU only: the GPU backend follows the CPU for about 150 steps of this bang-bang
-    // control, then a hinge starts to oscillate and the world blows up (open in issue 5's
-    // notes); with random controls it runs the humanoid like the CPU.
+    // With the hinges chained through light carrier bodies, motor impulses once reached the
+    // 0.1 % carriers alone and the dampers next to them answered a thousand times too hard;
+    // later the GPU blew up after 150 steps. Motors and dampers are internal: the momentum
+    // stays zero and the centre of mass put.
     let imported = mjcf::parse(MOTORED_HIP, "hip.xml", ImportOptions::default()).unwrap();
-    for backend in [Backend::Cpu] {
+    for backend in backends("motors_at_a_three_hinge_hip_conserve_momentum") {
         let mut sim = sim_of(imported.scene.clone(), imported.params, 1, &backend);
         let who = name(&backend);
         let (_, start) = momentum_and_centre(&mut sim);

@@ -16,12 +16,17 @@ pub struct DeviceReadout {
 }
 
 impl DeviceReadout {
-    /// The readout of `task` on `sim`, whose env step lasts `dt`; `None` on the CPU or for a
-    /// task without a device program.
+    /// The readout of `task` on `sim`, whose env step lasts `dt`; `None` on the CPU, for a
+    /// task without a device program, and for a scene with compound joints (the kernel
+    /// derives q from the bodies' poses, one joint at a time; a compound's q is read on the
+    /// host, core `joint_space`).
     pub fn new(sim: &Sim, task: &impl Task, dt: f32) -> Result<Option<Self>, EnvError> {
         let (Some(batch), Some(program)) = (sim.gpu_batch(), task.device_program()) else {
             return Ok(None);
         };
+        if !sim.scene().compounds().is_empty() {
+            return Ok(None);
+        }
         let readout = TaskReadout::new(batch, &program, dt).map_err(SimError::from)?;
         let rows = vec![0.0; sim.world_count() * readout.row_size()];
         Ok(Some(DeviceReadout {
