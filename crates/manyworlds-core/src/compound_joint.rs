@@ -201,11 +201,11 @@ impl CompoundJacobian {
     pub fn gram_solve(&self, rhs: &[f32; MAX_COMPOUND_AXES]) -> [f32; MAX_COMPOUND_AXES] {
         let n = self.count;
         let mut gram = [[0.0f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES];
-        for i in 0..n {
-            for j in 0..n {
-                gram[i][j] = dot6(&self.columns[i], &self.columns[j]);
+        for (i, row) in gram.iter_mut().enumerate().take(n) {
+            for (j, entry) in row.iter_mut().enumerate().take(n) {
+                *entry = dot6(&self.columns[i], &self.columns[j]);
             }
-            gram[i][i] *= 1.0 + 1e-6;
+            row[i] *= 1.0 + 1e-6;
         }
         let mut x = *rhs;
         solve_definite(&mut gram, &mut x, n);
@@ -224,7 +224,9 @@ pub fn dot6(a: &[f32; 6], b: &[f32; 6]) -> f32 {
 }
 
 /// Solves the symmetric positive definite n × n system in place (Cholesky); `rhs` becomes x.
-/// A pivot that is not positive leaves its unknown at zero.
+/// A pivot that is not positive leaves its unknown at zero. (Index loops: the textbook
+/// recurrences read best so.)
+#[allow(clippy::needless_range_loop)]
 fn solve_definite(
     a: &mut [[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES],
     rhs: &mut [f32; MAX_COMPOUND_AXES],
