@@ -1,5 +1,6 @@
 //! MJCF joint limits as MuJoCo has them: ranges anywhere on the real line, shifted by `ref`,
-//! and soft as `solreflimit` says (mapped onto a natural frequency and damping ratio).
+//! and soft as `solreflimit` and `solimplimit` say (mapped onto a natural frequency and damping
+//! ratio).
 
 use manyworlds_import::mjcf::parse;
 use manyworlds_import::{ImportError, ImportOptions, Imported};
@@ -33,18 +34,40 @@ fn close(a: (f32, f32), b: (f32, f32)) -> bool {
 
 #[test]
 fn solreflimit_maps_onto_a_frequency_and_damping_ratio() {
-    // MuJoCo's default (0.02 s, 1): ω = 1 / (τ ζ) = 50 rad/s.
+    // At impedance d a violated limit is a spring–damper of d/(1 − d) times MuJoCo's k and b:
+    // ω = 1 / (τ ζ √(1 − d)), damping ratio ζ / √(1 − d); MuJoCo's default d is 0.95.
+    let s = |d: f32| (1.0 - d).sqrt();
+    // The defaults (0.02 s, 1; d = 0.95): ω = 50 / √0.05 rad/s.
     let default = softness(r#"range="-30 30""#, 0.002);
-    assert!(close(default, (50.0 / TAU, 1.0)), "{default:?}");
-    // τ = 0.05 s, ζ = 0.5: ω = 40 rad/s.
-    let given = softness(r#"range="-30 30" solreflimit="0.05 0.5""#, 0.002);
-    assert!(close(given, (40.0 / TAU, 0.5)), "{given:?}");
-    // Direct stiffness and damping: k = 400, b = 10: ω = 20 rad/s, ζ = b / 2ω = 0.25.
-    let direct = softness(r#"range="-30 30" solreflimit="-400 -10""#, 0.002);
-    assert!(close(direct, (20.0 / TAU, 0.25)), "{direct:?}");
+    assert!(
+        close(default, (50.0 / s(0.95) / TAU, 1.0 / s(0.95))),
+        "{default:?}"
+    );
+    // τ = 0.05 s, ζ = 0.5, d = 0.5: ω = 40 / √0.5 rad/s, damping ratio 0.5 / √0.5.
+    let given = softness(
+        r#"range="-30 30" solreflimit="0.05 0.5" solimplimit="0.4 0.5 0.01""#,
+        0.002,
+    );
+    assert!(
+        close(given, (40.0 / s(0.5) / TAU, 0.5 / s(0.5))),
+        "{given:?}"
+    );
+    // Direct stiffness and damping: k = 400, b = 10, d = 0.75: ω = √(k / 0.25) = 40 rad/s,
+    // damping ratio b / (2 √(k · 0.25)) = 0.5.
+    let direct = softness(
+        r#"range="-30 30" solreflimit="-400 -10" solimplimit="0.7 0.75 0.001 0.5 2""#,
+        0.002,
+    );
+    assert!(close(direct, (40.0 / TAU, 0.5)), "{direct:?}");
     // A time constant below twice the step is raised to it (MuJoCo's refsafe).
     let safe = softness(r#"range="-30 30" solreflimit="0.01 1""#, 0.02);
-    assert!(close(safe, (25.0 / TAU, 1.0)), "{safe:?}");
+    assert!(
+        close(safe, (25.0 / s(0.95) / TAU, 1.0 / s(0.95))),
+        "{safe:?}"
+    );
+    // solimplimit takes three to five numbers.
+    let error = hinge(r#"range="-30 30" solimplimit="0.9 0.95""#, 0.002).unwrap_err();
+    assert!(error.to_string().contains("solimplimit"), "{error}");
 }
 
 #[test]
