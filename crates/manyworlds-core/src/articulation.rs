@@ -51,7 +51,13 @@ pub(crate) fn resolve_joints(
         joints.push(joint);
     }
     assign_joint_offsets(&mut joints);
-    for compound in compound_joints(&joints) {
+    check_compounds(&joints)?;
+    Ok(joints)
+}
+
+/// Checks that each compound joint's axes move its bodies independently.
+pub(crate) fn check_compounds(joints: &[Joint]) -> Result<(), SceneError> {
+    for compound in compound_joints(joints) {
         if !compound.axes_independent() {
             let names: Vec<&str> = compound
                 .members()
@@ -66,7 +72,7 @@ pub(crate) fn resolve_joints(
             ));
         }
     }
-    Ok(joints)
+    Ok(())
 }
 
 /// Lays the joints' entries out in a world's q and q̇, in joint order.

@@ -321,6 +321,24 @@ mod tests {
     }
 
     #[test]
+    fn joints_that_move_the_bodies_alike_are_refused() {
+        use crate::{BodyDesc, ColliderDesc, JointDesc, SceneBuilder, Shape};
+        let build = |second_axis: Vec3| {
+            let mut builder = SceneBuilder::new();
+            let body = BodyDesc::dynamic("arm").collider(ColliderDesc::new(Shape::sphere(0.1)));
+            let arm = builder.add_body(body);
+            builder.add_joint(None, arm, JointDesc::revolute("a", Vec3::X));
+            builder.add_joint(None, arm, JointDesc::revolute("b", second_axis));
+            builder.build()
+        };
+        let error = build(Vec3::X).unwrap_err().to_string();
+        assert!(error.contains("move them the same way"), "{error}");
+        let universal = build(Vec3::Y).unwrap();
+        assert_eq!(universal.compounds().len(), 1);
+        assert_eq!(universal.compounds()[0].members(), &[0, 1]);
+    }
+
+    #[test]
     fn columns_are_the_pose_derivatives() {
         let joint = hip();
         let q = [0.2, 0.9, -0.4];

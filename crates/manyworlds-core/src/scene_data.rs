@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::actuator::Actuator;
 use crate::articulation::{
-    assign_joint_offsets, check_joint_bodies, check_joint_parameters, excluded_pairs, joint_pairs,
-    validate_actuators,
+    assign_joint_offsets, check_compounds, check_joint_bodies, check_joint_parameters,
+    excluded_pairs, joint_pairs, validate_actuators,
 };
 use crate::body::BodyKind;
 use crate::convex_hull::ConvexHull;
@@ -239,6 +239,7 @@ impl Scene {
             joints.push(joint);
         }
         assign_joint_offsets(&mut joints);
+        check_compounds(&joints)?;
         validate_actuators(&data.actuators, &joints)?;
         let excluded = excluded_pairs(&data.collision_exclusions, &joints, &bodies)?;
         let angles = data.initial_joint_angles;
