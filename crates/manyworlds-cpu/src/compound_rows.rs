@@ -196,7 +196,8 @@ impl CompoundRows {
 /// how many (6 − rank). Gram–Schmidt against the columns' basis, taking at each turn the unit
 /// vector with the largest residual.
 fn complement(columns: &[[f32; 6]], out: &mut [[f32; 6]; MAX_ROWS]) -> usize {
-    let mut basis: Vec<[f32; 6]> = Vec::with_capacity(6);
+    let mut basis = [[0.0f32; 6]; 6];
+    let mut count = 0;
     let orthogonalise = |v: &mut [f32; 6], basis: &[[f32; 6]]| {
         for b in basis {
             let along = dot6(v, b);
@@ -205,29 +206,31 @@ fn complement(columns: &[[f32; 6]], out: &mut [[f32; 6]; MAX_ROWS]) -> usize {
     };
     for column in columns {
         let mut v = *column;
-        orthogonalise(&mut v, &basis);
+        orthogonalise(&mut v, &basis[..count]);
         let norm = dot6(&v, &v).sqrt();
         if norm > 1e-6 {
-            basis.push(v.map(|x| x / norm));
+            basis[count] = v.map(|x| x / norm);
+            count += 1;
         }
     }
-    let spanned = basis.len();
-    while basis.len() < 6 {
+    let spanned = count;
+    while count < 6 {
         let mut best = ([0.0f32; 6], 0.0f32);
         for i in 0..6 {
             let mut v = [0.0f32; 6];
             v[i] = 1.0;
-            orthogonalise(&mut v, &basis);
+            orthogonalise(&mut v, &basis[..count]);
             let norm = dot6(&v, &v).sqrt();
             if norm > best.1 {
                 best = (v, norm);
             }
         }
-        basis.push(best.0.map(|x| x / best.1));
+        basis[count] = best.0.map(|x| x / best.1);
+        count += 1;
     }
-    let count = (6 - spanned).min(MAX_ROWS);
-    out[..count].copy_from_slice(&basis[spanned..spanned + count]);
-    count
+    let rows = (6 - spanned).min(MAX_ROWS);
+    out[..rows].copy_from_slice(&basis[spanned..spanned + rows]);
+    rows
 }
 
 /// Hands each compound's later members their axis' row and q from the first member, where
@@ -251,6 +254,32 @@ pub fn hand_out_axes(
         for k in 1..compound.joint.count {
             let member = compound.joint.joints[k];
             joints[member].take_axis(compound.axis_rows[k], compound.q[k], pair.as_ref());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_complement_is_orthonormal_and_orthogonal_to_the_axes() {
+        // A slide along x and two hinges' twists, not orthogonal to each other.
+        let columns = [
+            [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            [0.0, 0.3, -0.2, 0.0, 0.0, 1.0],
+            [0.5, 0.0, 0.1, 0.0, 0.8, 0.6],
+        ];
+        let mut rows = [[0.0; 6]; MAX_ROWS];
+        assert_eq!(complement(&columns, &mut rows), 3);
+        for (i, row) in rows[..3].iter().enumerate() {
+            for column in &columns {
+                assert!(dot6(row, column).abs() < 1e-5);
+            }
+            for (j, other) in rows[..3].iter().enumerate() {
+                let expected = if i == j { 1.0 } else { 0.0 };
+                assert!((dot6(row, other) - expected).abs() < 1e-5);
+            }
         }
     }
 }
