@@ -264,6 +264,9 @@ struct SceneJoint {
     // xyz, orientation).
     compound: vec4u,
     rest: array<vec4f, 2>,
+    // The soft limits' impedance curve (limit_impedance.rs): min, max, width, midpoint (0);
+    // power (1.x).
+    limit_impedance: array<vec4f, 2>,
 }
 
 // Actuator kinds (ActuatorKind).

@@ -103,21 +103,66 @@ fn spring_softness(stiffness: f32, damping: f32, mass: f32, h: f32) -> vec3f {
     return vec3f(stiffness / gain, mass_scale, 1.0 - mass_scale);
 }
 
-// A limit row's (bias, mass scale, impulse scale) at distance c inside the range (negative:
-// past it); see solve_drive.
-fn limit_coefficients(t: SceneJoint, use_bias: bool, c: f32) -> vec3f {
-    if t.spring.z > 0.0 {
-        if c > 0.0 {
-            return vec3f(0.0, 0.0, 1.0);
-        }
-        let soft = softness(t.spring.z, t.spring.w, params.h);
-        return vec3f(soft.x * c, soft.y, soft.z);
-    }
+// A rigid limit row's (bias, mass scale, impulse scale) at distance c inside the range
+// (negative: past it): speculative inside, as stiff as the structural rows past it.
+fn limit_coefficients(use_bias: bool, c: f32) -> vec3f {
     if c > 0.0 {
         return vec3f(c * params.inv_h, 1.0, 0.0);
     }
     let soft = joint_coefficients(use_bias, true);
     return vec3f(soft.x * c, soft.y, soft.z);
+}
+
+// MuJoCo's impedance d at a violation of `depth` (limit_impedance.rs `Impedance::at`).
+fn limit_impedance_at(t: SceneJoint, depth: f32) -> f32 {
+    let curve = t.limit_impedance[0];
+    let power = t.limit_impedance[1].x;
+    var x = 1.0;
+    if curve.z > 0.0 {
+        x = min(abs(depth) / curve.z, 1.0);
+    }
+    let mid = curve.w;
+    var rise = 1.0;
+    if x >= 1.0 {
+        rise = 1.0;
+    } else if x <= mid && mid > 0.0 {
+        rise = mid * pow(x / mid, power);
+    } else {
+        rise = 1.0 - (1.0 - mid) * pow((1.0 - x) / (1.0 - mid), power);
+    }
+    return curve.x + rise * (curve.y - curve.x);
+}
+
+// One substep of a violated soft limit (limit_impedance.rs `SoftLimit::impulse`): the
+// limit's total impulse (≥ 0, along r) for the substep to end at the speed MuJoCo's law gives.
+fn soft_limit_impulse(t: SceneJoint, mass: f32, violation: f32, start_speed: f32, free_speed: f32) -> f32 {
+    let h = params.h;
+    let omega = 6.2831855 * t.spring.z;
+    let d = limit_impedance_at(t, violation);
+    let s = d / t.limit_impedance[0].y;
+    let b = s * 2.0 * t.spring.w * omega;
+    let k = s * s * omega * omega;
+    let end_speed = (d * start_speed + (1.0 - d) * free_speed - h * k * violation)
+        / (1.0 + h * b + h * h * k);
+    return max(mass * (end_speed - free_speed), 0.0);
+}
+
+// Records q and q̇ of a soft-limited joint j where the substep starts, before gravity or any
+// other force acts (joint_drive.rs `record_limit_start`).
+fn record_limit_start(j: u32) {
+    let t = world_scenes[scene_world].joints[j];
+    let w = &joint_scratch[joint_world].joints[j];
+    if (*w).drive_active == 0u || (t.ids.w & JOINT_LIMITED) == 0u || t.spring.z <= 0.0 {
+        return;
+    }
+    let row = joint_axial_row(j);
+    let v = load_joint_pair(j);
+    let response = drive_response(j, row, v);
+    if response > 0.0 {
+        let body_mass = 1.0 / response;
+        let mass = body_mass + t.range_damping.w;
+        (*w).limit_start = vec2f(joint_position(j), drive_velocity(j, row, v, body_mass, mass));
+    }
 }
 
 // Whether a joint spring is slow enough against substep h (h ω < 1) to act explicitly
@@ -187,12 +232,32 @@ fn solve_drive(j: u32, use_bias: bool, spring_kick: f32) {
         (*w).impulse_servo = total;
         apply_axial(j, &v, row, body_mass, total - old);
     }
-    if (t.ids.w & JOINT_LIMITED) != 0u {
-        // Speculative inside the range, soft past it, as stiff as the structural rows; or, with
-        // its own softness (spring.zw), MuJoCo's soft limit: a spring–damper past the range in
-        // both passes, released inside it (joint_drive.rs).
+    if (t.ids.w & JOINT_LIMITED) != 0u && t.spring.z > 0.0 {
+        // MuJoCo's soft limit, in both passes from where the substep started; released
+        // while the substep starts inside the range (joint_drive.rs).
+        let start = (*w).limit_start;
         var old = (*w).impulse_lower;
-        var c = limit_coefficients(t, use_bias, q - t.range_damping.x);
+        var total = 0.0;
+        if start.x < t.range_damping.x {
+            let free = drive_velocity(j, row, v, body_mass, mass) - old / mass;
+            total = soft_limit_impulse(t, mass, start.x - t.range_damping.x, start.y, free);
+        }
+        (*w).impulse_lower = total;
+        apply_axial(j, &v, row, body_mass, total - old);
+
+        old = (*w).impulse_upper;
+        total = 0.0;
+        if start.x > t.range_damping.y {
+            let free = -drive_velocity(j, row, v, body_mass, mass) - old / mass;
+            total = soft_limit_impulse(t, mass, t.range_damping.y - start.x, -start.y, free);
+        }
+        (*w).impulse_upper = total;
+        apply_axial(j, &v, row, body_mass, old - total);
+    } else if (t.ids.w & JOINT_LIMITED) != 0u {
+        // Like a contact: speculative inside the range, soft past it, as stiff as the
+        // structural rows.
+        var old = (*w).impulse_lower;
+        var c = limit_coefficients(use_bias, q - t.range_damping.x);
         var impulse = -mass * c.y * (drive_velocity(j, row, v, body_mass, mass) + c.x)
             - c.z * old;
         var total = max(old + impulse, 0.0);
@@ -200,7 +265,7 @@ fn solve_drive(j: u32, use_bias: bool, spring_kick: f32) {
         apply_axial(j, &v, row, body_mass, total - old);
 
         old = (*w).impulse_upper;
-        c = limit_coefficients(t, use_bias, t.range_damping.y - q);
+        c = limit_coefficients(use_bias, t.range_damping.y - q);
         impulse = -mass * c.y * (-drive_velocity(j, row, v, body_mass, mass) + c.x)
             - c.z * old;
         total = max(old + impulse, 0.0);

@@ -78,6 +78,9 @@ struct JointWork {
     // the reference point (the angular part is `current_axis`), where last refreshed.
     axial: StoredRow,
     twist_linear: vec3f,
+    // A soft limit's q and q̇ where the substep started, before any force acted (the limit
+    // law's r₀ and v₀; joint_drive.rs `limit_start`).
+    limit_start: vec2f,
 }
 
 // One node of the joint trees' factorisation (a body's 6 degrees of freedom, or a joint's

@@ -456,9 +456,9 @@ fn step_worlds(
     }
 
     // The substeps, as one loop over passes so that each solver function appears once in the
-    // compiled kernel: per substep, the velocity update, the impacts, then pass 0 (warm start)
-    // and pass 1 (solve with bias), the position update then pass 2 (relax); at the end one
-    // restitution pass (3).
+    // compiled kernel: per substep, the soft limits' start and the velocity update, the
+    // impacts, then pass 0 (warm start) and pass 1 (solve with bias), the position update
+    // then pass 2 (relax); at the end one restitution pass (3).
     // (Without restitution in the scene the impacts and the last pass would do nothing: they
     // are left out.)
     let passes = 3u * params.substeps + select(0u, 1u, SCENE_HAS_RESTITUTION);
@@ -467,15 +467,6 @@ fn step_worlds(
         let substep = p / 3u;
         if p == 3u * params.substeps {
             phase = 3u;
-        } else if phase == 0u {
-            for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
-                if is_dynamic(i) {
-                    body_linear_velocity[i] += gravity * h;
-                    // The step's gyroscopic torque as kick, drift, kick (substep_solver.rs).
-                    gyroscopic_kick(i, select(h, 0.5 * h, substep == 0u));
-                }
-            }
-            workgroupBarrier();
         } else if phase == 2u {
             for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
                 if is_dynamic(i) {
@@ -491,6 +482,24 @@ fn step_worlds(
         // every position update (one call, so one copy of the factorisation in the kernel).
         if SCENE_JOINTS > 0u && (p == 0u || phase == 2u) {
             refresh_joints(lane, world, p == 0u);
+        }
+        if phase == 0u {
+            // Soft limits act on q and q̇ as the substep found them (joint_drive.wgsl).
+            if SCENE_JOINTS > 0u {
+                for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+                    record_limit_start(j);
+                }
+                storageBarrier();
+                workgroupBarrier();
+            }
+            for (var i = lane; i < body_count; i += WORKGROUP_SIZE) {
+                if is_dynamic(i) {
+                    body_linear_velocity[i] += gravity * h;
+                    // The step's gyroscopic torque as kick, drift, kick (substep_solver.rs).
+                    gyroscopic_kick(i, select(h, 0.5 * h, substep == 0u));
+                }
+            }
+            workgroupBarrier();
         }
         if SCENE_HAS_RESTITUTION && phase == 0u {
             collide_impacts(lane, order_base, constraint_base, color_slots);

@@ -2,19 +2,17 @@
 //! under the same control sequence, each follows MuJoCo's joint trajectories for 1 s
 //! (tests/data/mujoco, made by make_reference.py there with the `mujoco` package):
 //! - gymnasium's inverted pendulums within 2 % or 0.02 rad;
-//! - a sprung, damped hinge and slide pushed by motors into MuJoCo's soft limits, within 2 %
-//!   or 0.02 rad (m), or 10 % of the joint's range of motion where that is more: the hinge strikes its limit at 3.4 rad/s and MuJoCo's
-//!   impedance lets it 0.117 rad past, where the limit mapped onto a spring of the same steady
-//!   penetration (mjcf/joints.rs) stops it within 0.01 rad (8.9 % of its range of motion; it
-//!   was 0.77x of 2 % with the limit as stiff as k alone, which a steady push drove 20 times
-//!   too deep);
+//! - a sprung, damped hinge and slide pushed by motors into MuJoCo's soft limits (its impedance
+//!   law, core's limit_impedance.rs), within 2 % or 0.02 rad (m);
 //! - gymnasium's hopper, walker2d and half cheetah in the air (contacts disabled), their
 //!   planar roots (two slides and a hinge on the torso, one compound joint) falling and
 //!   pitching while the legs' motors swing them into their soft limits, within a fraction of
-//!   each joint's range of motion: 5 % for the cheetah, 15 % for the hopper, 20 % for the
-//!   walker (the target is 2 %; measured worst 3.7 %, 12.6 % and 14.6 %, at and after
-//!   limit impacts: MuJoCo's impedance law there is not modelled, see mjcf/joints.rs). Walker2d
-//!   on both backends, the others on the CPU (each scene is a kernel to compile on lavapipe).
+//!   each joint's range of motion: 2 % for the hopper and the cheetah (at 8 substeps), 3 % for
+//!   the walker (measured worst 0.4 %, 0.9 % and 2.5 %; the walker's feet, pushed into their
+//!   limits by motors, sink 30 % deeper than MuJoCo's: a drive's effective mass there is the
+//!   foot's articulated inertia plus the free response of the shin, not the whole robot's).
+//!   Walker2d on both backends, the others on the CPU (each scene is a kernel to compile on
+//!   lavapipe).
 
 mod common;
 
@@ -29,8 +27,6 @@ enum Tolerance {
     Relative,
     /// This fraction of the joint's range of motion over the reference trajectory.
     RangeOfMotion(f64),
-    /// The larger of the two.
-    RelativeOrRange(f64),
 }
 
 /// Which backends a check runs on.
@@ -40,7 +36,8 @@ enum On {
     Cpu,
 }
 
-fn check(model: &str, tolerance: Tolerance, on: On) {
+/// Checks `model` against its reference, with `substeps` per step instead of the default.
+fn check(model: &str, tolerance: Tolerance, on: On, substeps: Option<u32>) {
     let root = env!("CARGO_MANIFEST_DIR");
     let text = std::fs::read_to_string(format!("{root}/tests/data/mujoco/{model}.json")).unwrap();
     let reference: Value = serde_json::from_str(&text).unwrap();
@@ -81,7 +78,9 @@ fn check(model: &str, tolerance: Tolerance, on: On) {
     for backend in list {
         let mut scene = imported.scene.clone();
         scene.set_initial_joint_positions(&qpos0).unwrap();
-        let mut sim = sim_of(scene, imported.params, 1, &backend);
+        let mut params = imported.params;
+        params.substeps = substeps.unwrap_or(params.substeps);
+        let mut sim = sim_of(scene, params, 1, &backend);
         let mut q = vec![0.0f32; qpos0.len()];
         let mut worst = (0.0f64, 0usize, 0usize);
         for (k, row) in expected.iter().enumerate() {
@@ -95,9 +94,6 @@ fn check(model: &str, tolerance: Tolerance, on: On) {
                 let allowed = match tolerance {
                     Tolerance::Relative => relative,
                     Tolerance::RangeOfMotion(fraction) => fraction * range_of_motion[j],
-                    Tolerance::RelativeOrRange(fraction) => {
-                        relative.max(fraction * range_of_motion[j])
-                    }
                 };
                 if error / allowed > worst.0 {
                     worst = (error / allowed, k, j);
@@ -119,30 +115,47 @@ fn check(model: &str, tolerance: Tolerance, on: On) {
 
 #[test]
 fn inverted_pendulum_follows_mujoco() {
-    check("inverted_pendulum", Tolerance::Relative, On::Both);
+    check("inverted_pendulum", Tolerance::Relative, On::Both, None);
 }
 
 #[test]
 fn inverted_double_pendulum_follows_mujoco() {
-    check("inverted_double_pendulum", Tolerance::Relative, On::Both);
+    check(
+        "inverted_double_pendulum",
+        Tolerance::Relative,
+        On::Both,
+        None,
+    );
 }
 
 #[test]
 fn springs_and_soft_limits_follow_mujoco() {
-    check("spring_limits", Tolerance::RelativeOrRange(0.10), On::Both);
+    check("spring_limits", Tolerance::Relative, On::Both, None);
 }
 
 #[test]
 fn hopper_in_the_air_follows_mujoco() {
-    check("hopper", Tolerance::RangeOfMotion(0.15), On::Cpu);
+    check("hopper", Tolerance::RangeOfMotion(0.02), On::Cpu, None);
 }
 
 #[test]
 fn walker2d_in_the_air_follows_mujoco() {
-    check("walker2d_v5", Tolerance::RangeOfMotion(0.20), On::Both);
+    check(
+        "walker2d_v5",
+        Tolerance::RangeOfMotion(0.03),
+        On::Both,
+        None,
+    );
 }
 
 #[test]
 fn half_cheetah_in_the_air_follows_mujoco() {
-    check("half_cheetah", Tolerance::RangeOfMotion(0.05), On::Cpu);
+    // At the file's 10 ms step the default 4 substeps (h = 2.5 ms) stray 3.7 % of the range of
+    // motion: the error is the scheme's first-order one (0.9 % at 8 substeps, 0.4 % at 16).
+    check(
+        "half_cheetah",
+        Tolerance::RangeOfMotion(0.02),
+        On::Cpu,
+        Some(8),
+    );
 }

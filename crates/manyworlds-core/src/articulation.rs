@@ -122,6 +122,7 @@ fn resolve_joint(
         frame_in_child,
         limits: desc.limits,
         limit_softness: desc.limit_softness,
+        limit_impedance: desc.limit_impedance,
         damping: desc.damping,
         armature: desc.armature,
         stiffness: desc.stiffness,
@@ -243,6 +244,9 @@ pub(crate) fn check_joint_parameters(joint: &Joint, element: &str) -> Result<(),
     if let Some((hertz, damping_ratio)) = joint.limit_softness {
         positive(hertz, element, "limit softness frequency")?;
         non_negative(damping_ratio, element, "limit softness damping ratio")?;
+        if let Some(problem) = joint.limit_impedance.problem() {
+            return Err(invalid(element, format!("limit {problem}")));
+        }
     }
     non_negative(joint.damping, element, "damping")?;
     non_negative(joint.armature, element, "armature")?;

@@ -5,6 +5,7 @@
 use glam::Vec3;
 use serde::{Deserialize, Serialize};
 
+use crate::limit_impedance::Impedance;
 use crate::pose::Pose;
 
 /// What a joint lets the child do relative to its parent.
@@ -78,10 +79,14 @@ pub struct JointDesc {
     pub axis: Vec3,
     /// Lower and upper limit of q (revolute: rad, prismatic: m).
     pub limits: Option<(f32, f32)>,
-    /// How a limit gives when pushed past: a spring of this natural frequency (Hz) and
-    /// damping ratio on the degree of freedom, whatever its inertia (MuJoCo's `solreflimit`).
-    /// None: as stiff as the joint's structural rows (`StepParams::joint_hertz`).
+    /// How a limit gives when pushed past, as MuJoCo's soft limits (limit_impedance.rs): the
+    /// reference spring's natural frequency (Hz) and damping ratio at full impedance, whatever
+    /// the degree of freedom's inertia (MuJoCo's `solreflimit`). None: as stiff as the
+    /// joint's structural rows (`StepParams::joint_hertz`).
     pub limit_softness: Option<(f32, f32)>,
+    /// How much of the other forces a soft limit cancels, by how far it is violated
+    /// (MuJoCo's `solimplimit`); unused without `limit_softness`.
+    pub limit_impedance: Impedance,
     /// Viscous damping, N·m·s/rad or N·s/m (any kind but fixed and free).
     pub damping: f32,
     /// Inertia added to the degree of freedom, kg·m² or kg, as MuJoCo's `armature`
@@ -104,6 +109,7 @@ impl JointDesc {
             axis: Vec3::X,
             limits: None,
             limit_softness: None,
+            limit_impedance: Impedance::default(),
             damping: 0.0,
             armature: 0.0,
             stiffness: 0.0,
@@ -157,6 +163,12 @@ impl JointDesc {
         self
     }
 
+    /// The impedance curve of soft limits (see [`JointDesc::limit_impedance`]).
+    pub fn limit_impedance(mut self, impedance: Impedance) -> Self {
+        self.limit_impedance = impedance;
+        self
+    }
+
     pub fn damping(mut self, damping: f32) -> Self {
         self.damping = damping;
         self
@@ -196,6 +208,8 @@ pub struct Joint {
     pub limits: Option<(f32, f32)>,
     /// (natural frequency Hz, damping ratio) of the limits; see [`JointDesc::limit_softness`].
     pub limit_softness: Option<(f32, f32)>,
+    /// See [`JointDesc::limit_impedance`].
+    pub limit_impedance: Impedance,
     pub damping: f32,
     pub armature: f32,
     pub stiffness: f32,

@@ -20,6 +20,7 @@ use crate::convex_hull::ConvexHull;
 use crate::error::SceneError;
 use crate::filter::CollisionFilter;
 use crate::joint::{Joint, JointKind};
+use crate::limit_impedance::Impedance;
 use crate::mass::MassProperties;
 use crate::material::Material;
 use crate::pose::Pose;
@@ -47,6 +48,10 @@ pub struct SceneData {
     /// counted; left out when all are zero.
     #[serde(default, skip_serializing_if = "all_zero")]
     pub initial_joint_angles: Vec<f32>,
+}
+
+fn is_default_impedance(impedance: &Impedance) -> bool {
+    *impedance == Impedance::default()
 }
 
 fn all_zero(values: &[f32]) -> bool {
@@ -95,6 +100,9 @@ pub struct JointData {
     /// (natural frequency Hz, damping ratio) of soft limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_softness: Option<(f32, f32)>,
+    /// The soft limits' impedance curve; absent: MuJoCo's default.
+    #[serde(default, skip_serializing_if = "is_default_impedance")]
+    pub limit_impedance: Impedance,
     pub damping: f32,
     pub armature: f32,
     pub stiffness: f32,
@@ -138,6 +146,7 @@ impl Scene {
                 frame_in_child: j.frame_in_child,
                 limits: j.limits,
                 limit_softness: j.limit_softness,
+                limit_impedance: j.limit_impedance,
                 damping: j.damping,
                 armature: j.armature,
                 stiffness: j.stiffness,
@@ -227,6 +236,7 @@ impl Scene {
                 frame_in_child: j.frame_in_child,
                 limits: j.limits,
                 limit_softness: j.limit_softness,
+                limit_impedance: j.limit_impedance,
                 damping: j.damping,
                 armature: j.armature,
                 stiffness: j.stiffness,

@@ -5,8 +5,11 @@
 //! body's own response, and the armature rotor, which moves with the bodies as one degree of
 //! freedom.
 
+use std::f32::consts::TAU;
+
 use manyworlds_core::joint_space::{continue_angle, revolute_angle};
-use manyworlds_core::{Joint, JointKind, Softness};
+use manyworlds_core::limit_impedance::SoftLimit;
+use manyworlds_core::{Impedance, Joint, JointKind, Softness};
 
 use crate::contact_solver::BodyPair;
 use crate::joint_rows::JointRow;
@@ -32,6 +35,8 @@ pub struct AxialDrive {
     pub limits: Option<(f32, f32)>,
     /// (natural frequency Hz, damping ratio) of soft limits; None: the pass's joint softness.
     pub limit_softness: Option<(f32, f32)>,
+    /// The soft limits' impedance curve.
+    pub limit_impedance: Impedance,
     pub servo: Option<Servo>,
     /// A motor's joint force (gear × control), applied as a fixed impulse every substep.
     pub motor_force: f32,
@@ -46,6 +51,7 @@ impl AxialDrive {
             spring_reference: joint.spring_reference,
             limits: joint.limits,
             limit_softness: joint.limit_softness,
+            limit_impedance: joint.limit_impedance,
             servo: None,
             motor_force: 0.0,
         }
@@ -92,6 +98,30 @@ impl JointConstraint {
                 let (ra, rb) = self.arms(pair);
                 (pair.a.delta_rotation * self.axis_a).dot(self.anchor_offset(pair, ra, rb))
             }
+        }
+    }
+
+    /// The speed of the degree of freedom along `row`: of bodies and rotor together, weighted
+    /// by their inertia (they differ only by what other rows did since the coupling).
+    #[inline(always)]
+    fn dof_velocity(&self, row: &JointRow, pair: &BodyPair, body_mass: f32) -> f32 {
+        let v = row.velocity(&pair.va, &pair.vb, 0.0);
+        (body_mass * v + self.armature * self.rotor_velocity) / (body_mass + self.armature)
+    }
+
+    /// Records q and q̇ of a soft-limited degree of freedom where the substep starts, before
+    /// gravity or any other force acts (MuJoCo's soft limit acts on what the step began with).
+    pub(crate) fn record_limit_start(&mut self, pair: &BodyPair) {
+        let soft = self
+            .drive
+            .is_some_and(|d| d.limits.is_some() && d.limit_softness.is_some());
+        let Some(row) = self.current_axial.filter(|_| soft) else {
+            return;
+        };
+        let response = self.drive_response(&row, pair);
+        if response > 0.0 {
+            let speed = self.dof_velocity(&row, pair, 1.0 / response);
+            self.limit_start = (self.current_position, speed);
         }
     }
 
@@ -147,13 +177,7 @@ impl JointConstraint {
         }
         let body_mass = 1.0 / response;
         let mass = body_mass + self.armature;
-        // The speed of the degree of freedom: of bodies and rotor together, weighted by
-        // their inertia (they differ only by what other rows did since the coupling).
-        let armature = self.armature;
-        let velocity = |j: &Self, pair: &BodyPair| {
-            let v = row.velocity(&pair.va, &pair.vb, 0.0);
-            (body_mass * v + armature * j.rotor_velocity) / mass
-        };
+        let velocity = |j: &Self, pair: &BodyPair| j.dof_velocity(&row, pair, body_mass);
         let q = self.current_position;
         let h = pass.h;
         if drive.stiffness > 0.0 || drive.damping > 0.0 {
@@ -186,37 +210,63 @@ impl JointConstraint {
             self.impulses.servo = total;
             self.apply_axial(pair, &row, body_mass, total - old);
         }
-        if let Some((lower, upper)) = drive.limits {
-            // Like a contact: speculative while inside the range, soft when past it, as stiff
-            // as the structural rows (rigid in the relax pass). A limit of its own softness is
-            // MuJoCo's soft limit instead: a spring–damper once past the range, in both
-            // passes, and nothing inside it (the coefficients (0, 0, 1) release the row).
-            let own = drive
-                .limit_softness
-                .map(|(hertz, ratio)| Softness::new(hertz, ratio, h));
-            let coefficients = |c: f32| match own {
-                Some(_) if c > 0.0 => (0.0, 0.0, 1.0),
-                Some(s) => (s.bias_rate * c, s.mass_scale, s.impulse_scale),
-                None if c > 0.0 => (c * pass.inv_h, 1.0, 0.0),
-                None => {
-                    let (rate, ms, is) = pass.coefficients(true);
-                    (rate * c, ms, is)
-                }
+        let Some((lower, upper)) = drive.limits else {
+            return;
+        };
+        if let Some((hertz, ratio)) = drive.limit_softness {
+            // MuJoCo's soft limit (limit_impedance.rs), in both passes from where the substep
+            // started; released while the substep starts inside the range.
+            let (q0, v0) = self.limit_start;
+            let limit = SoftLimit {
+                omega: TAU * hertz,
+                damping_ratio: ratio,
+                impedance: drive.limit_impedance,
             };
-            let (bias, ms, is) = coefficients(q - lower);
+            let law = |violation: f32, start_speed: f32, free_speed: f32| {
+                limit.impulse(mass, h, violation, start_speed, free_speed)
+            };
             let old = self.impulses.lower;
-            let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
-            let total = (old + impulse).max(0.0);
+            let total = if q0 < lower {
+                law(q0 - lower, v0, velocity(self, pair) - old / mass)
+            } else {
+                0.0
+            };
             self.impulses.lower = total;
             self.apply_axial(pair, &row, body_mass, total - old);
 
-            let (bias, ms, is) = coefficients(upper - q);
             let old = self.impulses.upper;
-            let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
-            let total = (old + impulse).max(0.0);
+            let total = if q0 > upper {
+                law(upper - q0, -v0, -velocity(self, pair) - old / mass)
+            } else {
+                0.0
+            };
             self.impulses.upper = total;
             self.apply_axial(pair, &row, body_mass, old - total);
+            return;
         }
+        // Like a contact: speculative while inside the range, soft when past it, as stiff as
+        // the structural rows (rigid in the relax pass).
+        let coefficients = |c: f32| {
+            if c > 0.0 {
+                (c * pass.inv_h, 1.0, 0.0)
+            } else {
+                let (rate, ms, is) = pass.coefficients(true);
+                (rate * c, ms, is)
+            }
+        };
+        let (bias, ms, is) = coefficients(q - lower);
+        let old = self.impulses.lower;
+        let impulse = -mass * ms * (velocity(self, pair) + bias) - is * old;
+        let total = (old + impulse).max(0.0);
+        self.impulses.lower = total;
+        self.apply_axial(pair, &row, body_mass, total - old);
+
+        let (bias, ms, is) = coefficients(upper - q);
+        let old = self.impulses.upper;
+        let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
+        let total = (old + impulse).max(0.0);
+        self.impulses.upper = total;
+        self.apply_axial(pair, &row, body_mass, old - total);
     }
 
     /// The joint force of the servo in the last substep.

@@ -115,6 +115,9 @@ pub struct JointConstraint {
     /// (it counts turns from the angle the step started with, so it is followed every
     /// substep), a slide's when its drive needs it.
     pub(crate) current_position: f32,
+    /// A soft limit's q and q̇ where the substep started, before any force acted (the limit
+    /// law's r₀ and v₀; limit_impedance.rs).
+    pub(crate) limit_start: (f32, f32),
     /// Structural rows where the bodies were when last refreshed, and their accumulated
     /// impulses this step.
     pub rows: [JointRow; MAX_ROWS],
@@ -183,6 +186,7 @@ impl JointConstraint {
             current_axis: axis_a,
             current_axial: None,
             current_position: angle,
+            limit_start: (angle, 0.0),
             rows: [JointRow::default(); MAX_ROWS],
             row_count: 0,
             row_impulses: [0.0; MAX_ROWS],

@@ -65,6 +65,13 @@ impl SubstepSolver<'_> {
         }
     }
 
+    /// Soft limits' q and q̇ where the substep starts, before any force acts.
+    pub fn record_limit_starts(&mut self) {
+        for_each_joint(self.joints, self.bodies, self.velocities, |j, pair| {
+            j.record_limit_start(pair)
+        });
+    }
+
     /// Re-applies every constraint's accumulated impulses, and motors' impulses for this
     /// substep `h`.
     pub fn warm_start(&mut self, h: f32) {

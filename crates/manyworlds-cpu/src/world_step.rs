@@ -401,6 +401,7 @@ pub fn step_world(
     // changed, so both passes constrain velocities along the current configuration.
     for substep in 0..params.substeps {
         let (first, last) = (substep == 0, substep + 1 == params.substeps);
+        solver.record_limit_starts();
         solver.integrate_velocities(params.gravity, h, if first { 0.5 * h } else { h });
         solver.collide_impacts(params.restitution_threshold);
         solver.warm_start(h);

@@ -188,6 +188,9 @@ pub struct GpuSceneJoint {
     /// With `compound`: the child's rest frame in the parent's, origins at the centres of
     /// mass (position xyz, orientation).
     pub rest: [[f32; 4]; 2],
+    /// The soft limits' impedance curve (limit_impedance.rs): min, max, width, midpoint;
+    /// power.
+    pub limit_impedance: [[f32; 4]; 2],
 }
 
 /// WGSL `SceneActuator`.
@@ -309,7 +312,7 @@ pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
     assert!(std::mem::size_of::<GpuStepUniforms>() == 96);
-    assert!(std::mem::size_of::<GpuSceneJoint>() == 160);
+    assert!(std::mem::size_of::<GpuSceneJoint>() == 192);
     assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
     assert!(std::mem::size_of::<GpuTreeNode>() == 16);
     assert!(std::mem::size_of::<GpuSceneBody>() == 64);

@@ -162,6 +162,13 @@ pub fn scene_joints(scene: &Scene, tree: &JointTree) -> Vec<GpuSceneJoint> {
                 ],
                 compound: [count, 0, 0, 0],
                 rest,
+                limit_impedance: {
+                    let d = joint.limit_impedance;
+                    [
+                        [d.min, d.max, d.width, d.midpoint],
+                        [d.power, 0.0, 0.0, 0.0],
+                    ]
+                },
             }
         })
         .collect()

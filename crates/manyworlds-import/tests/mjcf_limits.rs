@@ -1,7 +1,8 @@
 //! MJCF joint limits as MuJoCo has them: ranges anywhere on the real line, shifted by `ref`,
-//! and soft as `solreflimit` and `solimplimit` say (mapped onto a natural frequency and damping
-//! ratio).
+//! and soft as `solreflimit` and `solimplimit` say (the reference spring at full impedance and
+//! the impedance curve).
 
+use manyworlds_core::Impedance;
 use manyworlds_import::mjcf::parse;
 use manyworlds_import::{ImportError, ImportOptions, Imported};
 use std::f32::consts::TAU;
@@ -22,10 +23,13 @@ fn hinge(attributes: &str, timestep: f32) -> Result<Imported, ImportError> {
     parse(&text, "model.xml", ImportOptions::default())
 }
 
-fn softness(attributes: &str, timestep: f32) -> (f32, f32) {
-    hinge(attributes, timestep).unwrap().scene.joints()[0]
-        .limit_softness
-        .expect("limits are soft")
+fn soft_limit(attributes: &str, timestep: f32) -> ((f32, f32), Impedance) {
+    let imported = hinge(attributes, timestep).unwrap();
+    let joint = &imported.scene.joints()[0];
+    (
+        joint.limit_softness.expect("limits are soft"),
+        joint.limit_impedance,
+    )
 }
 
 fn close(a: (f32, f32), b: (f32, f32)) -> bool {
@@ -33,41 +37,56 @@ fn close(a: (f32, f32), b: (f32, f32)) -> bool {
 }
 
 #[test]
-fn solreflimit_maps_onto_a_frequency_and_damping_ratio() {
-    // At impedance d a violated limit is a spring–damper of d/(1 − d) times MuJoCo's k and b:
-    // ω = 1 / (τ ζ √(1 − d)), damping ratio ζ / √(1 − d); MuJoCo's default d is 0.95.
-    let s = |d: f32| (1.0 - d).sqrt();
-    // The defaults (0.02 s, 1; d = 0.95): ω = 50 / √0.05 rad/s.
-    let default = softness(r#"range="-30 30""#, 0.002);
-    assert!(
-        close(default, (50.0 / s(0.95) / TAU, 1.0 / s(0.95))),
-        "{default:?}"
-    );
-    // τ = 0.05 s, ζ = 0.5, d = 0.5: ω = 40 / √0.5 rad/s, damping ratio 0.5 / √0.5.
-    let given = softness(
+fn solreflimit_and_solimplimit_map_onto_the_reference_spring_and_impedance() {
+    // At full impedance MuJoCo's reference is a spring–damper of ω = 1 / (τ ζ) and damping
+    // ratio ζ. The defaults (0.02 s, 1; 0.9 0.95 0.001 0.5 2): ω = 50 rad/s.
+    let (default, impedance) = soft_limit(r#"range="-30 30""#, 0.002);
+    assert!(close(default, (50.0 / TAU, 1.0)), "{default:?}");
+    assert_eq!(impedance, Impedance::default());
+    // τ = 0.05 s, ζ = 0.5: ω = 40 rad/s; three impedance numbers, the rest MuJoCo's defaults.
+    let (given, impedance) = soft_limit(
         r#"range="-30 30" solreflimit="0.05 0.5" solimplimit="0.4 0.5 0.01""#,
         0.002,
     );
-    assert!(
-        close(given, (40.0 / s(0.5) / TAU, 0.5 / s(0.5))),
-        "{given:?}"
+    assert!(close(given, (40.0 / TAU, 0.5)), "{given:?}");
+    assert_eq!(
+        impedance,
+        Impedance {
+            min: 0.4,
+            max: 0.5,
+            width: 0.01,
+            ..Impedance::default()
+        }
     );
-    // Direct stiffness and damping: k = 400, b = 10, d = 0.75: ω = √(k / 0.25) = 40 rad/s,
-    // damping ratio b / (2 √(k · 0.25)) = 0.5.
-    let direct = softness(
-        r#"range="-30 30" solreflimit="-400 -10" solimplimit="0.7 0.75 0.001 0.5 2""#,
+    // Direct stiffness and damping: k = 1600, b = 40: ω = 40 rad/s, damping ratio
+    // b / (2ω) = 0.5; all five impedance numbers, clamped to MuJoCo's bounds.
+    let (direct, impedance) = soft_limit(
+        r#"range="-30 30" solreflimit="-1600 -40" solimplimit="0.7 1 0.002 0.3 3""#,
         0.002,
     );
     assert!(close(direct, (40.0 / TAU, 0.5)), "{direct:?}");
-    // A time constant below twice the step is raised to it (MuJoCo's refsafe).
-    let safe = softness(r#"range="-30 30" solreflimit="0.01 1""#, 0.02);
-    assert!(
-        close(safe, (25.0 / s(0.95) / TAU, 1.0 / s(0.95))),
-        "{safe:?}"
+    assert_eq!(
+        impedance,
+        Impedance {
+            min: 0.7,
+            max: Impedance::HIGHEST,
+            width: 0.002,
+            midpoint: 0.3,
+            power: 3.0,
+        }
     );
-    // solimplimit takes three to five numbers.
+    // A time constant below twice the step is raised to it (MuJoCo's refsafe).
+    let (safe, _) = soft_limit(r#"range="-30 30" solreflimit="0.01 1""#, 0.02);
+    assert!(close(safe, (25.0 / TAU, 1.0)), "{safe:?}");
+    // solimplimit takes three to five numbers, and a power of at least 1.
     let error = hinge(r#"range="-30 30" solimplimit="0.9 0.95""#, 0.002).unwrap_err();
     assert!(error.to_string().contains("solimplimit"), "{error}");
+    let error = hinge(
+        r#"range="-30 30" solimplimit="0.9 0.95 0.001 0.5 0.5""#,
+        0.002,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("power"), "{error}");
 }
 
 #[test]

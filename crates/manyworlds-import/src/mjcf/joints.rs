@@ -2,7 +2,7 @@
 //! bodies, MuJoCo from the joint's `ref`: limits and spring references are shifted by `ref`.
 
 use glam::Vec3;
-use manyworlds_core::{JointDesc, JointKind};
+use manyworlds_core::{Impedance, JointDesc, JointKind};
 
 use super::orientation::AngleConvention;
 use crate::attributes::Attributes;
@@ -103,10 +103,11 @@ pub fn read_joint(
         if kind == JointKind::Spherical {
             warnings.add("ball joint range (a cone limit) ignored: not simulated yet");
         } else {
-            let (hertz, ratio) = limit_softness(a, settings.timestep)?;
+            let ((hertz, ratio), impedance) = soft_limit(a, settings.timestep)?;
             desc = desc
                 .limits(value(lower) - reference, value(upper) - reference)
-                .soft_limits(hertz, ratio);
+                .soft_limits(hertz, ratio)
+                .limit_impedance(impedance);
         }
     }
     if a.number_or("frictionloss", 0.0)? != 0.0 {
@@ -129,26 +130,34 @@ pub fn read_joint(
 /// MuJoCo's default `solreflimit`: a 20 ms time constant, critically damped.
 const DEFAULT_SOLREF: [f64; 2] = [0.02, 1.0];
 
-/// MuJoCo's default `solimplimit`: impedance 0.9 rising to 0.95 over 1 mm (midpoint, power).
-const DEFAULT_SOLIMP: [f64; 5] = [0.9, 0.95, 0.001, 0.5, 2.0];
-
-/// The limits' softness (natural frequency, Hz; damping ratio) from `solreflimit` and
-/// `solimplimit`. MuJoCo gives a violated limit the acceleration (1 − d) a₀ + d a_ref, with a₀
-/// what the other forces would do, d the impedance and a_ref = −b v − k r the reference
-/// acceleration: for a time constant τ and damping ratio ζ (both positive; τ at least twice the
-/// time step, `refsafe`) b = 2/(d τ) and k = 1/(d τ² ζ²); both negative, k = −solref[0]/d and
-/// b = −solref[1]/d directly. That is a spring–damper of stiffness and damping d/(1 − d) times
-/// k and b (per unit mass) against the full a₀: natural frequency ω = 1/(τ ζ √(1 − d)) and
-/// damping ratio ζ/√(1 − d), or ω = √(k₀/(1 − d)) and ζ = b₀ / (2 √(k₀ (1 − d))). The same
-/// penetration under a steady load, as stiff a limit as MuJoCo's. d is `solimplimit`'s second
-/// value (the impedance past its width, 1 mm by default); the rise below the width is not
-/// modelled.
-fn limit_softness(a: &Attributes, timestep: f32) -> Result<(f32, f32), ImportError> {
+/// MuJoCo's soft limit from `solreflimit` and `solimplimit` (core's limit_impedance.rs has
+/// the law): the reference spring's natural frequency (Hz) and damping ratio at full
+/// impedance, and the impedance curve. MuJoCo's reference acceleration is
+/// a_ref = −b v − k d(r) r, with b = 2/(d_max τ) and k = 1/(d_max² τ² ζ²) for a positive
+/// time constant τ (at least twice the time step, `refsafe`) and damping ratio ζ, or
+/// b = −solref[1]/d_max and k = −solref[0]/d_max² for negative values. Weighted by d(r), at
+/// d = d_max that is a spring–damper of ω = 1/(τ ζ) and damping ratio ζ, or ω = √(−solref[0])
+/// and ζ = −solref[1] / (2ω). The impedances are clamped to MuJoCo's bounds as MuJoCo does.
+fn soft_limit(a: &Attributes, timestep: f32) -> Result<((f32, f32), Impedance), ImportError> {
     let [first, second] = a.array::<2>("solreflimit")?.unwrap_or(DEFAULT_SOLREF);
     let bad = |expected: &str| a.bad("solreflimit", &format!("{first} {second}"), expected);
     let impedance = match a.numbers("solimplimit")? {
-        None => DEFAULT_SOLIMP[1],
-        Some(values) if (3..=5).contains(&values.len()) => values[1],
+        None => Impedance::default(),
+        Some(values) if (3..=5).contains(&values.len()) => {
+            let bound = |d: f64| (d as f32).clamp(Impedance::LOWEST, Impedance::HIGHEST);
+            let default = Impedance::default();
+            let impedance = Impedance {
+                min: bound(values[0]),
+                max: bound(values[1]),
+                width: values[2] as f32,
+                midpoint: values.get(3).map_or(default.midpoint, |&v| v as f32),
+                power: values.get(4).map_or(default.power, |&v| v as f32),
+            };
+            if let Some(problem) = impedance.problem() {
+                return Err(a.bad("solimplimit", &format!("{values:?}"), &problem));
+            }
+            impedance
+        }
         Some(values) => {
             return Err(a.bad(
                 "solimplimit",
@@ -157,28 +166,21 @@ fn limit_softness(a: &Attributes, timestep: f32) -> Result<(f32, f32), ImportErr
             ))
         }
     };
-    // MuJoCo's bounds on the impedance (mjMINIMP, mjMAXIMP).
-    let d = impedance.clamp(1e-4, 0.9999);
-    let softness = (1.0 - d).sqrt();
-    let omega_zeta = if first > 0.0 && second > 0.0 {
+    let (omega, zeta) = if first > 0.0 && second > 0.0 {
         let time_constant = first.max(2.0 * f64::from(timestep));
-        (1.0 / (time_constant * second * softness), second / softness)
+        (1.0 / (time_constant * second), second)
     } else if first < 0.0 && second <= 0.0 {
-        let (stiffness, damping) = (-first, -second);
-        (
-            (stiffness / (1.0 - d)).sqrt(),
-            damping / (2.0 * (stiffness * (1.0 - d)).sqrt()),
-        )
+        let omega = (-first).sqrt();
+        (omega, -second / (2.0 * omega))
     } else {
         return Err(bad(
             "a positive time constant and damping ratio, or a negative stiffness and a \
              non-positive damping",
         ));
     };
-    let (omega, zeta) = omega_zeta;
     let hertz = omega / std::f64::consts::TAU;
-    if !(hertz.is_finite() && hertz > 0.0 && zeta.is_finite()) {
+    if !(hertz.is_finite() && hertz > 0.0 && zeta.is_finite()) || hertz as f32 == 0.0 {
         return Err(bad("values that give a finite stiffness"));
     }
-    Ok((hertz as f32, zeta as f32))
+    Ok(((hertz as f32, zeta as f32), impedance))
 }
