@@ -71,40 +71,113 @@ fn pivot_solve(i: u32, ids: vec4u, x: Vec6) -> Vec6 {
     return factor_solve(joint_scratch[joint_world].nodes[i].factor, sign, x);
 }
 
-// The drive of joint j takes its effective mass from the subtree under it: the articulated
-// inertia about the joint's axis of body node i (the body below j) with its subtree eliminated,
-// Featherstone's Sᵀ Iᴬ S, read before i's pivot is factored.
-fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
+// How body b (`on_b`: joint j's B) moves per unit q̇ of joint j's axis: its centre of mass's
+// linear velocity and its angular velocity, where the rows were last refreshed.
+fn axis_motion(j: u32, on_b: bool) -> Vec6 {
     let t = world_scenes[scene_world].joints[j];
     let w = &joint_scratch[joint_world].joints[j];
-    if !drive_needs_mass(j) || !is_single_axis(t.ids.z) || (*w).row_count == 0u {
-        return;
-    }
-    let b = ids.y;
-    let on_b = t.ids.y == b;
-    (*w).subtree_is_b = select(0u, 1u, on_b);
-    // The other side: the free response of the body the drive pushes against.
-    let row = joint_axial_row(j);
-    let other = select(t.ids.y, t.ids.x, on_b);
-    let angular = select(row.angular_b, row.angular_a, on_b);
-    (*w).counterpart_response = body_inverse_mass[other] * dot(row.linear, row.linear)
-        + dot(angular, body_inverse_inertia[other] * angular);
     let axis = (*w).current_axis;
     let arm = select((*w).current_arm_a, (*w).current_arm_b, on_b);
-    var motion = Vec6(axis, vec3f(0.0));
     if (t.ids.w & JOINT_COMPOUND) != 0u {
         // The axis' twist at the reference point, carried to the body's centre.
-        motion = Vec6((*w).twist_linear - cross(axis, arm), axis);
-    } else if t.ids.z == JOINT_REVOLUTE {
-        motion = Vec6(cross(arm, axis), axis);
+        return Vec6((*w).twist_linear - cross(axis, arm), axis);
     }
+    if t.ids.z == JOINT_REVOLUTE {
+        return Vec6(cross(arm, axis), axis);
+    }
+    return Vec6(axis, vec3f(0.0));
+}
+
+// xᵀ Iᴬ y, with Iᴬ the inertia of body node i with its subtree eliminated (its pivot, read
+// before it is factored), and x, y motions of it: Featherstone's Sᵀ Iᴬ S for x = y = S.
+fn articulated_product(i: u32, ids: vec4u, x: Vec6, y: Vec6) -> f32 {
     if is_leaf_body(ids) {
-        (*w).subtree_mass = dot(motion.top, motion.top) / body_inverse_mass[b]
-            + dot(motion.bottom, mat3_inverse(body_inverse_inertia[b]) * motion.bottom);
+        let b = ids.y;
+        return dot(x.top, y.top) / body_inverse_mass[b]
+            + dot(x.bottom, mat3_inverse(body_inverse_inertia[b]) * y.bottom);
+    }
+    return vec6_dot(x, block_mul_vec(joint_scratch[joint_world].nodes[i].pivot, y));
+}
+
+// The drives of joint j (and of the other members of a compound it leads) take their
+// effective masses from the subtree under it, body node i (articulation_solver.rs
+// `subtree_masses`): with H = Sᵀ Iᴬ S over the members' axis motions S, axis k's mass is
+// 1 / (H⁻¹)ₖₖ (the others free); a single axis' is Sᵀ Iᴬ S itself.
+fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
+    let t = world_scenes[scene_world].joints[j];
+    let compound = (t.ids.w & JOINT_COMPOUND) != 0u;
+    let n = max(compound_count(j), 1u);
+    var needed = false;
+    for (var k = 0u; k < n; k++) {
+        needed = needed || drive_needs_mass(j + k);
+    }
+    if !needed || !is_single_axis(t.ids.z)
+        || (!compound && joint_scratch[joint_world].joints[j].row_count == 0u) {
         return;
     }
-    let d = joint_scratch[joint_world].nodes[i].pivot;
-    (*w).subtree_mass = vec6_dot(motion, block_mul_vec(d, motion));
+    let on_b = t.ids.y == ids.y;
+    var motions: array<Vec6, 6>;
+    for (var k = 0u; k < n; k++) {
+        motions[k] = axis_motion(j + k, on_b);
+    }
+    // H and its inverse by Gauss–Jordan elimination with partial pivoting (n ≤ 6).
+    var a: array<array<f32, 6>, 6>;
+    var inverse: array<array<f32, 6>, 6>;
+    // (The CPU's 6×6 is padded with ones on its unused diagonal: the same threshold.)
+    var scale = select(0.0, 1.0, n < 6u);
+    for (var r = 0u; r < n; r++) {
+        for (var c = 0u; c < n; c++) {
+            a[r][c] = articulated_product(i, ids, motions[r], motions[c]);
+        }
+        inverse[r][r] = 1.0;
+        scale = max(scale, abs(a[r][r]));
+    }
+    for (var c = 0u; c < n; c++) {
+        var pivot = c;
+        for (var r = c + 1u; r < n; r++) {
+            if abs(a[r][c]) > abs(a[pivot][c]) {
+                pivot = r;
+            }
+        }
+        if !(abs(a[pivot][c]) > 1e-12 * scale) {
+            return;
+        }
+        let row_a = a[c];
+        a[c] = a[pivot];
+        a[pivot] = row_a;
+        let row_inverse = inverse[c];
+        inverse[c] = inverse[pivot];
+        inverse[pivot] = row_inverse;
+        let p = 1.0 / a[c][c];
+        for (var k = 0u; k < n; k++) {
+            a[c][k] *= p;
+            inverse[c][k] *= p;
+        }
+        for (var r = 0u; r < n; r++) {
+            if r != c {
+                let f = a[r][c];
+                for (var k = 0u; k < n; k++) {
+                    a[r][k] -= f * a[c][k];
+                    inverse[r][k] -= f * inverse[c][k];
+                }
+            }
+        }
+    }
+    for (var k = 0u; k < n; k++) {
+        let m = j + k;
+        let w = &joint_scratch[joint_world].joints[m];
+        if !drive_needs_mass(m) || inverse[k][k] <= 0.0 {
+            continue;
+        }
+        (*w).subtree_is_b = select(0u, 1u, on_b);
+        (*w).subtree_mass = 1.0 / inverse[k][k];
+        // The other side: the free response of the body the drive pushes against.
+        let row = joint_axial_row(m);
+        let other = select(t.ids.y, t.ids.x, on_b);
+        let angular = select(row.angular_b, row.angular_a, on_b);
+        (*w).counterpart_response = body_inverse_mass[other] * dot(row.linear, row.linear)
+            + dot(angular, body_inverse_inertia[other] * angular);
+    }
 }
 
 fn clear_subtree_masses() {

@@ -17,6 +17,7 @@
 //! one joint to the static world per tree, are left out and solved one by one.
 
 use glam::{Mat3A, Vec3A};
+use manyworlds_core::compound_joint::MAX_COMPOUND_AXES;
 use manyworlds_core::joint_tree::{JointTree, NodeKind};
 
 use crate::contact_solver::BodyPair;
@@ -236,10 +237,10 @@ impl TreeFactor {
         true
     }
 
-    /// Each tree joint's subtree mass: the articulated inertia about the joint's axis of the
-    /// bodies below it in the tree (Featherstone's Sᵀ Iᴬ S, with Iᴬ the body's pivot once its
-    /// subtree is eliminated), and the response of the body it pushes against on the other
-    /// side, for the drives' effective mass.
+    /// Each tree joint's (and compound member's) subtree mass: the articulated inertia about
+    /// the joint's axis of the bodies below it in the tree (Featherstone's Sᵀ Iᴬ S, with Iᴬ
+    /// the body's pivot once its subtree is eliminated), and the response of the body it
+    /// pushes against on the other side, for the drives' effective mass.
     pub fn subtree_masses(
         &self,
         tree: &JointTree,
@@ -247,43 +248,87 @@ impl TreeFactor {
         bodies: &[SolverBody],
     ) {
         for &j in &tree.tree_joints {
-            let joint = &mut joints[j];
-            joint.subtree_mass = 0.0;
-            if !joint.drive_needs_mass() {
-                continue;
-            }
+            joints[j].subtree_mass = 0.0;
             let Some(i) = tree.body_below[j] else {
                 continue;
             };
             let NodeKind::Body(b) = tree.nodes[i].kind else {
                 continue;
             };
-            let Some(motion) = joint.axial_motion(b) else {
+            // A compound's members turn the same subtree, each along its own axis, while the
+            // others are free: axis k's effective mass is 1 / (H⁻¹)ₖₖ, H = Sᵀ Iᴬ S over the
+            // members' motions S (a single axis: Sᵀ Iᴬ S itself).
+            let on_b = joints[j].body_b as usize == b;
+            let (members, count, motions) = match &joints[j].compound {
+                Some(c) => (c.joint.joints, c.joint.count, c.motions(on_b)),
+                None => {
+                    let Some(motion) = joints[j].axial_motion(b) else {
+                        continue;
+                    };
+                    let mut motions = [[0.0; 6]; MAX_COMPOUND_AXES];
+                    motions[0] = motion;
+                    let mut members = [0; MAX_COMPOUND_AXES];
+                    members[0] = j;
+                    (members, 1, motions)
+                }
+            };
+            let members = &members[..count];
+            for &m in members {
+                joints[m].subtree_mass = 0.0;
+            }
+            if !members.iter().any(|&m| joints[m].drive_needs_mass()) {
+                continue;
+            }
+            let mut inertia = SmallMatrix::padded(count, 1.0);
+            for r in 0..count {
+                for c in 0..count {
+                    inertia.m[r][c] =
+                        self.articulated_product(tree, i, b, &motions[r], &motions[c], bodies);
+                }
+            }
+            let Some(inverse) = inertia.inverse() else {
                 continue;
             };
-            joint.subtree_is_b = joint.body_b as usize == b;
-            let mass = if tree.has_children[i] {
-                let d = &self.pivot_blocks[i];
-                let dm = d.mul_vec(&motion);
-                motion.iter().zip(dm).map(|(a, b)| a * b).sum::<f32>()
-            } else {
-                let body = &bodies[b];
-                let linear = Vec3A::new(motion[0], motion[1], motion[2]);
-                let angular = Vec3A::new(motion[3], motion[4], motion[5]);
-                linear.length_squared() / body.inverse_mass
-                    + angular.dot(body.inverse_inertia.inverse() * angular)
-            };
-            joint.subtree_mass = mass;
-            // The other side: the free response of the body the drive pushes against.
-            let Some(row) = joint.current_axial else {
-                continue;
-            };
-            let b_side = !joint.subtree_is_b;
-            let other = &bodies[if b_side { joint.body_b } else { joint.body_a } as usize];
-            let angular = if b_side { row.angular_b } else { row.angular_a };
-            joint.counterpart_response = other.inverse_mass * row.linear.length_squared()
-                + angular.dot(other.inverse_inertia * angular);
+            for (k, &m) in members.iter().enumerate() {
+                let joint = &mut joints[m];
+                if !joint.drive_needs_mass() || inverse.m[k][k] <= 0.0 {
+                    continue;
+                }
+                joint.subtree_is_b = on_b;
+                joint.subtree_mass = 1.0 / inverse.m[k][k];
+                // The other side: the free response of the body the drive pushes against.
+                let Some(row) = joint.current_axial else {
+                    continue;
+                };
+                let other = &bodies[if on_b { joint.body_a } else { joint.body_b } as usize];
+                let angular = if on_b { row.angular_a } else { row.angular_b };
+                joint.counterpart_response = other.inverse_mass * row.linear.length_squared()
+                    + angular.dot(other.inverse_inertia * angular);
+            }
         }
+    }
+
+    /// xᵀ Iᴬ y, with Iᴬ the inertia of body node `i` (body `b`) with its subtree eliminated,
+    /// and x, y motions of it (linear velocity of its centre of mass, angular velocity):
+    /// Featherstone's Sᵀ Iᴬ S for x = y = S.
+    fn articulated_product(
+        &self,
+        tree: &JointTree,
+        i: usize,
+        b: usize,
+        x: &[f32; 6],
+        y: &[f32; 6],
+        bodies: &[SolverBody],
+    ) -> f32 {
+        if tree.has_children[i] {
+            let dy = self.pivot_blocks[i].mul_vec(y);
+            return x.iter().zip(dy).map(|(a, b)| a * b).sum::<f32>();
+        }
+        let body = &bodies[b];
+        let (x_linear, x_angular) = (Vec3A::new(x[0], x[1], x[2]), Vec3A::new(x[3], x[4], x[5]));
+        let (y_linear, y_angular) = (Vec3A::new(y[0], y[1], y[2]), Vec3A::new(y[3], y[4], y[5]));
+        x_linear.dot(y_linear) / body.inverse_mass
+            + x_angular.dot(body.inverse_inertia.inverse() * y_angular)
     }
 
     /// Solves H x = work in place (forward then back substitution).

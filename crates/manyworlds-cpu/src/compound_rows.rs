@@ -160,6 +160,18 @@ impl CompoundRows {
         ]
     }
 
+    /// How body `b_side`'s centre of mass moves per unit q̇ of each member, for the drives'
+    /// effective masses.
+    pub fn motions(&self, b_side: bool) -> [[f32; 6]; MAX_COMPOUND_AXES] {
+        std::array::from_fn(|k| {
+            if k < self.joint.count {
+                self.axis_motion(k, b_side)
+            } else {
+                [0.0; 6]
+            }
+        })
+    }
+
     /// Structural impulses, given per row, as one world wrench (force, torque at the
     /// reference point): the rows are orthonormal, so the next step's rows take it back by
     /// projection.

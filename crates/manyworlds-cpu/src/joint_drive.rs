@@ -213,35 +213,8 @@ impl JointConstraint {
         let Some((lower, upper)) = drive.limits else {
             return;
         };
-        if let Some((hertz, ratio)) = drive.limit_softness {
-            // MuJoCo's soft limit (limit_impedance.rs), in both passes from where the substep
-            // started; released while the substep starts inside the range.
-            let (q0, v0) = self.limit_start;
-            let limit = SoftLimit {
-                omega: TAU * hertz,
-                damping_ratio: ratio,
-                impedance: drive.limit_impedance,
-            };
-            let law = |violation: f32, start_speed: f32, free_speed: f32| {
-                limit.impulse(mass, h, violation, start_speed, free_speed)
-            };
-            let old = self.impulses.lower;
-            let total = if q0 < lower {
-                law(q0 - lower, v0, velocity(self, pair) - old / mass)
-            } else {
-                0.0
-            };
-            self.impulses.lower = total;
-            self.apply_axial(pair, &row, body_mass, total - old);
-
-            let old = self.impulses.upper;
-            let total = if q0 > upper {
-                law(upper - q0, -v0, -velocity(self, pair) - old / mass)
-            } else {
-                0.0
-            };
-            self.impulses.upper = total;
-            self.apply_axial(pair, &row, body_mass, old - total);
+        if drive.limit_softness.is_some() {
+            self.solve_soft_limits(pair, h);
             return;
         }
         // Like a contact: speculative while inside the range, soft when past it, as stiff as
@@ -265,6 +238,50 @@ impl JointConstraint {
         let old = self.impulses.upper;
         let impulse = -mass * ms * (-velocity(self, pair) + bias) - is * old;
         let total = (old + impulse).max(0.0);
+        self.impulses.upper = total;
+        self.apply_axial(pair, &row, body_mass, old - total);
+    }
+
+    /// MuJoCo's soft limits (limit_impedance.rs), in both passes from where the substep
+    /// started; released while the substep starts inside the range. Nothing without them.
+    pub(crate) fn solve_soft_limits(&mut self, pair: &mut BodyPair, h: f32) {
+        let Some(drive) = self.drive else { return };
+        let (Some((lower, upper)), Some((hertz, ratio))) = (drive.limits, drive.limit_softness)
+        else {
+            return;
+        };
+        let Some(row) = self.current_axial else {
+            return;
+        };
+        let response = self.drive_response(&row, pair);
+        if response <= 0.0 {
+            return;
+        }
+        let body_mass = 1.0 / response;
+        let mass = body_mass + self.armature;
+        let (q0, v0) = self.limit_start;
+        let limit = SoftLimit {
+            omega: TAU * hertz,
+            damping_ratio: ratio,
+            impedance: drive.limit_impedance,
+        };
+        let old = self.impulses.lower;
+        let total = if q0 < lower {
+            let free = self.dof_velocity(&row, pair, body_mass) - old / mass;
+            limit.impulse(mass, h, q0 - lower, v0, free)
+        } else {
+            0.0
+        };
+        self.impulses.lower = total;
+        self.apply_axial(pair, &row, body_mass, total - old);
+
+        let old = self.impulses.upper;
+        let total = if q0 > upper {
+            let free = -self.dof_velocity(&row, pair, body_mass) - old / mass;
+            limit.impulse(mass, h, upper - q0, -v0, free)
+        } else {
+            0.0
+        };
         self.impulses.upper = total;
         self.apply_axial(pair, &row, body_mass, old - total);
     }

@@ -96,8 +96,8 @@ impl SubstepSolver<'_> {
                 .subtree_masses(self.tree, self.joints, self.bodies);
         } else {
             // No subtree is known this substep: the drives take their free responses.
-            for &j in &self.tree.tree_joints {
-                self.joints[j].subtree_mass = 0.0;
+            for joint in self.joints.iter_mut() {
+                joint.subtree_mass = 0.0;
             }
         }
     }

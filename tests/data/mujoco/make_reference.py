@@ -1,8 +1,10 @@
 """Reference trajectories from MuJoCo, for tests/mujoco_agreement.rs (which needs no
 Python): gymnasium's inverted pendulums, spring_limits.xml here (sprung, damped joints
-pushed into MuJoCo's soft limits), and gymnasium's hopper, walker2d and half cheetah in the
+pushed into MuJoCo's soft limits), hip_and_shoulder.xml here (gymnasium humanoid's leg and
+arm: a three-hinge hip and a two-hinge shoulder under limits and motors), and gymnasium's
+hopper, walker2d and half cheetah in the
 air (copies written here as *_airborne.xml with `<flag contact="disable"/>`: planar roots of
-two slides and a hinge on one body). The robots' references are converged trajectories:
+two slides and a hinge on one body). The robots' (and the hip's and shoulder's) references are converged trajectories:
 MuJoCo's RK4 at a tenth of the file's time step (the control held over each file step),
 since at the file's own step MuJoCo's integrators disagree with each other by more than the
 tests' tolerance (half cheetah's Euler at 10 ms by 3x it, walker2d's Euler against its RK4
@@ -48,6 +50,14 @@ CASES = {
         "folder": ASSETS,
         "airborne": True,
     },
+    # gymnasium humanoid's right leg (three-hinge hip, knee) and right arm (two-hinge
+    # shoulder of skewed axes, elbow), hung from the world, contacts disabled.
+    "hip_and_shoulder": {
+        "qpos": [-0.1, 0.2, -0.5, -0.8, 0.3, -0.2, 0.4],
+        "amplitude": 0.4,
+        "folder": HERE,
+        "converged": True,
+    },
     "half_cheetah": {
         "qpos": [0.0, 0.0, 0.15, 0.3, -0.4, 0.2, -0.5, 0.6, -0.2],
         "amplitude": 0.5,
@@ -81,7 +91,7 @@ def main():
         model = mujoco.MjModel.from_xml_path(str(path))
         dt = model.opt.timestep
         substeps = 1
-        if case.get("airborne"):
+        if case.get("airborne") or case.get("converged"):
             substeps = 10
             model.opt.integrator = mujoco.mjtIntegrator.mjINT_RK4
             model.opt.timestep = dt / substeps
