@@ -172,7 +172,7 @@ fn bad_arguments_are_named() {
         (vec!["--scenes", "missing.xml"], "--scenes"),
         (vec!["--worlds", "0"], "--worlds"),
         (vec!["--peers", "none,rapier"], "--peers"),
-        (vec!["--max-cell-seconds", "-1"], "--max-cell-seconds"),
+        (vec!["--max-cell-seconds=0"], "--max-cell-seconds"),
     ] {
         let mut all = vec!["bench", "--out", dir_arg];
         all.extend(args.iter().copied());
