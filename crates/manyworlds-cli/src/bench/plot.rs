@@ -32,6 +32,18 @@ fn lines(scene: &SceneResult) -> Lines {
     lines
 }
 
+/// Each engine and backend's colour, the same in every plot.
+fn color_of(label: &str) -> RGBColor {
+    match label {
+        "manyworlds cpu" => RGBColor(214, 39, 40),
+        "manyworlds gpu" => RGBColor(255, 127, 14),
+        "rapier cpu" => RGBColor(44, 160, 44),
+        "mujoco lockstep" => RGBColor(31, 119, 180),
+        "mujoco rollout" => RGBColor(148, 103, 189),
+        _ => RGBColor(127, 127, 127),
+    }
+}
+
 /// A tick label: 20000 → "20 k".
 fn si(x: f64) -> String {
     let (scaled, prefix) = if x >= 1e6 {
@@ -97,8 +109,8 @@ fn draw<DB: DrawingBackend>(
         .y_label_formatter(&|r| si(*r))
         .draw()
         .map_err(error)?;
-    for (i, (label, points)) in lines.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
+    for (label, points) in &lines {
+        let color = color_of(label);
         chart
             .draw_series(LineSeries::new(
                 points.iter().copied(),
