@@ -197,7 +197,11 @@ fn run_scene(settings: &Settings, scene: &BenchScene) -> SceneResult {
         actuators_per_world: s.actuators().len(),
         dt_s: scene.params().dt,
         mujoco_model: scene.mujoco_model.as_ref().map(|p| p.display().to_string()),
-        mujoco_note: scene.mujoco_note.clone(),
+        mujoco_note: match (&settings.mujoco, mujoco_missing(settings)) {
+            (Some(_), _) => scene.mujoco_note.clone(),
+            (None, true) => "n/a: MuJoCo not installed".to_string(),
+            (None, false) => "not asked for (--peers)".to_string(),
+        },
         rapier_note,
         cells,
     }
@@ -372,6 +376,11 @@ fn finish(scene: &BenchScene, slot: &mut Slot, mut live: Live, n: usize) -> Cell
 
 const MUJOCO_MODES: [&str; 2] = ["lockstep", "rollout"];
 
+/// Whether MuJoCo was asked for but is not there (the settings' note says why).
+fn mujoco_missing(settings: &Settings) -> bool {
+    settings.notes.iter().any(|n| n.starts_with("MuJoCo"))
+}
+
 /// MuJoCo's state at `n` worlds, or its two unmeasured cells.
 fn prepare_mujoco(
     settings: &Settings,
@@ -388,7 +397,7 @@ fn prepare_mujoco(
     };
     if settings.mujoco.is_none() {
         // Either not asked for (no cells) or not installed (the settings' note says so).
-        return Err(if settings.notes.iter().any(|n| n.starts_with("MuJoCo")) {
+        return Err(if mujoco_missing(settings) {
             both(
                 Status::NotApplicable,
                 "n/a: MuJoCo not installed".to_string(),
