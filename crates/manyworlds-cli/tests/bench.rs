@@ -24,7 +24,7 @@ fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn cells<'a>(json: &'a Value, scene: usize) -> &'a Vec<Value> {
+fn cells(json: &Value, scene: usize) -> &Vec<Value> {
     json["scenes"][scene]["cells"]
         .as_array()
         .expect("cells is a list")

@@ -47,7 +47,7 @@ impl Plausibility {
         if self.non_finite_worlds > 0 {
             return Some(format!("{} non-finite worlds", self.non_finite_worlds));
         }
-        let over = |x: Option<f32>, limit: f32| x.is_some_and(|x| !(x <= limit));
+        let over = |x: Option<f32>, limit: f32| x.is_some_and(|x| x.is_nan() || x > limit);
         if over(self.max_penetration_m, MAX_PLAUSIBLE_PENETRATION) {
             return Some(format!(
                 "penetration {:?} m over {MAX_PLAUSIBLE_PENETRATION} m",

@@ -71,8 +71,18 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         settings.recorded.reps,
         &report::now_utc()[..10]
     );
+    let mut stems: Vec<String> = Vec::new();
     for (scene, resolved) in scenes.iter().zip(&settings.scenes) {
-        let [png, svg] = plot::write(&settings.out, &resolved.file_stem(), scene, &subtitle)
+        // `ant` and `…/ant.xml` both make `ant`: the second becomes `ant-2`.
+        let base = resolved.file_stem();
+        let mut stem = base.clone();
+        let mut k = 1;
+        while stems.contains(&stem) {
+            k += 1;
+            stem = format!("{base}-{k}");
+        }
+        stems.push(stem.clone());
+        let [png, svg] = plot::write(&settings.out, &stem, scene, &subtitle)
             .map_err(|e| CliError::Bench(format!("--out: cannot draw the plot: {e}")))?;
         println!("wrote {} and {}", png.display(), svg.display());
     }

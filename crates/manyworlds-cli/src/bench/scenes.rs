@@ -36,7 +36,7 @@ pub fn repository_file(relative: &str) -> PathBuf {
 }
 
 enum Source {
-    Builtin(BuiltinScene),
+    Builtin(Box<BuiltinScene>),
     File(Box<manyworlds::import::Imported>),
 }
 
@@ -75,7 +75,7 @@ impl BenchScene {
             };
             return Ok(BenchScene {
                 name: name.to_string(),
-                source: Source::Builtin(scene),
+                source: Source::Builtin(Box::new(scene)),
                 mujoco_model,
                 mujoco_note,
             });
