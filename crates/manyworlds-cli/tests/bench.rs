@@ -182,3 +182,45 @@ fn bad_arguments_are_named() {
         assert!(stderr.contains(named), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn cells_estimated_too_long_are_skipped_and_say_so() {
+    let dir = out_dir("bench-skip");
+    let out = manyworlds(&[
+        "bench",
+        "--scenes",
+        "boxes",
+        "--worlds",
+        "1,2",
+        "--steps",
+        "5",
+        "--reps",
+        "1",
+        "--backends",
+        "cpu",
+        "--peers",
+        "none",
+        "--max-cell-seconds",
+        "0.000000001",
+        "--out",
+        dir.to_str().expect("a UTF-8 path"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("bench.json")).expect("bench.json is written"),
+    )
+    .expect("bench.json is JSON");
+    let ours: Vec<&Value> = cells(&json, 0).iter().collect();
+    assert_eq!(ours.len(), 2, "{json}");
+    for cell in ours {
+        assert_eq!(cell["status"], "skipped", "{cell}");
+        assert!(
+            cell["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("skipped")),
+            "{cell}"
+        );
+        assert!(cell["world_steps_per_second"].is_null(), "{cell}");
+    }
+    assert!(text(&out.stdout).contains("skipped"));
+}
