@@ -40,6 +40,9 @@ pub enum CliError {
     },
     /// The summary could not be written as JSON.
     Json(serde_json::Error),
+    /// `bench`: an argument or the outcome of a bench (the message names the argument or the
+    /// cells).
+    Bench(String),
     /// Worlds went non-finite during `run` (without `--keep-going`).
     NonFinite {
         worlds: usize,
@@ -95,6 +98,7 @@ impl fmt::Display for CliError {
                 source,
             } => write!(f, "cannot build the thread pool: {source}"),
             CliError::Json(e) => write!(f, "cannot write the JSON summary: {e}"),
+            CliError::Bench(message) => write!(f, "{message}"),
             CliError::NonFinite { worlds, of, first } => write!(
                 f,
                 "{worlds} of {of} worlds went non-finite (first: {first}); the figures above are over the others (--keep-going exits with success anyway)"
@@ -111,6 +115,7 @@ impl std::error::Error for CliError {
             | CliError::Randomize { .. }
             | CliError::Unrecordable(_)
             | CliError::OutputName(_)
+            | CliError::Bench(_)
             | CliError::NonFinite { .. } => None,
             CliError::Env(e) => Some(e),
             CliError::Dataset(e) => Some(e),

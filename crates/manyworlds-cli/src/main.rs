@@ -4,6 +4,7 @@
 //! module.
 
 mod backend;
+mod bench;
 mod controls;
 mod convert;
 mod devices;
@@ -48,6 +49,9 @@ enum Command {
     /// Write a built-in scene or a model file as a manyworlds scene file (JSON), which `run`
     /// and `inspect` read back exactly.
     Convert(ConvertArgs),
+    /// Measure world-steps/s of scenes × backends × world counts against Rapier and MuJoCo,
+    /// with cold start, memory and plausibility; writes a table, JSON and plots.
+    Bench(BenchArgs),
     /// Record rollouts of a task's environments (with domain randomization) as a LeRobot
     /// v3.0 dataset.
     Record(RecordArgs),
@@ -106,6 +110,90 @@ pub struct RunArgs {
     /// range, fresh every step).
     #[arg(long, value_name = "SEED", default_value_t = 0)]
     pub seed: u64,
+}
+
+/// Arguments of `manyworlds bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Scenes, comma-separated: built-in names and model files (MJCF `.xml`, URDF `.urdf`,
+    /// scene file `.json`) [default: boxes, pyramid, cartpole, ant,
+    /// tests/assets/gymnasium/humanoid.xml].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub scenes: Vec<String>,
+
+    /// World counts, comma-separated [default: 1,64,1024,4096,16384; --quick: 1,16].
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_WORLDS as u64)
+    )]
+    pub worlds: Vec<usize>,
+
+    /// manyworlds backends, comma-separated (`gpu` is skipped with a note without an adapter).
+    #[arg(long, value_enum, value_name = "LIST", value_delimiter = ',', default_values_t = [bench::BenchBackend::Cpu, bench::BenchBackend::Gpu])]
+    pub backends: Vec<bench::BenchBackend>,
+
+    /// Peers run in the same cells, comma-separated, or `none`.
+    #[arg(long, value_enum, value_name = "LIST", value_delimiter = ',', default_values_t = [bench::Peer::Rapier, bench::Peer::Mujoco])]
+    pub peers: Vec<bench::Peer>,
+
+    /// Timed steps per repetition [default: 100; --quick: 20].
+    #[arg(
+        long,
+        value_name = "S",
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=1_000_000)
+    )]
+    pub steps: Option<u32>,
+
+    /// Repetitions (the engines alternate within each); the figure is their median
+    /// [default: 5; --quick: 1].
+    #[arg(
+        long,
+        value_name = "R",
+        value_parser = RangedU64ValueParser::<u32>::new().range(1..=1000)
+    )]
+    pub reps: Option<u32>,
+
+    /// Untimed steps of every engine before the first repetition [default: 10; --quick: 2].
+    #[arg(
+        long,
+        value_name = "W",
+        value_parser = RangedU64ValueParser::<u32>::new().range(0..=1_000_000)
+    )]
+    pub warmup: Option<u32>,
+
+    /// Skip an engine's cell when its warm-up and repetitions are estimated (from a probe) to
+    /// take longer than this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub max_cell_seconds: f64,
+
+    /// A smoke test: small world counts, few steps; checks that every cell runs and is
+    /// plausible (exits with an error when one is not), not a speed.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Folder for `bench.json`, and `bench-SCENE.png` / `.svg` per scene (created if absent).
+    #[arg(long, value_name = "DIR", default_value = "bench-results")]
+    pub out: std::path::PathBuf,
+
+    /// Size of the worker thread pool of the CPU backend and Rapier, and MuJoCo's threads
+    /// [default: one per core].
+    #[arg(long, value_name = "T", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+
+    /// The Python interpreter that runs MuJoCo.
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: std::path::PathBuf,
+}
+
+/// `--max-cell-seconds`: a positive, finite number of seconds.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err("must be a positive number of seconds".to_string()),
+        Err(e) => Err(format!("not a number of seconds: {e}")),
+    }
 }
 
 /// Arguments of `manyworlds inspect`.
@@ -261,6 +349,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Bench(args) => bench::bench(&args),
         Command::Inspect(args) => inspect::inspect(&args),
         Command::Convert(args) => convert::convert(&args),
         Command::Record(args) => record::record(&args),
