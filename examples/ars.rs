@@ -82,36 +82,40 @@ struct Args {
     out: PathBuf,
 }
 
-/// Mass ×[0.8, 1.25] (log-uniform), friction ×[0.5, 1.5], actuator gear ×[0.8, 1.2], each
-/// body and actuator drawn on its own, per world and episode.
-fn randomization() -> Randomization {
+/// Mass ×[0.8, 1.25] (log-uniform), actuator gear ×[0.8, 1.2] and, where the scene has
+/// colliders (the ant; the cart-pole has none), friction ×[0.5, 1.5]: each body and actuator
+/// drawn on its own, per world and episode.
+fn randomization(task: TaskName) -> Randomization {
+    let mut rules = vec![
+        Rule::new(
+            Target::Mass,
+            Distribution::LogUniform {
+                low: 0.8,
+                high: 1.25,
+            },
+            Mode::Scale,
+        ),
+        Rule::new(
+            Target::ActuatorGear,
+            Distribution::Uniform {
+                low: 0.8,
+                high: 1.2,
+            },
+            Mode::Scale,
+        ),
+    ];
+    if let TaskName::Ant = task {
+        rules.push(Rule::new(
+            Target::Friction,
+            Distribution::Uniform {
+                low: 0.5,
+                high: 1.5,
+            },
+            Mode::Scale,
+        ));
+    }
     Randomization {
-        rules: vec![
-            Rule::new(
-                Target::Mass,
-                Distribution::LogUniform {
-                    low: 0.8,
-                    high: 1.25,
-                },
-                Mode::Scale,
-            ),
-            Rule::new(
-                Target::Friction,
-                Distribution::Uniform {
-                    low: 0.5,
-                    high: 1.5,
-                },
-                Mode::Scale,
-            ),
-            Rule::new(
-                Target::ActuatorGear,
-                Distribution::Uniform {
-                    low: 0.8,
-                    high: 1.2,
-                },
-                Mode::Scale,
-            ),
-        ],
+        rules,
         pushes: None,
     }
 }
@@ -134,7 +138,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             randomization: if args.no_randomization {
                 Randomization::default()
             } else {
-                randomization()
+                randomization(args.task)
             },
             seed: args.seed,
             ..SimOptions::default()
