@@ -46,18 +46,18 @@ struct Args {
     /// Training iterations.
     #[arg(long, default_value_t = 30)]
     iterations: u64,
-    /// N: directions per iteration (2N envs).
-    #[arg(long, default_value_t = 8)]
-    directions: usize,
-    /// b: best directions used in the update (default: N / 2, at least 1).
+    /// N: directions per iteration, 2N envs (default: cartpole 8, ant 60 as in the paper).
+    #[arg(long)]
+    directions: Option<usize>,
+    /// b: best directions used in the update (default: cartpole N / 2, ant N / 3).
     #[arg(long)]
     top: Option<usize>,
-    /// α.
-    #[arg(long, default_value_t = 0.02)]
-    step_size: f64,
-    /// ν: the exploration noise.
-    #[arg(long, default_value_t = 0.03)]
-    noise: f64,
+    /// α (default: cartpole 0.1, ant 0.015 as in the paper).
+    #[arg(long)]
+    step_size: Option<f64>,
+    /// ν: the exploration noise (default: cartpole 0.1, ant 0.025 as in the paper).
+    #[arg(long)]
+    noise: Option<f64>,
     /// Env steps per rollout at most (default: the task's episode length).
     #[arg(long)]
     horizon: Option<usize>,
@@ -78,6 +78,9 @@ struct Args {
     /// Stop when an evaluation reaches this mean return.
     #[arg(long)]
     target: Option<f64>,
+    /// Stop training after this many wall seconds (then evaluate and save).
+    #[arg(long)]
+    max_seconds: Option<f64>,
     #[arg(long, default_value = "ars-out")]
     out: PathBuf,
 }
@@ -145,7 +148,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         },
         ..EnvOptions::default()
     };
-    let n = args.directions.max(1);
+    let n = directions(args).max(1);
     match args.task {
         TaskName::Cartpole => {
             let spec = CartPoleSpec::default();
@@ -164,6 +167,13 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
+fn directions(args: &Args) -> usize {
+    args.directions.unwrap_or(match args.task {
+        TaskName::Cartpole => 8,
+        TaskName::Ant => 60,
+    })
+}
+
 struct Row {
     iteration: u64,
     env_steps: u64,
@@ -179,17 +189,19 @@ fn train_and_save<E: VecEnv>(
     mut train: E,
     mut eval: E,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    if args.directions == 0 {
+    let n = directions(args);
+    if n == 0 {
         return Err("--directions: at least 1".into());
     }
+    let ant = matches!(args.task, TaskName::Ant);
     if args.eval_envs == 0 || args.eval_every == 0 {
         return Err("--eval-envs and --eval-every: at least 1".into());
     }
     let config = Config {
-        directions: args.directions,
-        top: args.top.unwrap_or((args.directions / 2).max(1)),
-        step_size: args.step_size,
-        noise: args.noise,
+        directions: n,
+        top: args.top.unwrap_or(if ant { n / 3 } else { n / 2 }.max(1)),
+        step_size: args.step_size.unwrap_or(if ant { 0.015 } else { 0.1 }),
+        noise: args.noise.unwrap_or(if ant { 0.025 } else { 0.1 }),
         horizon: args.horizon.unwrap_or(episode),
         reward_shift: args.reward_shift,
         seed: args.seed,
@@ -233,7 +245,10 @@ fn train_and_save<E: VecEnv>(
         let it = ars.step(&mut train)?;
         train_seconds += t.elapsed().as_secs_f64();
         env_steps += it.env_steps;
-        let eval_return = if k % args.eval_every == 0 || k == args.iterations {
+        let out_of_time = args
+            .max_seconds
+            .is_some_and(|limit| start.elapsed().as_secs_f64() >= limit);
+        let eval_return = if k % args.eval_every == 0 || k == args.iterations || out_of_time {
             Some(evaluate(
                 &mut eval,
                 &ars.policy,
@@ -256,6 +271,9 @@ fn train_and_save<E: VecEnv>(
             eval_return.map_or("-".into(), |r| format!("{r:.1}"))
         ));
         bar.inc(1);
+        if out_of_time {
+            break;
+        }
         if let (Some(target), Some(r)) = (args.target, eval_return) {
             if r >= target {
                 break;
