@@ -59,7 +59,14 @@ fn train() -> (Vec<f64>, f64, f64) {
     let seed = evaluation_seed(SEED, 1000);
     let before = evaluate(&mut eval, &ars.policy, seed, 500).unwrap();
     for _ in 0..ITERATIONS {
-        ars.step(&mut train).unwrap();
+        let it = ars.step(&mut train).unwrap();
+        // Every env runs at least one step and at most one 500-step episode.
+        assert!((16..=16 * 500).contains(&it.env_steps), "{}", it.env_steps);
+        assert!(
+            (0.0..=500.0).contains(&it.mean_return),
+            "{}",
+            it.mean_return
+        );
     }
     let after = evaluate(&mut eval, &ars.policy, seed, 500).unwrap();
     (ars.policy.matrix, before, after)
