@@ -404,7 +404,8 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 range_damping,
                 spring,
                 compound,
-                rest
+                rest,
+                limit_impedance
             ]
         ),
         layout!(
