@@ -214,7 +214,7 @@ impl JointConstraint {
             return;
         };
         if drive.limit_softness.is_some() {
-            self.solve_soft_limits(pair, h);
+            self.solve_soft_limits(pair, h, &row, body_mass);
             return;
         }
         // Like a contact: speculative while inside the range, soft when past it, as stiff as
@@ -242,22 +242,15 @@ impl JointConstraint {
         self.apply_axial(pair, &row, body_mass, old - total);
     }
 
-    /// MuJoCo's soft limits (limit_impedance.rs), in both passes from where the substep
-    /// started; released while the substep starts inside the range. Nothing without them.
-    pub(crate) fn solve_soft_limits(&mut self, pair: &mut BodyPair, h: f32) {
+    /// MuJoCo's soft limits (limit_impedance.rs) along the axial `row` of the bodies' mass
+    /// `body_mass`, in both passes from where the substep started; released while the
+    /// substep starts inside the range. Nothing without them.
+    fn solve_soft_limits(&mut self, pair: &mut BodyPair, h: f32, row: &JointRow, body_mass: f32) {
         let Some(drive) = self.drive else { return };
         let (Some((lower, upper)), Some((hertz, ratio))) = (drive.limits, drive.limit_softness)
         else {
             return;
         };
-        let Some(row) = self.current_axial else {
-            return;
-        };
-        let response = self.drive_response(&row, pair);
-        if response <= 0.0 {
-            return;
-        }
-        let body_mass = 1.0 / response;
         let mass = body_mass + self.armature;
         let (q0, v0) = self.limit_start;
         let limit = SoftLimit {
@@ -267,23 +260,23 @@ impl JointConstraint {
         };
         let old = self.impulses.lower;
         let total = if q0 < lower {
-            let free = self.dof_velocity(&row, pair, body_mass) - old / mass;
+            let free = self.dof_velocity(row, pair, body_mass) - old / mass;
             limit.impulse(mass, h, q0 - lower, v0, free)
         } else {
             0.0
         };
         self.impulses.lower = total;
-        self.apply_axial(pair, &row, body_mass, total - old);
+        self.apply_axial(pair, row, body_mass, total - old);
 
         let old = self.impulses.upper;
         let total = if q0 > upper {
-            let free = -self.dof_velocity(&row, pair, body_mass) - old / mass;
+            let free = -self.dof_velocity(row, pair, body_mass) - old / mass;
             limit.impulse(mass, h, upper - q0, -v0, free)
         } else {
             0.0
         };
         self.impulses.upper = total;
-        self.apply_axial(pair, &row, body_mass, old - total);
+        self.apply_axial(pair, row, body_mass, old - total);
     }
 
     /// The joint force of the servo in the last substep.
