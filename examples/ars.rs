@@ -16,13 +16,11 @@ mod algorithm;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use algorithm::{evaluate, evaluation_seed, Ars, Config, Policy};
+use algorithm::{evaluate, evaluation_seed, training_randomization, Ars, Config, Policy};
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use manyworlds::tasks::{AntForward, AntSpec, CartPoleBalance, CartPoleSpec, EnvOptions};
-use manyworlds::{
-    AdapterChoice, Backend, Distribution, Mode, Randomization, Rule, SimOptions, Target, VecEnv,
-};
+use manyworlds::{AdapterChoice, Backend, Randomization, SimOptions, VecEnv};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum TaskName {
@@ -85,44 +83,6 @@ struct Args {
     out: PathBuf,
 }
 
-/// Mass ×[0.8, 1.25] (log-uniform), actuator gear ×[0.8, 1.2] and, where the scene has
-/// colliders (the ant; the cart-pole has none), friction ×[0.5, 1.5]: each body and actuator
-/// drawn on its own, per world and episode.
-fn randomization(task: TaskName) -> Randomization {
-    let mut rules = vec![
-        Rule::new(
-            Target::Mass,
-            Distribution::LogUniform {
-                low: 0.8,
-                high: 1.25,
-            },
-            Mode::Scale,
-        ),
-        Rule::new(
-            Target::ActuatorGear,
-            Distribution::Uniform {
-                low: 0.8,
-                high: 1.2,
-            },
-            Mode::Scale,
-        ),
-    ];
-    if let TaskName::Ant = task {
-        rules.push(Rule::new(
-            Target::Friction,
-            Distribution::Uniform {
-                low: 0.5,
-                high: 1.5,
-            },
-            Mode::Scale,
-        ));
-    }
-    Randomization {
-        rules,
-        pushes: None,
-    }
-}
-
 fn main() {
     let args = Args::parse();
     if let Err(e) = run(&args) {
@@ -141,7 +101,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             randomization: if args.no_randomization {
                 Randomization::default()
             } else {
-                randomization(args.task)
+                training_randomization(matches!(args.task, TaskName::Ant))
             },
             seed: args.seed,
             ..SimOptions::default()

@@ -5,35 +5,14 @@
 #[path = "../examples/ars/algorithm.rs"]
 mod algorithm;
 
-use algorithm::{evaluate, evaluation_seed, Ars, Config};
+use algorithm::{evaluate, evaluation_seed, training_randomization, Ars, Config};
 use manyworlds::tasks::{CartPoleBalance, CartPoleSpec, EnvOptions};
-use manyworlds::{Distribution, Mode, Randomization, Rule, SimOptions, Target, VecEnv};
+use manyworlds::{SimOptions, VecEnv};
 
 fn options() -> EnvOptions {
-    let rules = vec![
-        Rule::new(
-            Target::Mass,
-            Distribution::LogUniform {
-                low: 0.8,
-                high: 1.25,
-            },
-            Mode::Scale,
-        ),
-        Rule::new(
-            Target::ActuatorGear,
-            Distribution::Uniform {
-                low: 0.8,
-                high: 1.2,
-            },
-            Mode::Scale,
-        ),
-    ];
     EnvOptions {
         sim: SimOptions {
-            randomization: Randomization {
-                rules,
-                pushes: None,
-            },
+            randomization: training_randomization(false),
             ..SimOptions::default()
         },
         ..EnvOptions::default()

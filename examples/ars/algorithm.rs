@@ -6,7 +6,7 @@
 //! file (`#[path]`); the command line, progress bar, files and plot are in `examples/ars.rs`.
 
 use manyworlds::rng::{splitmix64, unit_f64};
-use manyworlds::{StepOutput, VecEnv};
+use manyworlds::{Distribution, Mode, Randomization, Rule, StepOutput, Target, VecEnv};
 
 /// A linear policy u = clip(M · (obs − μ) / σ) with the observation statistics it was trained
 /// with.
@@ -353,4 +353,42 @@ pub fn evaluate<E: VecEnv>(
 /// The evaluation seed of evaluation `k` of a run seeded `seed`: never one of training's.
 pub fn evaluation_seed(seed: u64, k: u64) -> u64 {
     key(&[seed, k, 0xe7a1])
+}
+
+/// Mass ×[0.8, 1.25] (log-uniform), actuator gear ×[0.8, 1.2] and, where the scene has
+/// colliders (`with_friction`: the ant; the cart-pole has none), friction ×[0.5, 1.5]: each body and actuator
+/// drawn on its own, per world and episode.
+pub fn training_randomization(with_friction: bool) -> Randomization {
+    let mut rules = vec![
+        Rule::new(
+            Target::Mass,
+            Distribution::LogUniform {
+                low: 0.8,
+                high: 1.25,
+            },
+            Mode::Scale,
+        ),
+        Rule::new(
+            Target::ActuatorGear,
+            Distribution::Uniform {
+                low: 0.8,
+                high: 1.2,
+            },
+            Mode::Scale,
+        ),
+    ];
+    if with_friction {
+        rules.push(Rule::new(
+            Target::Friction,
+            Distribution::Uniform {
+                low: 0.5,
+                high: 1.5,
+            },
+            Mode::Scale,
+        ));
+    }
+    Randomization {
+        rules,
+        pushes: None,
+    }
 }
