@@ -31,6 +31,7 @@ pub struct CompoundAxis {
 
 impl CompoundAxis {
     /// Axis k's motion by `q`, in the child's frame: G_k(q).
+    #[inline]
     pub fn motion(&self, q: f32) -> Pose {
         if self.slide {
             Pose::from_position(self.direction * q)
@@ -130,13 +131,26 @@ impl CompoundJoint {
             out.columns[k] = six(linear, angular);
             carried = carried.compose(&axis.motion(qk));
         }
-        let linear = point - carried.transform_point(self.reference_point);
-        let mut turn = relative.orientation * carried.orientation.conjugate();
+        out.error = self.error_against(relative, &carried);
+        out
+    }
+
+    /// The pose error alone (as in [`CompoundJoint::jacobian`]), for the child at
+    /// `relative`.
+    pub fn error(&self, relative: &Pose, q: &[f32]) -> [f32; 6] {
+        self.error_against(relative, &self.relative_pose(q))
+    }
+
+    /// The child's reference point and orientation at `relative` less where `expected`
+    /// (C(q)) puts them.
+    fn error_against(&self, relative: &Pose, expected: &Pose) -> [f32; 6] {
+        let point = relative.transform_point(self.reference_point);
+        let linear = point - expected.transform_point(self.reference_point);
+        let mut turn = relative.orientation * expected.orientation.conjugate();
         if turn.w < 0.0 {
             turn = -turn;
         }
-        out.error = six(linear, 2.0 * Vec3::new(turn.x, turn.y, turn.z));
-        out
+        six(linear, 2.0 * Vec3::new(turn.x, turn.y, turn.z))
     }
 
     /// Whether no axis' motion is a combination of the others' at rest (a least-squares q
@@ -199,39 +213,59 @@ impl CompoundJacobian {
     /// (SᵀS)⁻¹ `rhs`, with a tiny regularisation so that a singular configuration does not
     /// divide by zero.
     pub fn gram_solve(&self, rhs: &[f32; MAX_COMPOUND_AXES]) -> [f32; MAX_COMPOUND_AXES] {
+        let factor = self.gram_factor();
+        let mut x = *rhs;
+        substitute_definite(&factor, &mut x, self.count);
+        x
+    }
+
+    /// (SᵀS)⁻¹ itself (its leading `count` × `count`), from one factorisation.
+    pub fn gram_inverse(&self) -> [[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES] {
+        let factor = self.gram_factor();
+        let mut inverse = [[0.0f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES];
+        for (k, column) in inverse.iter_mut().enumerate().take(self.count) {
+            column[k] = 1.0;
+            substitute_definite(&factor, column, self.count);
+        }
+        // Symmetric: the columns are the rows.
+        inverse
+    }
+
+    /// The Cholesky factor of SᵀS (regularised as in `gram_solve`).
+    #[allow(clippy::needless_range_loop)]
+    fn gram_factor(&self) -> [[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES] {
         let n = self.count;
         let mut gram = [[0.0f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES];
-        for (i, row) in gram.iter_mut().enumerate().take(n) {
-            for (j, entry) in row.iter_mut().enumerate().take(n) {
-                *entry = dot6(&self.columns[i], &self.columns[j]);
+        for i in 0..n {
+            for j in 0..=i {
+                let entry = dot6(&self.columns[i], &self.columns[j]);
+                gram[i][j] = entry;
+                gram[j][i] = entry;
             }
-            row[i] *= 1.0 + 1e-6;
+            gram[i][i] *= 1.0 + 1e-6;
         }
-        let mut x = *rhs;
-        solve_definite(&mut gram, &mut x, n);
-        x
+        factor_definite(&mut gram, n);
+        gram
     }
 }
 
+#[inline]
 fn six(linear: Vec3, angular: Vec3) -> [f32; 6] {
     [
         linear.x, linear.y, linear.z, angular.x, angular.y, angular.z,
     ]
 }
 
+#[inline]
 pub fn dot6(a: &[f32; 6], b: &[f32; 6]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3] + a[4] * b[4] + a[5] * b[5]
 }
 
-/// Solves the symmetric positive definite n × n system in place (Cholesky); `rhs` becomes x.
-/// A pivot that is not positive leaves its unknown at zero. (Index loops: the textbook
-/// recurrences read best so.)
+/// Factors the symmetric positive definite n × n `a` in place into its Cholesky factor L
+/// (lower triangle). A pivot that is not positive is left zero, and its unknown stays zero
+/// in [`substitute_definite`]. (Index loops: the textbook recurrences read best so.)
 #[allow(clippy::needless_range_loop)]
-fn solve_definite(
-    a: &mut [[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES],
-    rhs: &mut [f32; MAX_COMPOUND_AXES],
-    n: usize,
-) {
+fn factor_definite(a: &mut [[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES], n: usize) {
     for j in 0..n {
         let mut d = a[j][j];
         for k in 0..j {
@@ -247,20 +281,28 @@ fn solve_definite(
             a[i][j] = if d > 0.0 { s / d } else { 0.0 };
         }
     }
-    let pivot = |a: &[[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES], i: usize| a[i][i];
+}
+
+/// `rhs` ← (L Lᵀ)⁻¹ `rhs`, with L from [`factor_definite`].
+#[allow(clippy::needless_range_loop)]
+fn substitute_definite(
+    l: &[[f32; MAX_COMPOUND_AXES]; MAX_COMPOUND_AXES],
+    rhs: &mut [f32; MAX_COMPOUND_AXES],
+    n: usize,
+) {
     for i in 0..n {
         let mut s = rhs[i];
         for k in 0..i {
-            s -= a[i][k] * rhs[k];
+            s -= l[i][k] * rhs[k];
         }
-        rhs[i] = if pivot(a, i) > 0.0 { s / a[i][i] } else { 0.0 };
+        rhs[i] = if l[i][i] > 0.0 { s / l[i][i] } else { 0.0 };
     }
     for i in (0..n).rev() {
         let mut s = rhs[i];
         for k in i + 1..n {
-            s -= a[k][i] * rhs[k];
+            s -= l[k][i] * rhs[k];
         }
-        rhs[i] = if pivot(a, i) > 0.0 { s / a[i][i] } else { 0.0 };
+        rhs[i] = if l[i][i] > 0.0 { s / l[i][i] } else { 0.0 };
     }
 }
 

@@ -23,6 +23,7 @@ impl Pose {
         orientation: Quat::IDENTITY,
     };
 
+    #[inline]
     pub fn new(position: Vec3, orientation: Quat) -> Self {
         Self {
             position,
@@ -30,21 +31,25 @@ impl Pose {
         }
     }
 
+    #[inline]
     pub fn from_position(position: Vec3) -> Self {
         Self::new(position, Quat::IDENTITY)
     }
 
     /// Maps a point given in this frame into the parent frame.
+    #[inline]
     pub fn transform_point(&self, p: Vec3) -> Vec3 {
         self.position + self.orientation * p
     }
 
     /// Maps a point given in the parent frame into this frame.
+    #[inline]
     pub fn inverse_transform_point(&self, p: Vec3) -> Vec3 {
         self.orientation.conjugate() * (p - self.position)
     }
 
     /// `self ∘ child`: the pose of `child` (given relative to this frame) in the parent frame.
+    #[inline]
     pub fn compose(&self, child: &Pose) -> Pose {
         Pose::new(
             self.transform_point(child.position),
@@ -53,6 +58,7 @@ impl Pose {
     }
 
     /// The parent frame seen from this frame.
+    #[inline]
     pub fn inverse(&self) -> Pose {
         let inv = self.orientation.conjugate();
         Pose::new(inv * -self.position, inv)

@@ -286,7 +286,7 @@ impl TreeFactor {
                         self.articulated_product(tree, i, b, &motions[r], &motions[c], bodies);
                 }
             }
-            let Some(inverse) = inertia.inverse() else {
+            let Some(inverse) = inertia.inverse(count) else {
                 continue;
             };
             for (k, &m) in members.iter().enumerate() {

@@ -101,11 +101,9 @@ impl CompoundRows {
             twists.columns[k] = rotate6(parent.orientation, &jacobian.columns[k]);
             self.axis_twists[k] = twists.columns[k];
         }
-        // Dual rows: column k of S (SᵀS)⁻¹, through the least-squares solve of each e_k.
-        for k in 0..n {
-            let mut unit = [0.0f32; MAX_COMPOUND_AXES];
-            unit[k] = 1.0;
-            let g = twists.gram_solve(&unit);
+        // Dual rows: column k of S (SᵀS)⁻¹.
+        let gram_inverse = twists.gram_inverse();
+        for (k, g) in gram_inverse.iter().enumerate().take(n) {
             let mut dual = [0.0f32; 6];
             for (j, column) in twists.columns[..n].iter().enumerate() {
                 dual.iter_mut()
@@ -127,10 +125,7 @@ impl CompoundRows {
     /// The structural rows' position errors, where the bodies are now (q as last tracked).
     pub fn errors(&self, a: &SolverBody, b: &SolverBody) -> [f32; MAX_ROWS] {
         let (parent, relative) = self.frames(a, b);
-        let error = self
-            .joint
-            .jacobian(&relative, &self.q[..self.joint.count])
-            .error;
+        let error = self.joint.error(&relative, &self.q[..self.joint.count]);
         let error = rotate6(parent.orientation, &error);
         let mut out = [0.0; MAX_ROWS];
         for (e, functional) in out
@@ -206,7 +201,8 @@ impl CompoundRows {
 
 /// An orthonormal basis of the directions of R⁶ orthogonal to `columns`, into `out`; returns
 /// how many (6 − rank). Gram–Schmidt against the columns' basis, taking at each turn the unit
-/// vector with the largest residual.
+/// vector e_i with the largest residual: with an orthonormal basis so far, its squared
+/// residual is 1 − Σ_b b_i², kept up to date as the basis grows.
 fn complement(columns: &[[f32; 6]], out: &mut [[f32; 6]; MAX_ROWS]) -> usize {
     let mut basis = [[0.0f32; 6]; 6];
     let mut count = 0;
@@ -226,18 +222,26 @@ fn complement(columns: &[[f32; 6]], out: &mut [[f32; 6]; MAX_ROWS]) -> usize {
         }
     }
     let spanned = count;
+    let mut residual = [1.0f32; 6];
+    for b in &basis[..count] {
+        residual.iter_mut().zip(b).for_each(|(r, x)| *r -= x * x);
+    }
     while count < 6 {
-        let mut best = ([0.0f32; 6], 0.0f32);
-        for i in 0..6 {
-            let mut v = [0.0f32; 6];
-            v[i] = 1.0;
-            orthogonalise(&mut v, &basis[..count]);
-            let norm = dot6(&v, &v).sqrt();
-            if norm > best.1 {
-                best = (v, norm);
+        let mut best = 0;
+        for i in 1..6 {
+            if residual[i] > residual[best] {
+                best = i;
             }
         }
-        basis[count] = best.0.map(|x| x / best.1);
+        let mut v = [0.0f32; 6];
+        v[best] = 1.0;
+        orthogonalise(&mut v, &basis[..count]);
+        let norm = dot6(&v, &v).sqrt();
+        basis[count] = v.map(|x| x / norm);
+        residual
+            .iter_mut()
+            .zip(&basis[count])
+            .for_each(|(r, x)| *r -= x * x);
         count += 1;
     }
     let rows = (6 - spanned).min(MAX_ROWS);
@@ -253,7 +257,7 @@ pub fn hand_out_axes(
     starting: Option<(&[SolverBody], &[Velocity])>,
 ) {
     for leader in 0..joints.len() {
-        let Some(compound) = joints[leader].compound else {
+        let Some(count) = joints[leader].compound.as_ref().map(|c| c.joint.count) else {
             continue;
         };
         let (a, b) = (
@@ -263,9 +267,17 @@ pub fn hand_out_axes(
         let pair = starting.map(|(bodies, velocities)| {
             BodyPair::new(&bodies[a], &bodies[b], velocities[a], velocities[b])
         });
-        for k in 1..compound.joint.count {
-            let member = compound.joint.joints[k];
-            joints[member].take_axis(compound.axis_rows[k], compound.q[k], pair.as_ref());
+        for k in 1..count {
+            // One axis at a time: the compound's rows are large to copy.
+            let Some(compound) = &joints[leader].compound else {
+                continue;
+            };
+            let (member, row, q) = (
+                compound.joint.joints[k],
+                compound.axis_rows[k],
+                compound.q[k],
+            );
+            joints[member].take_axis(row, q, pair.as_ref());
         }
     }
 }

@@ -328,7 +328,8 @@ impl JointConstraint {
         if self.compound_member {
             return;
         }
-        if let Some(mut compound) = self.compound {
+        // In place: the compound's rows are large to copy.
+        if let Some(compound) = &mut self.compound {
             let mut structural = [JointRow::default(); MAX_ROWS];
             let count = compound.refresh(pair, &mut structural);
             let axial = compound.axis_rows[0];
@@ -341,7 +342,6 @@ impl JointConstraint {
             let count = count.min(MAX_ROWS - first);
             self.rows[first..first + count].copy_from_slice(&structural[..count]);
             self.row_count = first + count;
-            self.compound = Some(compound);
             return;
         }
         let (ra, rb) = self.arms(pair);
@@ -561,7 +561,7 @@ impl JointConstraint {
                 k.m[i][j] = self.rows[i].response(&self.rows[j], pair.a, pair.b, self.armature);
             }
         }
-        let Some(mass) = k.inverse() else { return };
+        let Some(mass) = k.inverse(n) else { return };
         let errors = self.row_errors(pair);
         let mut rhs = [0.0; MAX_ROWS];
         for (i, r) in rhs.iter_mut().enumerate().take(n) {

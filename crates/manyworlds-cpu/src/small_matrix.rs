@@ -80,9 +80,10 @@ impl SmallMatrix {
         }
     }
 
-    /// The inverse by Gauss–Jordan elimination with partial pivoting, or None when singular.
-    pub fn inverse(&self) -> Option<SmallMatrix> {
-        let n = MAX_DIM;
+    /// The inverse of the leading `used` × `used` block by Gauss–Jordan elimination with
+    /// partial pivoting (identity on the padding), or None when singular.
+    pub fn inverse(&self, used: usize) -> Option<SmallMatrix> {
+        let n = used.min(MAX_DIM);
         let mut a = self.m;
         let mut inv = Self::padded(0, 1.0);
         let scale = (0..n).map(|i| a[i][i].abs()).fold(0.0, f32::max);
@@ -285,8 +286,8 @@ mod tests {
         a.m[0][..3].copy_from_slice(&[2.0, 1.0, 0.0]);
         a.m[1][..3].copy_from_slice(&[1.0, -3.0, 1.0]);
         a.m[2][..3].copy_from_slice(&[0.0, 1.0, 0.5]);
-        close_to_identity(&product(&a, &a.inverse().unwrap()));
-        assert!(SmallMatrix::ZERO.inverse().is_none());
+        close_to_identity(&product(&a, &a.inverse(MAX_DIM).unwrap()));
+        assert!(SmallMatrix::ZERO.inverse(MAX_DIM).is_none());
     }
 
     #[test]
