@@ -181,7 +181,7 @@ fn record_subtree_mass(i: u32, ids: vec4u, j: u32) {
 }
 
 fn clear_subtree_masses() {
-    for (var j = 0u; j < SCENE_JOINTS; j++) {
+    for (var j = 0u; j < params.joint_count; j++) {
         joint_scratch[joint_world].joints[j].subtree_mass = 0.0;
     }
 }
@@ -192,14 +192,14 @@ fn clear_subtree_masses() {
 fn factor_tree() -> bool {
     clear_subtree_masses();
     let nodes = &joint_scratch[joint_world].nodes;
-    for (var i = 0u; i < TREE_NODES; i++) {
+    for (var i = 0u; i < params.tree_node_count; i++) {
         let ids = articulation.nodes[i].ids;
         if !is_leaf_body(ids) {
             (*nodes)[i].pivot = initial_pivot(ids);
         }
     }
     // Children before parents: each node's pivot has all its children's eliminations.
-    for (var ii = TREE_NODES; ii > 0u; ii--) {
+    for (var ii = params.tree_node_count; ii > 0u; ii--) {
         let i = ii - 1u;
         let ids = articulation.nodes[i].ids;
         let has_parent = ids.z != NO_PARENT;
@@ -233,14 +233,14 @@ fn factor_tree() -> bool {
 // side folded into its parent's), then back from the roots down.
 fn substitute_tree() {
     let nodes = &joint_scratch[joint_world].nodes;
-    for (var ii = TREE_NODES; ii > 0u; ii--) {
+    for (var ii = params.tree_node_count; ii > 0u; ii--) {
         let i = ii - 1u;
         let p = articulation.nodes[i].ids.z;
         if p != NO_PARENT {
             (*nodes)[p].work = vec6_sub((*nodes)[p].work, block_transpose_mul_vec((*nodes)[i].link, (*nodes)[i].work));
         }
     }
-    for (var i = 0u; i < TREE_NODES; i++) {
+    for (var i = 0u; i < params.tree_node_count; i++) {
         let ids = articulation.nodes[i].ids;
         var x = pivot_solve(i, ids, (*nodes)[i].work);
         if ids.z != NO_PARENT {
@@ -257,7 +257,7 @@ fn substitute_tree() {
 // rotors.)
 fn solve_tree_velocities(use_bias: bool) {
     let nodes = &joint_scratch[joint_world].nodes;
-    for (var i = 0u; i < TREE_NODES; i++) {
+    for (var i = 0u; i < params.tree_node_count; i++) {
         let ids = articulation.nodes[i].ids;
         var targets = Vec6(vec3f(0.0), vec3f(0.0));
         if ids.x == NODE_JOINT {
@@ -266,7 +266,7 @@ fn solve_tree_velocities(use_bias: bool) {
         (*nodes)[i].work = targets;
     }
     substitute_tree();
-    for (var i = 0u; i < TREE_NODES; i++) {
+    for (var i = 0u; i < params.tree_node_count; i++) {
         let ids = articulation.nodes[i].ids;
         if ids.x != NODE_JOINT {
             continue;

@@ -197,6 +197,12 @@ struct StepUniforms {
     contact_hertz: f32,
     contact_damping_ratio: f32,
     max_contact_hertz: f32,
+    // The scene's joints, actuators and joint-tree nodes: loops run to these; the arrays are
+    // sized (MAX_*, from the prelude) for a bucket of scenes, so that scenes of similar size
+    // share one compiled kernel.
+    joint_count: u32,
+    actuator_count: u32,
+    tree_node_count: u32,
 }
 
 // Which worlds one dispatch steps: constraint slots are scratch shared by the worlds of one
@@ -241,7 +247,7 @@ const JOINT_LIMITED: u32 = 2u;
 const JOINT_COMPOUND: u32 = 4u;
 
 // A joint of the scene template. The world, for a joint without parent, is the static body
-// slot WORLD_BODY after the scene's bodies.
+// slot after the scene's bodies (index `params.body_count`).
 struct SceneJoint {
     // The joint frame's orientation in the parent's body frame (the world's when there is no
     // parent) and in the child's; a single-axis joint's axis is the frame's x axis.

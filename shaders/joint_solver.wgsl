@@ -25,7 +25,7 @@ fn prepare_joint_drive(world: u32, j: u32) {
     var servo = vec4f(0.0);
     var max_force = 0.0;
     if is_single_axis(t.ids.z) {
-        for (var a = 0u; a < SCENE_ACTUATORS; a++) {
+        for (var a = 0u; a < params.actuator_count; a++) {
             let actuator = world_scenes[scene_world].actuators[a];
             if actuator.ids.x != j {
                 continue;

@@ -134,7 +134,7 @@ fn collide_impacts(lane: u32, order_base: u32, constraint_base: u32, color_slots
 
 // The joints' part of the warm start: their impulses of the last substep, motors' of this one.
 fn warm_start_joints(h: f32) {
-    for (var j = 0u; j < SCENE_JOINTS; j++) {
+    for (var j = 0u; j < params.joint_count; j++) {
         warm_start_joint(j, h);
     }
 }
@@ -143,7 +143,7 @@ fn warm_start_joints(h: f32) {
 // Baumgarte drift correction in the biased pass; the other joints on their own, first). When
 // the trees could not be factored, their joints go one by one too, before the others.
 fn solve_joints(use_bias: bool, spring_kick: f32) {
-    for (var j = 0u; j < SCENE_JOINTS; j++) {
+    for (var j = 0u; j < params.joint_count; j++) {
         solve_drive(j, use_bias, spring_kick);
         solve_ball_damping(j, params.h);
         if use_bias {
@@ -152,15 +152,15 @@ fn solve_joints(use_bias: bool, spring_kick: f32) {
     }
     // One loop (so one copy of the solver in the kernel) over the tree's joints in node order,
     // then the others.
-    for (var k = 0u; k < TREE_NODES + SCENE_JOINTS; k++) {
+    for (var k = 0u; k < params.tree_node_count + params.joint_count; k++) {
         var alone = false;
         var j = 0u;
-        if k < TREE_NODES {
+        if k < params.tree_node_count {
             let ids = articulation.nodes[k].ids;
             alone = !tree_factored && ids.x == NODE_JOINT;
             j = ids.y;
         } else {
-            j = k - TREE_NODES;
+            j = k - params.tree_node_count;
             alone = (world_scenes[scene_world].joints[j].ids.w & JOINT_IN_TREE) == 0u;
         }
         if alone {
@@ -175,7 +175,7 @@ fn solve_joints(use_bias: bool, spring_kick: f32) {
 // Rebuilds the joints' rows where the bodies are now (a lane per joint; at the step's start
 // they also take their warm-start impulses) and factors the trees' system (lane 0).
 fn refresh_joints(lane: u32, world: u32, step_start: bool) {
-    for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+    for (var j = lane; j < params.joint_count; j += WORKGROUP_SIZE) {
         // A compound's first member rebuilds every member's rows.
         if (world_scenes[scene_world].joints[j].ids.w & JOINT_COMPOUND) != 0u {
             if is_compound_leader(j) {
@@ -256,17 +256,18 @@ fn step_worlds(
         }
     }
     if lane == 0u {
+        let world_body = params.body_count;
         // The world's stand-in: static, at the origin.
-        body_center[WORLD_BODY] = vec3f(0.0);
-        body_orientation[WORLD_BODY] = vec4f(0.0, 0.0, 0.0, 1.0);
-        body_start_orientation[WORLD_BODY] = vec4f(0.0, 0.0, 0.0, 1.0);
-        body_inverse_mass[WORLD_BODY] = 0.0;
-        body_inverse_inertia[WORLD_BODY] = mat3x3f();
-        body_delta_position[WORLD_BODY] = vec3f(0.0);
-        body_delta_rotation[WORLD_BODY] = mat3x3f(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0);
-        body_in_contact[WORLD_BODY] = 0u;
-        body_linear_velocity[WORLD_BODY] = vec3f(0.0);
-        body_angular_velocity[WORLD_BODY] = vec3f(0.0);
+        body_center[world_body] = vec3f(0.0);
+        body_orientation[world_body] = vec4f(0.0, 0.0, 0.0, 1.0);
+        body_start_orientation[world_body] = vec4f(0.0, 0.0, 0.0, 1.0);
+        body_inverse_mass[world_body] = 0.0;
+        body_inverse_inertia[world_body] = mat3x3f();
+        body_delta_position[world_body] = vec3f(0.0);
+        body_delta_rotation[world_body] = mat3x3f(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0);
+        body_in_contact[world_body] = 0u;
+        body_linear_velocity[world_body] = vec3f(0.0);
+        body_angular_velocity[world_body] = vec3f(0.0);
     }
     workgroupBarrier();
 
@@ -440,12 +441,12 @@ fn step_worlds(
 
     // Joints, with what the actuators make of this step's controls; their bodies count as in
     // contact (their motion is constrained). Their rows are built in the first pass.
-    if SCENE_JOINTS > 0u {
-        for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+    if SCENE_HAS_JOINTS {
+        for (var j = lane; j < params.joint_count; j += WORKGROUP_SIZE) {
             prepare_joint(world, j);
         }
         if lane == 0u {
-            for (var j = 0u; j < SCENE_JOINTS; j++) {
+            for (var j = 0u; j < params.joint_count; j++) {
                 let ids = world_scenes[scene_world].joints[j].ids;
                 body_in_contact[ids.x] = 1u;
                 body_in_contact[ids.y] = 1u;
@@ -480,13 +481,13 @@ fn step_worlds(
         }
         // The joints' rows follow the bodies: built where the step starts and rebuilt after
         // every position update (one call, so one copy of the factorisation in the kernel).
-        if SCENE_JOINTS > 0u && (p == 0u || phase == 2u) {
+        if SCENE_HAS_JOINTS && (p == 0u || phase == 2u) {
             refresh_joints(lane, world, p == 0u);
         }
         if phase == 0u {
             // Soft limits act on q and q̇ as the substep found them (joint_drive.wgsl).
-            if SCENE_JOINTS > 0u {
-                for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+            if SCENE_HAS_JOINTS {
+                for (var j = lane; j < params.joint_count; j += WORKGROUP_SIZE) {
                     record_limit_start(j);
                 }
                 storageBarrier();
@@ -505,7 +506,7 @@ fn step_worlds(
             collide_impacts(lane, order_base, constraint_base, color_slots);
         }
         solve_colors(lane, order_base, constraint_base, color_slots, phase);
-        if SCENE_JOINTS > 0u && phase != 3u {
+        if SCENE_HAS_JOINTS && phase != 3u {
             if lane == 0u {
                 if phase == 0u {
                     warm_start_joints(h);
@@ -573,13 +574,13 @@ fn step_worlds(
     for (var k = lane; k < pair_count; k += WORKGROUP_SIZE) {
         contact_cache[cache_base + k] = cached_manifold(constraint_base + k);
     }
-    for (var j = lane; j < SCENE_JOINTS; j += WORKGROUP_SIZE) {
+    for (var j = lane; j < params.joint_count; j += WORKGROUP_SIZE) {
         store_joint_impulses(world, j);
     }
-    for (var g = lane; g < ACTUATOR_VEC4S; g += WORKGROUP_SIZE) {
+    for (var g = lane; g < actuator_vec4s(); g += WORKGROUP_SIZE) {
         var forces = vec4f(0.0);
         for (var k = 0u; k < 4u; k++) {
-            if 4u * g + k < SCENE_ACTUATORS {
+            if 4u * g + k < params.actuator_count {
                 forces[k] = actuator_force(world, 4u * g + k);
             }
         }

@@ -31,8 +31,8 @@ var<private> scene_world: u32;
 // Binding 10, the joints' scratch, is declared in joint_scratch.wgsl.
 
 // The scene's joint trees, and the body pairs that never collide (joined by a joint, or
-// excluded). SCENE_JOINTS, SCENE_ACTUATORS and TREE_NODES (the counts), MAX_*
-// (the same, at least 1) and EXCLUSION_VEC4S come from the prelude.
+// excluded). MAX_* (the counts rounded up to the kernel's bucket, at least 1) and
+// EXCLUSION_VEC4S come from the prelude; the counts themselves are in `params`.
 struct Articulation {
     nodes: array<TreeNode, MAX_TREE_NODES>,
     // Bit lower · body_count + higher of each excluded pair (lower < higher), 128 to a vec4u.
@@ -41,8 +41,8 @@ struct Articulation {
 @group(0) @binding(9) var<uniform> articulation: Articulation;
 
 // The world's bodies as the solver sees them (solver_body.rs), kept here across substeps;
-// slot WORLD_BODY, after the scene's bodies, is a static stand-in for the world (the parent of
-// joints that have none).
+// slot `params.body_count`, after the scene's bodies, is a static stand-in for the world (the
+// parent of joints that have none).
 var<workgroup> body_center: array<vec3f, MAX_BODIES>;
 var<workgroup> body_orientation: array<vec4f, MAX_BODIES>;
 var<workgroup> body_start_orientation: array<vec4f, MAX_BODIES>;
@@ -60,16 +60,18 @@ fn state_index(field: u32, body: u32) -> u32 {
 }
 
 // Controls and actuator forces are packed four to a vec4f per world.
-const ACTUATOR_VEC4S: u32 = (SCENE_ACTUATORS + 3u) / 4u;
+fn actuator_vec4s() -> u32 {
+    return (params.actuator_count + 3u) / 4u;
+}
 
 // The state index of world `world`'s joint `j`'s warm-start impulses, part `k`.
 fn joint_impulse_index(world: u32, j: u32, k: u32) -> u32 {
-    return params.joint_impulse_offset + (world * SCENE_JOINTS + j) * JOINT_IMPULSE_VEC4S + k;
+    return params.joint_impulse_offset + (world * params.joint_count + j) * JOINT_IMPULSE_VEC4S + k;
 }
 
 // The state index of the vec4f holding world `world`'s actuator `a` in the region at `offset`.
 fn actuator_index(offset: u32, world: u32, a: u32) -> u32 {
-    return offset + world * ACTUATOR_VEC4S + a / 4u;
+    return offset + world * actuator_vec4s() + a / 4u;
 }
 
 // Whether bodies a and b never collide.

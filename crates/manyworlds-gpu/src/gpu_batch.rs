@@ -226,7 +226,7 @@ impl GpuBatch {
             .unwrap_or(2 * scene.colliders().len())
             .max(if initial_capacity.is_some() { 1 } else { 16 });
         let dispatch_alignment = context.limits.min_uniform_buffer_offset_alignment as u64;
-        let uniforms = step_uniforms(&params, &scene, worlds);
+        let uniforms = step_uniforms(&params, &scene, &tree, worlds);
         let state_layout = StateLayout::new(&scene, worlds);
         let state_bytes = (state_layout.total * 16) as u64;
         let largest = context

@@ -131,6 +131,11 @@ pub struct GpuStepUniforms {
     pub contact_hertz: f32,
     pub contact_damping_ratio: f32,
     pub max_contact_hertz: f32,
+    /// The scene's joints, actuators and joint-tree nodes: the kernel's loops run to these
+    /// (its arrays are sized for a bucket of scenes, `KernelSizes`).
+    pub joint_count: u32,
+    pub actuator_count: u32,
+    pub tree_node_count: u32,
 }
 
 /// WGSL `DispatchRange`: the worlds one dispatch steps.
@@ -311,7 +316,7 @@ pub const WORLD_LOOP_LIMIT: u32 = 4;
 pub const LOOP_CHECK_TRIPS: u32 = 2;
 
 const _: () = {
-    assert!(std::mem::size_of::<GpuStepUniforms>() == 96);
+    assert!(std::mem::size_of::<GpuStepUniforms>() == 108);
     assert!(std::mem::size_of::<GpuSceneJoint>() == 192);
     assert!(std::mem::size_of::<GpuSceneActuator>() == 48);
     assert!(std::mem::size_of::<GpuTreeNode>() == 16);
@@ -390,6 +395,9 @@ pub fn shared_layouts() -> Vec<StructLayout> {
                 contact_hertz,
                 contact_damping_ratio,
                 max_contact_hertz,
+                joint_count,
+                actuator_count,
+                tree_node_count,
             ]
         ),
         layout!(

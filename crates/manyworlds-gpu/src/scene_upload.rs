@@ -263,7 +263,12 @@ impl StateLayout {
 
 /// Everything of `StepUniforms` but the per-dispatch fields (`target_steps`, `capacity`),
 /// with the contact frequencies and joint coefficients computed as the CPU backend does.
-pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuStepUniforms {
+pub fn step_uniforms(
+    params: &StepParams,
+    scene: &Scene,
+    tree: &JointTree,
+    worlds: usize,
+) -> GpuStepUniforms {
     let h = params.substep_dt();
     let inv_h = 1.0 / h;
     let joint_soft = Softness::new(
@@ -297,6 +302,9 @@ pub fn step_uniforms(params: &StepParams, scene: &Scene, worlds: usize) -> GpuSt
         contact_hertz: params.contact_hertz.min(0.25 * inv_h),
         contact_damping_ratio: params.contact_damping_ratio,
         max_contact_hertz: 0.25 * inv_h,
+        joint_count: scene.joints().len() as u32,
+        actuator_count: scene.actuators().len() as u32,
+        tree_node_count: tree.nodes.len() as u32,
     }
 }
 

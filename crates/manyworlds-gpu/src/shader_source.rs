@@ -92,10 +92,13 @@ pub const SHADER_FILES: &[(&str, &str)] = &[
     ("step.wgsl", include_str!("../../../shaders/step.wgsl")),
 ];
 
-/// What the step kernel is specialised for: the scene's sizes (workgroup arrays are sized by
-/// them; the joint loops run to constant counts), which shape kinds it has (a bit per
-/// `SHAPE_*`: pair functions of absent kinds are compiled out) and whether it has
-/// restitution.
+/// What the step kernel is specialised for: the sizes of its arrays (workgroup memory and the
+/// scene's buffers), which shape kinds it has (a bit per `SHAPE_*`: pair functions of absent
+/// kinds are compiled out), whether it has joints and restitution (without, their code is left
+/// out). The counts themselves reach the kernel in its uniforms, so every scene whose sizes
+/// round up to the same [`KernelSizes::bucketed`] sizes shares one compiled kernel (and the
+/// driver's shader cache): a new robot of a familiar size starts without a compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KernelSizes {
     pub max_bodies: usize,
     pub max_colliders: usize,
@@ -109,9 +112,34 @@ pub struct KernelSizes {
     pub restitution: bool,
 }
 
+/// `n` rounded up to a bucket: a power of two from 8 to 64 (small arrays cost little, and
+/// most robots share a bucket), then a multiple of an eighth of the next power of two (less
+/// than a quarter more than `n`).
+fn bucket(n: usize) -> usize {
+    if n <= 64 {
+        return n.next_power_of_two().max(8);
+    }
+    let granularity = n.next_power_of_two() / 8;
+    n.div_ceil(granularity) * granularity
+}
+
 impl KernelSizes {
     /// Constants for every shape kind: what the shader checks validate.
     pub const ALL_SHAPES: u32 = 0b11_1111;
+
+    /// The same kernel for a bucket of scenes: every size rounded up with [`bucket`] (the
+    /// bodies with the world's slot, which the kernel adds).
+    pub fn bucketed(&self) -> KernelSizes {
+        let round = |n: usize| if n == 0 { 0 } else { bucket(n) };
+        KernelSizes {
+            max_bodies: bucket(self.max_bodies + 1) - 1,
+            max_colliders: round(self.max_colliders),
+            joints: round(self.joints),
+            actuators: round(self.actuators),
+            tree_nodes: round(self.tree_nodes),
+            ..*self
+        }
+    }
 
     /// vec4u of the excluded-pair bitset: a bit per (lower, higher) body pair.
     pub fn exclusion_vec4s(&self) -> usize {
@@ -119,28 +147,24 @@ impl KernelSizes {
     }
 
     /// The constants the WGSL files take from the host. Bodies have one more slot than the
-    /// scene has bodies: the world's static stand-in (`WORLD_BODY`).
+    /// scene has bodies: the world's static stand-in, at index `params.body_count`.
     pub fn prelude(&self) -> String {
         format!(
-            "const MAX_BODIES: u32 = {}u;\nconst WORLD_BODY: u32 = {}u;\n\
+            "const MAX_BODIES: u32 = {}u;\n\
              const MAX_COLLIDERS: u32 = {}u;\n\
              const WORKGROUP_SIZE: u32 = {}u;\nconst SCENE_SHAPES: u32 = {}u;\n\
              const SCENE_HAS_RESTITUTION: bool = {};\n\
-             const SCENE_JOINTS: u32 = {}u;\nconst MAX_JOINTS: u32 = {}u;\n\
-             const SCENE_ACTUATORS: u32 = {}u;\nconst MAX_ACTUATORS: u32 = {}u;\n\
-             const TREE_NODES: u32 = {}u;\nconst MAX_TREE_NODES: u32 = {}u;\n\
+             const SCENE_HAS_JOINTS: bool = {};\nconst MAX_JOINTS: u32 = {}u;\n\
+             const MAX_ACTUATORS: u32 = {}u;\nconst MAX_TREE_NODES: u32 = {}u;\n\
              const EXCLUSION_VEC4S: u32 = {}u;\n{}",
             self.max_bodies + 1,
-            self.max_bodies,
             self.max_colliders.max(1),
             self.workgroup_size,
             self.shape_kinds,
             self.restitution,
-            self.joints,
+            self.joints > 0,
             self.joints.max(1),
-            self.actuators,
             self.actuators.max(1),
-            self.tree_nodes,
             self.tree_nodes.max(1),
             self.exclusion_vec4s(),
             hull_prelude(),
@@ -236,4 +260,50 @@ pub fn validate(file: &str, source: &str) -> Result<naga::Module, GpuError> {
         message: e.emit_to_string(source),
     })?;
     Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_round_up_by_less_than_a_quarter_past_64() {
+        let expected = [
+            (1, 8),
+            (8, 8),
+            (9, 16),
+            (33, 64),
+            (64, 64),
+            (65, 80),
+            (129, 160),
+        ];
+        for (n, b) in expected {
+            assert_eq!(bucket(n), b, "bucket({n})");
+        }
+        for n in 65..5000 {
+            assert!(bucket(n) >= n && bucket(n) - n < n / 4 + 1, "bucket({n})");
+        }
+    }
+
+    #[test]
+    fn the_bucket_leaves_out_absent_joints_and_counts_the_world_slot() {
+        let sizes = KernelSizes {
+            max_bodies: 7,
+            max_colliders: 0,
+            joints: 0,
+            actuators: 3,
+            tree_nodes: 0,
+            workgroup_size: 64,
+            shape_kinds: 1,
+            restitution: false,
+        };
+        let bucketed = sizes.bucketed();
+        // 7 bodies and the world's slot: 8.
+        assert_eq!(bucketed.max_bodies + 1, 8);
+        assert_eq!((bucketed.joints, bucketed.max_colliders), (0, 0));
+        assert_eq!(bucketed.actuators, 8);
+        assert!(bucketed
+            .prelude()
+            .contains("SCENE_HAS_JOINTS: bool = false"));
+    }
 }

@@ -73,18 +73,7 @@ impl StepKernel {
         let (device, limits) = (&context.device, &context.limits);
         let workgroup_size = context.workgroup_size;
         let (bodies, colliders) = (scene.body_count(), scene.colliders().len());
-        // One body slot more: the world's stand-in.
-        let workgroup_bytes = (bodies + 1) * WORKGROUP_BYTES_PER_BODY
-            + colliders * WORKGROUP_BYTES_PER_COLLIDER
-            + 1024;
-        if workgroup_bytes > limits.max_compute_workgroup_storage_size as usize {
-            return Err(GpuError::SceneTooLarge(format!(
-                "{bodies} bodies and {colliders} colliders need about {workgroup_bytes} bytes of \
-                 workgroup memory; this adapter has {}",
-                limits.max_compute_workgroup_storage_size
-            )));
-        }
-        let sizes = KernelSizes {
+        let exact = KernelSizes {
             max_bodies: bodies,
             max_colliders: colliders,
             joints: scene.joints().len(),
@@ -100,6 +89,25 @@ impl StepKernel {
                     .iter()
                     .any(|c| c.material.restitution > 0.0),
         };
+        let workgroup_limit = limits.max_compute_workgroup_storage_size as usize;
+        let uniform_limit = limits.max_uniform_buffer_binding_size;
+        // The bucket's kernel where its larger arrays fit the adapter, else one for this
+        // scene alone.
+        let bucketed = exact.bucketed();
+        let sizes = if workgroup_bytes(&bucketed) <= workgroup_limit
+            && articulation_bytes(&bucketed) <= uniform_limit
+        {
+            bucketed
+        } else {
+            exact
+        };
+        let needed = workgroup_bytes(&sizes);
+        if needed > workgroup_limit {
+            return Err(GpuError::SceneTooLarge(format!(
+                "{bodies} bodies and {colliders} colliders need about {needed} bytes of \
+                 workgroup memory; this adapter has {workgroup_limit}"
+            )));
+        }
         let prelude = sizes.prelude();
         let mut kernels = context
             .kernels
@@ -125,7 +133,6 @@ impl StepKernel {
                 file: "step.wgsl".to_string(),
                 message: format!("WorldScene has {} members, not 5", m.len()),
             })?;
-        let uniform_limit = limits.max_uniform_buffer_binding_size;
         if articulation_size > uniform_limit {
             return Err(GpuError::SceneTooLarge(format!(
                 "{bodies} bodies and {} joint-tree nodes need {articulation_size} bytes of \
@@ -183,6 +190,20 @@ impl StepKernel {
         kernels.insert(prelude, kernel.clone());
         Ok(kernel)
     }
+}
+
+/// About how much workgroup memory a kernel of `sizes` takes (one body slot more: the world's
+/// stand-in).
+fn workgroup_bytes(sizes: &KernelSizes) -> usize {
+    (sizes.max_bodies + 1) * WORKGROUP_BYTES_PER_BODY
+        + sizes.max_colliders * WORKGROUP_BYTES_PER_COLLIDER
+        + 1024
+}
+
+/// The bytes of WGSL `Articulation` (the joint trees' nodes and the excluded-pair bits) for
+/// `sizes`.
+fn articulation_bytes(sizes: &KernelSizes) -> u64 {
+    16 * (sizes.tree_nodes.max(1) + sizes.exclusion_vec4s()) as u64
 }
 
 fn layouter(module: &naga::Module) -> Result<naga::proc::Layouter, GpuError> {
