@@ -72,6 +72,7 @@
 //! ```
 
 mod backend;
+mod data_stream;
 mod readout;
 mod sim;
 mod snapshot;
@@ -79,6 +80,7 @@ pub mod tasks;
 mod vec_env;
 
 pub use backend::{BackendKind, SimStats, WorldBatch};
+pub use data_stream::{Chunk, Chunks, DataStream, Episode, StreamOptions};
 pub use manyworlds_core::*;
 pub use manyworlds_cpu::*;
 pub use manyworlds_gpu::{

@@ -47,6 +47,9 @@ pub enum EnvError {
         body: usize,
         bodies: usize,
     },
+    /// A [`crate::DataStream`]'s producer thread ended without saying why (it panicked).
+    #[error("data stream: {0}")]
+    Producer(String),
     #[error(transparent)]
     Scene(#[from] SceneError),
     #[error(transparent)]
