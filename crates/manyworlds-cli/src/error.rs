@@ -16,6 +16,11 @@ pub enum CliError {
         path: std::path::PathBuf,
         message: String,
     },
+    /// `record --policy FILE`: the policy file could not be read, or does not fit the task.
+    Policy {
+        path: std::path::PathBuf,
+        message: String,
+    },
     /// `record`: the task cannot be recorded as asked (the message names the argument).
     Unrecordable(String),
     /// `record`: the environment refused to step.
@@ -71,6 +76,9 @@ impl fmt::Display for CliError {
             CliError::Randomize { path, message } => {
                 write!(f, "--randomize {}: {message}", path.display())
             }
+            CliError::Policy { path, message } => {
+                write!(f, "--policy {}: {message}", path.display())
+            }
             CliError::Unrecordable(message) => write!(f, "{message}"),
             CliError::Env(manyworlds::EnvError::Sim(e)) => CliError::Sim(e.clone()).fmt(f),
             CliError::Env(e) => write!(f, "{e}"),
@@ -113,6 +121,7 @@ impl std::error::Error for CliError {
             CliError::UnknownScene(_)
             | CliError::UnknownTask(_)
             | CliError::Randomize { .. }
+            | CliError::Policy { .. }
             | CliError::Unrecordable(_)
             | CliError::OutputName(_)
             | CliError::Bench(_)

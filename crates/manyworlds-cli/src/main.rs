@@ -10,6 +10,7 @@ mod convert;
 mod devices;
 mod error;
 mod inspect;
+mod linear_policy;
 mod model_file;
 mod model_options;
 mod pool;
@@ -248,8 +249,11 @@ pub struct RecordArgs {
     )]
     pub episodes: usize,
 
-    /// What chooses the actions.
-    #[arg(long, value_enum, default_value_t = PolicyChoice::Random)]
+    /// What chooses the actions: `random` (uniform in each actuator's range, fresh every
+    /// step), `scripted` (the task's scripted controller: state feedback for the cart-pole, an
+    /// open-loop trot for the ant), or a policy file (JSON, as the `ars` example writes it:
+    /// a = clip(matrix · (obs − obs_mean) / obs_std)).
+    #[arg(long, value_name = "random|scripted|FILE", default_value = "random", value_parser = parse_policy)]
     pub policy: PolicyChoice,
 
     /// Domain randomization rules, JSON (a scene file's `"randomization"` object:
@@ -313,21 +317,35 @@ pub struct RecordArgs {
 }
 
 /// `record --policy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PolicyChoice {
     /// Uniform random controls in each actuator's range, fresh every step.
     Random,
     /// The task's scripted controller: state feedback for the cart-pole, an open-loop trot
     /// for the ant.
     Scripted,
+    /// A linear policy file (`linear_policy.rs`).
+    File(std::path::PathBuf),
 }
 
 impl PolicyChoice {
-    pub fn name(self) -> &'static str {
+    /// As the dataset's metadata and the summary name it.
+    pub fn name(&self) -> String {
         match self {
-            PolicyChoice::Random => "random",
-            PolicyChoice::Scripted => "scripted",
+            PolicyChoice::Random => "random".to_string(),
+            PolicyChoice::Scripted => "scripted".to_string(),
+            PolicyChoice::File(path) => path.display().to_string(),
         }
+    }
+}
+
+/// `--policy`: `random`, `scripted`, or a file.
+fn parse_policy(s: &str) -> Result<PolicyChoice, String> {
+    match s {
+        "random" => Ok(PolicyChoice::Random),
+        "scripted" => Ok(PolicyChoice::Scripted),
+        "" => Err("expected random, scripted or a policy file".to_string()),
+        path => Ok(PolicyChoice::File(path.into())),
     }
 }
 

@@ -541,6 +541,93 @@ fn only_success_keeps_the_episodes_that_held_the_pole_up() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--policy FILE` replays a linear policy on normalised observations (the `ars` example's
+/// `policy.json`): here the scripted controller's PD law written as one, with a mean and
+/// spread the file must undo. Every recorded action is the file's law applied to the frame's
+/// observation, and the pole stays up; a file that does not fit the task is refused by name.
+#[test]
+fn a_policy_file_drives_the_recording() {
+    let dir = scratch("policy-file");
+    fs::create_dir_all(&dir).unwrap();
+    // a = (x + 2ẋ + 30θ + 6θ̇) / 10 = Σ m_i (o_i − μ_i) / σ_i with m_i = g_i σ_i, Σ g_i μ_i = 0.
+    let (gains, mean, std) = (
+        [0.1f64, 0.2, 3.0, 0.6],
+        [0.6f64, -0.3, 0.0, 0.0],
+        [0.5f64, 2.0, 0.1, 0.25],
+    );
+    let matrix: Vec<f64> = gains.iter().zip(&std).map(|(g, s)| g * s).collect();
+    let policy = dir.join("policy.json");
+    let text = serde_json::json!({
+        "task": "CartPoleBalance",
+        "observation_size": 4,
+        "action_size": 1,
+        "matrix": [matrix],
+        "obs_mean": mean,
+        "obs_std": std,
+    });
+    fs::write(&policy, text.to_string()).unwrap();
+    let out = dir.join("ds");
+    let p = policy.to_str().unwrap();
+    record(
+        &out,
+        &[
+            "cartpole",
+            "--worlds",
+            "2",
+            "--episodes",
+            "2",
+            "--policy",
+            p,
+        ],
+    );
+    let d = check(&out);
+    assert_eq!(ints(&d.episodes, "length"), [500, 500]);
+    assert_eq!(bools(&d.episodes, "manyworlds/success"), [true, true]);
+    let (state, action) = (
+        floats(&d.frames, "observation.state"),
+        floats(&d.frames, "action"),
+    );
+    for (o, &a) in state.chunks(4).zip(&action) {
+        let law: f64 = (0..4)
+            .map(|i| matrix[i] * (o[i] as f64 - mean[i]) / std[i])
+            .sum();
+        let expected = (law as f32).clamp(-1.0, 1.0);
+        assert!(
+            (a - expected).abs() < 1e-5,
+            "action {a} for {o:?}: the file says {expected}"
+        );
+    }
+    assert_eq!(
+        json(&out.join("meta/manyworlds.json"))["policy"],
+        policy.display().to_string()
+    );
+
+    // The ant's observations are not the cart-pole's.
+    let refused = manyworlds(&[
+        "record",
+        "ant",
+        "--worlds",
+        "1",
+        "--episodes",
+        "1",
+        "--policy",
+        p,
+        "--out",
+        dir.join("ant").to_str().unwrap(),
+    ]);
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        error.contains(p) && error.contains("trained on CartPoleBalance"),
+        "{error}"
+    );
+    assert!(
+        !dir.join("ant").exists(),
+        "nothing written for a refused policy"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_model_file_is_recorded_with_random_controls() {
     let dir = scratch("hopper");

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 
 use crate::controls::RandomControls;
 use crate::error::CliError;
+use crate::linear_policy::LinearPolicy;
 use crate::model_file::{is_model_file, load_model};
 use crate::{PolicyChoice, RecordArgs};
 use model::ModelTask;
@@ -132,6 +133,15 @@ fn run<T: Task>(
     randomization: &Randomization,
 ) -> Result<(), CliError> {
     let mut env = env.map_err(CliError::Env)?;
+    // A policy file is checked against the env before anything is written.
+    let mut linear = match &args.policy {
+        PolicyChoice::File(path) => {
+            let policy = LinearPolicy::load(path)?;
+            policy.check_fits(env.task().name(), env.observation_size(), env.action_size())?;
+            Some(policy)
+        }
+        _ => None,
+    };
     let scene = env.sim().scene().clone();
     let fps = (1.0 / env.dt()).round() as u32;
     if fps == 0 || (fps as f32 * env.dt() - 1.0).abs() > 1e-4 {
@@ -183,9 +193,10 @@ fn run<T: Task>(
     }
     let seed = segment_seed(args.seed, writer.segment_count());
     writer.begin_segment(seed);
-    let policy = match args.policy {
+    let policy = match &args.policy {
         PolicyChoice::Random => Policy::Random(RandomControls::new(&scene, env.num_envs(), seed)),
         PolicyChoice::Scripted => Policy::Scripted,
+        PolicyChoice::File(_) => Policy::Linear(linear.take().expect("loaded above")),
     };
     let bar = progress_bar(args.episodes, before);
     let started = Instant::now();

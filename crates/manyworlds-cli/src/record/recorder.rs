@@ -15,6 +15,7 @@ use manyworlds_dataset::{DatasetWriter, EpisodeFrames, EpisodeOrigin};
 use super::task::{EpisodeProgress, RecordTask};
 use crate::controls::RandomControls;
 use crate::error::CliError;
+use crate::linear_policy::LinearPolicy;
 
 /// Without `--flush-every`, the dataset is flushed this often.
 const FLUSH_INTERVAL: Duration = Duration::from_secs(5);
@@ -25,6 +26,8 @@ pub enum Policy {
     Random(RandomControls),
     /// [`RecordTask::scripted`].
     Scripted,
+    /// A policy file's linear policy on the observations.
+    Linear(LinearPolicy),
 }
 
 /// How a recording run went.
@@ -97,6 +100,7 @@ pub fn record_env<T: Task>(
                 controls.draw(step);
                 actions.copy_from_slice(&controls.values);
             }
+            Policy::Linear(linear) => linear.act(&out.obs, env.action_bounds(), &mut actions),
             Policy::Scripted => {
                 for w in 0..n {
                     let time = frames[w].len() as f32 * dt;
