@@ -21,6 +21,11 @@ pub enum CliError {
         path: std::path::PathBuf,
         message: String,
     },
+    /// `run --out`: a trajectory file could not be written.
+    Trajectory {
+        path: std::path::PathBuf,
+        message: String,
+    },
     /// `record`: the task cannot be recorded as asked (the message names the argument).
     Unrecordable(String),
     /// `record`: the environment refused to step.
@@ -79,6 +84,9 @@ impl fmt::Display for CliError {
             CliError::Policy { path, message } => {
                 write!(f, "--policy {}: {message}", path.display())
             }
+            CliError::Trajectory { path, message } => {
+                write!(f, "--out {}: {message}", path.display())
+            }
             CliError::Unrecordable(message) => write!(f, "{message}"),
             CliError::Env(manyworlds::EnvError::Sim(e)) => CliError::Sim(e.clone()).fmt(f),
             CliError::Env(e) => write!(f, "{e}"),
@@ -122,6 +130,7 @@ impl std::error::Error for CliError {
             | CliError::UnknownTask(_)
             | CliError::Randomize { .. }
             | CliError::Policy { .. }
+            | CliError::Trajectory { .. }
             | CliError::Unrecordable(_)
             | CliError::OutputName(_)
             | CliError::Bench(_)

@@ -18,6 +18,7 @@ mod record;
 mod run;
 mod scenes;
 mod summary;
+mod trajectory;
 
 use std::process::ExitCode;
 
@@ -111,6 +112,20 @@ pub struct RunArgs {
     /// range, fresh every step).
     #[arg(long, value_name = "SEED", default_value_t = 0)]
     pub seed: u64,
+
+    /// Write the trajectories of --fields into DIR: one `.npy` file per field (float32,
+    /// `[frames, worlds, …]`) and `manifest.json`; a run stopped at any moment leaves the
+    /// frames recorded so far, readable.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
+
+    /// Fields written by --out, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [trajectory::Field::Positions, trajectory::Field::Orientations])]
+    pub fields: Vec<trajectory::Field>,
+
+    /// Steps per frame written by --out (frame 0 is the start).
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub every: u32,
 }
 
 /// Arguments of `manyworlds bench`.

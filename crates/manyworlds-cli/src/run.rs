@@ -13,6 +13,7 @@ use crate::controls::RandomControls;
 use crate::error::CliError;
 use crate::model_file::{is_model_file, load_model};
 use crate::summary::{NonFiniteWorld, Summary};
+use crate::trajectory::{Field, TrajectoryWriter};
 use crate::RunArgs;
 
 /// Runs `manyworlds run` with `args`, printing the summary on stdout.
@@ -103,6 +104,9 @@ impl RunTarget {
 /// Steps per submit after the first step: the progress bar moves between them.
 const STEPS_PER_CHUNK: u32 = 25;
 
+/// `--out`: frames written between two flushes (a stopped run keeps those flushed).
+const FRAMES_PER_FLUSH: u32 = 16;
+
 /// Creates the simulation, steps it with a progress bar and measures it; runs inside the pool.
 fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> {
     let steps = args.steps.unwrap_or(target.default_steps());
@@ -127,23 +131,20 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
             sim.choice(),
         );
     }
-    // Scenes with actuators take fresh random controls every step (one step per call);
-    // the others go in chunks (one submit each on a GPU).
     let mut controls = RandomControls::new(sim.scene(), args.worlds, args.seed);
-    let mut step = |sim: &mut Sim, index: u32, k: u32| -> Result<(), CliError> {
-        if controls.is_empty() {
-            sim.step_n(k as usize)?;
-        } else {
-            for i in 0..k {
-                controls.draw(u64::from(index + i));
-                sim.set_controls(&controls.values)?;
-                sim.step()?;
-            }
+    let mut trajectory = match &args.out {
+        Some(dir) => {
+            let mut writer =
+                TrajectoryWriter::create(dir, &args.fields, &sim, target.name(), args.every)?;
+            // Frame 0: the start, before any control.
+            writer.record(&mut sim, &[])?;
+            writer.flush()?;
+            Some(writer)
         }
-        Ok(())
+        None => None,
     };
     let first_step_start = Instant::now();
-    step(&mut sim, 0, 1)?;
+    advance(&mut sim, &mut controls, 0, 1)?;
     // Wait for the first step's state, as a user would before acting on it.
     sim.positions()?;
     let first_step_time = first_step_start.elapsed();
@@ -151,23 +152,54 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
 
     let bar = progress_bar(steps, args.json);
     bar.inc(1);
-    // The steps after the first are timed; a run of one step times that one (exactly `steps`
-    // steps are taken).
+    let mut frames_since_flush = 0;
+    let mut record = |sim: &mut Sim, controls: &RandomControls, done: u32| {
+        let Some(writer) = trajectory.as_mut() else {
+            return Ok::<(), CliError>(());
+        };
+        if done % args.every == 0 {
+            writer.record(sim, &controls.values)?;
+            frames_since_flush += 1;
+            if frames_since_flush == FRAMES_PER_FLUSH {
+                writer.flush()?;
+                frames_since_flush = 0;
+            }
+        }
+        Ok(())
+    };
+    record(&mut sim, &controls, 1)?;
+    // The steps after the first are timed (with --out, the recording too); a run of one step
+    // times that one (exactly `steps` steps are taken).
     let (timed_steps, wall_time) = if steps == 1 {
         (1, first_step_time)
     } else {
         let start = Instant::now();
         let mut done = 1;
         while done < steps {
-            let k = (steps - done).min(STEPS_PER_CHUNK);
-            step(&mut sim, done, k)?;
+            let mut k = (steps - done).min(STEPS_PER_CHUNK);
+            if args.out.is_some() {
+                k = k.min(args.every - done % args.every);
+            }
+            advance(&mut sim, &mut controls, done, k)?;
             bar.inc(u64::from(k));
             done += k;
+            record(&mut sim, &controls, done)?;
         }
         sim.positions()?;
         (steps - 1, start.elapsed())
     };
     bar.finish_and_clear();
+    if let Some(writer) = trajectory {
+        let dir = writer.dir().to_path_buf();
+        let frames = writer.finish()?;
+        if !args.json {
+            eprintln!(
+                "wrote {frames} frames of {} into {}",
+                field_names(&args.fields),
+                dir.display()
+            );
+        }
+    }
 
     let stats = sim.stats();
     let state = sim.plausibility()?;
@@ -229,6 +261,34 @@ fn run_in_pool(args: &RunArgs, target: &RunTarget) -> Result<Summary, CliError> 
         control_seed: (actuators > 0).then_some(args.seed),
         capacity_growths: stats.capacity_growths,
     })
+}
+
+/// Scenes with actuators take fresh random controls every step (one step per call); the
+/// others go in chunks of `k` (one submit each on a GPU). `index`: the first step's.
+fn advance(
+    sim: &mut Sim,
+    controls: &mut RandomControls,
+    index: u32,
+    k: u32,
+) -> Result<(), CliError> {
+    if controls.is_empty() {
+        sim.step_n(k as usize)?;
+    } else {
+        for i in 0..k {
+            controls.draw(u64::from(index + i));
+            sim.set_controls(&controls.values)?;
+            sim.step()?;
+        }
+    }
+    Ok(())
+}
+
+fn field_names(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A bar over `steps` on stderr, or a hidden one with `--json` or when stderr is not a terminal.
