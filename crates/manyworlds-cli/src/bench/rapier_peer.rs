@@ -6,8 +6,9 @@
 //! matrix given to Rapier as is; the colliders carry no density), every collider its shape,
 //! local pose, friction and restitution (Rapier's default combine rules). Bodies never sleep,
 //! CCD is off. `IntegrationParameters::default()` but the scene's dt; the scene's gravity.
-//! Scenes with joints, actuators or convex hulls are not represented ([`RapierBatch::new`]
-//! says why), nor are collision filters (none of the scenes it runs has one).
+//! A convex hull becomes Rapier's convex hull of the same (scaled) vertices. Scenes with
+//! joints or actuators are not represented ([`RapierBatch::new`] says why), nor are
+//! collision filters (none of the scenes it runs has one).
 
 use std::f32::consts::FRAC_PI_2;
 
@@ -42,14 +43,31 @@ pub fn unsupported(scene: &Scene) -> Option<String> {
     if !scene.actuators().is_empty() {
         return Some("n/a: the scene has actuators".to_string());
     }
-    if scene
-        .colliders()
-        .iter()
-        .any(|c| matches!(c.shape, Shape::Hull { .. }))
-    {
-        return Some("n/a: the scene has convex hulls".to_string());
+    let hull_fails = scene.colliders().iter().position(|c| match c.shape {
+        Shape::Hull { .. } => hull_shape(scene, &c.shape).is_none(),
+        _ => false,
+    });
+    if let Some(c) = hull_fails {
+        return Some(format!(
+            "n/a: Rapier cannot build collider {c}'s convex hull"
+        ));
     }
     None
+}
+
+/// Rapier's convex hull of a `Shape::Hull`'s vertices, scaled as the collider scales them.
+fn hull_shape(scene: &Scene, shape: &Shape) -> Option<SharedShape> {
+    let Shape::Hull { hull, scale } = *shape else {
+        return None;
+    };
+    let points: Vec<Vector> = scene
+        .hulls()
+        .get(hull.0 as usize)?
+        .vertices()
+        .iter()
+        .map(|&v| vector(v * scale))
+        .collect();
+    SharedShape::convex_hull(&points)
 }
 
 /// One Rapier world, with all of its own state.
@@ -118,8 +136,11 @@ impl World {
                         c.pose
                             .compose(&Pose::new(Vec3::ZERO, Quat::from_rotation_x(FRAC_PI_2))),
                     ),
-                    // Refused by `unsupported`.
-                    Shape::Hull { .. } => continue,
+                    // `unsupported` checked that Rapier builds it.
+                    Shape::Hull { .. } => match hull_shape(scene, &c.shape) {
+                        Some(shape) => (shape, c.pose),
+                        None => continue,
+                    },
                 };
                 colliders.insert_with_parent(
                     ColliderBuilder::new(shape)

@@ -1,9 +1,10 @@
-//! Built-in scenes, ready to step: the benchmark scenes `boxes`, `cartpole` and `ant`, the
+//! Built-in scenes, ready to step: the benchmark scenes `boxes`, `hulls`, `cartpole` and `ant`, the
 //! stacking scenes, and pendulums and a chain.
 
 pub mod ant;
 pub mod boxes;
 pub mod cartpole;
+pub mod hulls;
 pub mod pendulums;
 pub mod stacks;
 
@@ -28,8 +29,9 @@ pub struct BuiltinScene {
 }
 
 /// Names accepted by [`builtin`].
-pub const BUILTIN_NAMES: [&str; 8] = [
+pub const BUILTIN_NAMES: [&str; 9] = [
     "boxes",
+    "hulls",
     "tower",
     "pyramid",
     "pendulum",
@@ -43,6 +45,7 @@ pub const BUILTIN_NAMES: [&str; 8] = [
 pub fn builtin(name: &str) -> Option<BuiltinScene> {
     match name {
         "boxes" => Some(boxes::scene()),
+        "hulls" => Some(hulls::scene()),
         "tower" => Some(stacks::tower(10).expect("a 10-cube tower is a valid scene")),
         "pyramid" => Some(stacks::pyramid(5).expect("a 15-cube pyramid is a valid scene")),
         "pendulum" => Some(pendulums::pendulum().expect("the pendulum is a valid scene")),
