@@ -64,8 +64,8 @@ pub fn box_pose(world: u64, b: usize) -> Pose {
     )
 }
 
-/// Body 0 is the ground; body 1 + b is box b.
-fn world_pose(world: u64, body: usize, template: &Pose) -> Pose {
+/// Body 0 is the ground; body 1 + b is box b (the `hulls` scene places its objects so too).
+pub fn world_pose(world: u64, body: usize, template: &Pose) -> Pose {
     if body == 0 {
         *template
     } else {

@@ -4,12 +4,11 @@
 //! dropped from the 4×4×2 grid at the poses `boxes` draws per world. The 32 shapes are the
 //! same in every world (stored once), drawn from SplitMix64 keyed by the hull's index.
 
-use super::boxes::{box_pose, BOX_COUNT, DENSITY, FRICTION, STEPS};
+use super::boxes::{box_pose, world_pose, BOX_COUNT, DENSITY, FRICTION, STEPS};
 use super::BuiltinScene;
 use crate::body::{BodyDesc, ColliderDesc};
 use crate::convex_hull::ConvexHull;
 use crate::params::StepParams;
-use crate::pose::Pose;
 use crate::rng::unit_f64;
 use crate::scene::SceneBuilder;
 use crate::shape::Shape;
@@ -41,15 +40,6 @@ pub fn hull_points(h: usize) -> Vec<Vec3> {
     // object (a few points need not surround the ellipsoid's centre).
     let mean = points.iter().sum::<Vec3>() / points.len() as f32;
     points.into_iter().map(|p| p - mean).collect()
-}
-
-/// Body 0 is the ground; body 1 + h is hull h, where `boxes` puts box h.
-fn world_pose(world: u64, body: usize, template: &Pose) -> Pose {
-    if body == 0 {
-        *template
-    } else {
-        box_pose(world, body - 1)
-    }
 }
 
 pub fn scene() -> BuiltinScene {
