@@ -61,6 +61,10 @@ fn uniform(binding: u32, dynamic: bool) -> wgpu::BindGroupLayoutEntry {
     }
 }
 
+/// Set (to anything) to log every step-kernel compile on stderr with its sizes: which
+/// scenes need kernels of their own (each a long LLVM compile on a software GPU).
+pub const LOG_KERNELS_ENV: &str = "MANYWORLDS_LOG_KERNELS";
+
 impl StepKernel {
     /// The kernel for `scene` on `context`'s device (compiled once per specialisation and
     /// device, then taken from the device's cache).
@@ -115,6 +119,9 @@ impl StepKernel {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(kernel) = kernels.get(&prelude) {
             return Ok(kernel.clone());
+        }
+        if std::env::var_os(LOG_KERNELS_ENV).is_some() {
+            eprintln!("manyworlds: compiling a step kernel for {sizes:?}");
         }
         let source = assemble(&prelude, &["step.wgsl"])?;
         let module = validate("step.wgsl", &source)?;
